@@ -1,0 +1,95 @@
+//! Stage 2: name resolution and type checking of a regulation set (all files together).
+//! Every independent error is reported; a failed name or type becomes [`Type::Error`],
+//! which fits everywhere, so one mistake does not cascade into many.
+
+mod decls;
+mod errors;
+mod expr;
+pub mod identifiers;
+mod periods;
+mod service;
+pub mod symbols;
+pub mod types;
+mod unused;
+
+use crate::diagnostic::Diagnostic;
+use crate::syntax::ast::{Ident, Module};
+use std::collections::HashSet;
+use symbols::{DeclKind, Symbols};
+
+pub use types::Type;
+
+/// Checks parsed modules; returns the diagnostics found (unsorted).
+pub fn check(modules: &[Module]) -> Vec<Diagnostic> {
+    let (symbols, duplicates) = Symbols::build(modules);
+    let mut checker = Checker { symbols, used: HashSet::new(), diagnostics: Vec::new() };
+    for (again, first) in duplicates {
+        let kind = DeclKind::of(again);
+        let first_kind = DeclKind::of(first);
+        checker.report(errors::duplicate(again.name(), kind, first.name(), first_kind));
+    }
+    for module in modules {
+        for decl in &module.decls {
+            checker.decl(decl);
+        }
+    }
+    checker.unused(modules);
+    checker.diagnostics
+}
+
+pub struct Checker<'a> {
+    pub symbols: Symbols<'a>,
+    used: HashSet<String>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> Checker<'a> {
+    pub fn report(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+
+    pub fn mark_used(&mut self, name: &str) {
+        if !self.used.contains(name) {
+            self.used.insert(name.to_string());
+        }
+    }
+
+    /// Resolves a reference that must name a declaration of one of `kinds`.
+    pub fn expect(&mut self, ident: &Ident, kinds: &[DeclKind]) -> Option<symbols::Symbol<'a>> {
+        let expected = kinds.iter().map(ToString::to_string).collect::<Vec<_>>().join(" or ");
+        match self.symbols.get(&ident.name) {
+            Some(symbol) if kinds.contains(&symbol.kind) => {
+                self.mark_used(&ident.name);
+                Some(symbol)
+            }
+            Some(symbol) => {
+                self.report(errors::wrong_kind(ident, symbol.kind, &expected));
+                None
+            }
+            None => {
+                let suggestion = symbols::suggest(&ident.name, self.symbols.names_of(kinds));
+                let how = format!("declare it with `{} {} {{ … }}`", kinds[0].keyword(), ident.name);
+                let plain = kinds.iter().map(|k| k.keyword()).collect::<Vec<_>>().join(" or ");
+                self.report(errors::undefined(ident, &plain, suggestion, how));
+                None
+            }
+        }
+    }
+
+    /// Validates a closed-list word (level, kind, consent …) against its vocabulary.
+    pub fn word<T: Copy>(
+        &mut self,
+        ident: &Ident,
+        what: &str,
+        from_word: fn(&str) -> Option<T>,
+        words: impl Iterator<Item = &'static str>,
+    ) -> Option<T> {
+        let found = from_word(&ident.name);
+        if found.is_none() {
+            let words: Vec<&str> = words.collect();
+            let suggestion = symbols::suggest(&ident.name, words.iter().copied());
+            self.report(errors::unknown_value(ident, what, words, suggestion));
+        }
+        found
+    }
+}

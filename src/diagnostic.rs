@@ -1,0 +1,263 @@
+//! The one diagnostic type of the compiler, its stable codes, and its two renderings:
+//! miette for the terminal, JSON with positions from the source map's line index.
+
+use crate::source::{SourceMap, Span};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan};
+use serde::Serialize;
+use std::fmt;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+macro_rules! codes {
+    ($($variant:ident = $code:literal, $severity:ident, $summary:literal;)*) => {
+        /// Stable diagnostic codes. `E…` are errors, `W…` warnings; a code is never reused.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code { $($variant),* }
+
+        impl Code {
+            pub const ALL: &'static [Code] = &[$(Code::$variant),*];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $(Code::$variant => $code),* }
+            }
+
+            pub fn severity(self) -> Severity {
+                match self { $(Code::$variant => Severity::$severity),* }
+            }
+
+            /// One line for the reference table in `docs/language.md`.
+            pub fn summary(self) -> &'static str {
+                match self { $(Code::$variant => $summary),* }
+            }
+        }
+    };
+}
+
+codes! {
+    Syntax = "E0001", Error, "the text does not follow the grammar";
+    TooDeep = "E0002", Error, "expressions or blocks are nested too deeply";
+    InvalidLiteral = "E0003", Error, "a date, number or amount literal is not valid";
+    DuplicateProperty = "E0004", Error, "a property that may appear once is given twice";
+    MissingProperty = "E0005", Error, "a required property is missing";
+    UnknownValue = "E0006", Error, "a property value is not one of its allowed words";
+    InvalidIdentifier = "E0007", Error, "a SNILS, INN or OGRN literal has a bad format or check digit";
+    Undefined = "E0101", Error, "a name is not declared";
+    Duplicate = "E0102", Error, "a name is declared twice";
+    WrongKind = "E0103", Error, "a name refers to the wrong kind of declaration";
+    UnknownField = "E0104", Error, "a registry, record or event has no such field";
+    UnknownType = "E0105", Error, "a type name is not known";
+    TypeMismatch = "E0201", Error, "operand or value types do not fit together";
+    NotBoolean = "E0202", Error, "a criterion, refusal ground or condition is not boolean";
+    BadCall = "E0203", Error, "a function is called with the wrong arguments";
+    SourceMismatch = "E0204", Error, "an input's declared type differs from its source's type";
+    NotConstant = "E0205", Error, "a parameter value is not a literal";
+    CyclicFact = "E0206", Error, "derived facts depend on each other in a cycle";
+    NegativeDeadline = "E0301", Error, "a deadline is negative";
+    PeriodOverlap = "E0302", Error, "parameter periods overlap";
+    PeriodGap = "E0303", Error, "parameter periods leave a gap";
+    PeriodReversed = "E0304", Error, "a parameter period ends before it starts";
+    ProceduresTooLong = "E0305", Error, "procedures take longer than the service deadline";
+    Unused = "W0001", Warning, "a declaration is never used";
+    NoTerritory = "W0002", Warning, "a regional or municipal agency has no territory";
+    NoLegalBasis = "W0003", Warning, "a service cites no legal basis";
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Label {
+    pub span: Span,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub code: Code,
+    pub severity: Severity,
+    pub message: String,
+    pub primary: Label,
+    pub secondary: Vec<Label>,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// A diagnostic with the code's own severity.
+    pub fn new(code: Code, message: impl Into<String>, span: Span, label: impl Into<String>) -> Self {
+        Diagnostic {
+            code,
+            severity: code.severity(),
+            message: message.into(),
+            primary: Label { span, message: label.into() },
+            secondary: Vec::new(),
+            help: None,
+        }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_label(mut self, span: Span, message: impl Into<String>) -> Self {
+        self.secondary.push(Label { span, message: message.into() });
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// Sorts diagnostics by file, position and code so output never depends on check order.
+pub fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| {
+        (a.primary.span.file, a.primary.span.start, a.code, &a.message).cmp(&(
+            b.primary.span.file,
+            b.primary.span.start,
+            b.code,
+            &b.message,
+        ))
+    });
+}
+
+/// A diagnostic joined with its file, in the shape miette renders.
+struct Rendered<'a> {
+    diagnostic: &'a Diagnostic,
+    sources: &'a SourceMap,
+}
+
+impl fmt::Debug for Rendered<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.diagnostic.message)
+    }
+}
+
+impl fmt::Display for Rendered<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.diagnostic.message)
+    }
+}
+
+impl std::error::Error for Rendered<'_> {}
+
+impl miette::Diagnostic for Rendered<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(self.diagnostic.code.as_str()))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.diagnostic.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        let d = self.diagnostic;
+        // Labels in other files cannot be drawn in this file's snippet: they become notes.
+        let elsewhere: Vec<String> = d
+            .secondary
+            .iter()
+            .filter(|l| l.span.file != d.primary.span.file)
+            .map(|l| {
+                let p = self.sources.position(l.span.file, l.span.start as usize);
+                format!("{} ({}:{}:{})", l.message, self.sources.name(l.span.file), p.line, p.column)
+            })
+            .collect();
+        let text: Vec<String> = d.help.iter().cloned().chain(elsewhere).collect();
+        (!text.is_empty()).then(|| Box::new(text.join("\n")) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(self.sources.named(self.diagnostic.primary.span.file))
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let d = self.diagnostic;
+        let file = d.primary.span.file;
+        let primary = LabeledSpan::new_primary_with_span(
+            Some(d.primary.message.clone()),
+            d.primary.span.range(),
+        );
+        let others = d
+            .secondary
+            .iter()
+            .filter(move |l| l.span.file == file)
+            .map(|l| LabeledSpan::new_with_span(Some(l.message.clone()), l.span.range()));
+        Some(Box::new(std::iter::once(primary).chain(others)))
+    }
+}
+
+/// Renders diagnostics for a terminal with miette, with or without colour.
+pub fn render_human(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool) -> String {
+    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
+    let mut out = String::new();
+    for diagnostic in diagnostics {
+        let rendered = Rendered { diagnostic, sources };
+        if handler.render_report(&mut out, &rendered).is_err() {
+            out.push_str(&diagnostic.message);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[derive(Serialize)]
+pub struct JsonLabel {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub message: String,
+}
+
+#[derive(Serialize)]
+pub struct JsonDiagnostic {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub code: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    pub label: String,
+    pub help: Option<String>,
+    pub related: Vec<JsonLabel>,
+}
+
+fn json_label(label: &Label, sources: &SourceMap) -> JsonLabel {
+    let file = label.span.file;
+    let start = sources.position(file, label.span.start as usize);
+    let end = sources.position(file, label.span.end as usize);
+    JsonLabel {
+        file: sources.name(file).to_string(),
+        line: start.line,
+        column: start.column,
+        end_line: end.line,
+        end_column: end.column,
+        message: label.message.clone(),
+    }
+}
+
+pub fn to_json(d: &Diagnostic, sources: &SourceMap) -> JsonDiagnostic {
+    let at = json_label(&d.primary, sources);
+    JsonDiagnostic {
+        file: at.file,
+        line: at.line,
+        column: at.column,
+        end_line: at.end_line,
+        end_column: at.end_column,
+        code: d.code.as_str(),
+        severity: d.severity,
+        message: d.message.clone(),
+        label: at.message,
+        help: d.help.clone(),
+        related: d.secondary.iter().map(|l| json_label(l, sources)).collect(),
+    }
+}

@@ -1,0 +1,337 @@
+//! The abstract syntax tree. Every node carries its [`Span`]; English and Russian keywords
+//! give the same tree. Names of closed-list values (levels, kinds, types …) are kept as
+//! written: the checker validates them against [`crate::vocabulary`].
+
+use crate::date::Date;
+use crate::source::{FileId, Span};
+use rust_decimal::Decimal;
+
+#[derive(Clone, Debug)]
+pub struct Ident {
+    pub name: String,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Text {
+    pub value: String,
+    pub span: Span,
+}
+
+/// One parsed file.
+#[derive(Clone, Debug, Default)]
+pub struct Module {
+    pub file: FileId,
+    pub decls: Vec<Decl>,
+}
+
+#[derive(Clone, Debug)]
+pub enum Decl {
+    Agency(Agency),
+    Registry(Registry),
+    Record(Record),
+    Enum(Enum),
+    Parameter(Parameter),
+    Event(Event),
+    Service(Service),
+    Trigger(Trigger),
+    Situation(Situation),
+}
+
+impl Decl {
+    pub fn name(&self) -> &Ident {
+        match self {
+            Decl::Agency(d) => &d.name,
+            Decl::Registry(d) => &d.name,
+            Decl::Record(d) => &d.name,
+            Decl::Enum(d) => &d.name,
+            Decl::Parameter(d) => &d.name,
+            Decl::Event(d) => &d.name,
+            Decl::Service(d) => &d.name,
+            Decl::Trigger(d) => &d.name,
+            Decl::Situation(d) => &d.name,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Agency {
+    pub name: Ident,
+    pub title: Option<Text>,
+    pub level: Option<Ident>,
+    pub territory: Option<Text>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Field {
+    pub name: Ident,
+    pub ty: TypeExpr,
+}
+
+#[derive(Clone, Debug)]
+pub struct Registry {
+    pub name: Ident,
+    pub title: Option<Text>,
+    pub owner: Option<Ident>,
+    pub fields: Vec<Field>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Record {
+    pub name: Ident,
+    pub title: Option<Text>,
+    pub fields: Vec<Field>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Enum {
+    pub name: Ident,
+    pub title: Option<Text>,
+    pub variants: Vec<Variant>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Variant {
+    pub name: Ident,
+    pub title: Option<Text>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Parameter {
+    pub name: Ident,
+    pub ty: TypeExpr,
+    pub title: Option<Text>,
+    pub periods: Vec<Period>,
+}
+
+/// `from D1 [to D2] = value`; `to` is inclusive.
+#[derive(Clone, Debug)]
+pub struct Period {
+    pub from: (Date, Span),
+    pub to: Option<(Date, Span)>,
+    pub value: Expr,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Event {
+    pub name: Ident,
+    pub title: Option<Text>,
+    pub registry: Option<Ident>,
+    pub fields: Vec<Field>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Service {
+    pub name: Ident,
+    pub title: Option<Text>,
+    pub agency: Option<Ident>,
+    pub legal: Vec<Text>,
+    pub kind: Option<Ident>,
+    pub recurs: Option<Ident>,
+    pub inputs: Vec<Input>,
+    pub outputs: Vec<Output>,
+    pub derived: Vec<Derived>,
+    pub criteria: Vec<Criterion>,
+    pub refusals: Vec<Refusal>,
+    pub deadline: Option<Duration>,
+    pub fee: Option<Expr>,
+    pub procedures: Vec<Procedure>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Input {
+    pub name: Ident,
+    pub ty: TypeExpr,
+    pub source: Source,
+}
+
+/// Where an input comes from: the applicant, or a dotted path to a registry field, an
+/// event payload field or another service's output.
+#[derive(Clone, Debug)]
+pub enum Source {
+    Applicant(Span),
+    Path(Path),
+}
+
+#[derive(Clone, Debug)]
+pub struct Path {
+    pub parts: Vec<Ident>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Output {
+    pub name: Ident,
+    pub ty: TypeExpr,
+    pub value: Option<Expr>,
+    pub writes: Option<Path>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Derived {
+    pub name: Ident,
+    pub ty: Option<TypeExpr>,
+    pub value: Expr,
+}
+
+#[derive(Clone, Debug)]
+pub struct Criterion {
+    pub name: Ident,
+    pub title: Option<Text>,
+    pub condition: Expr,
+}
+
+#[derive(Clone, Debug)]
+pub struct Refusal {
+    pub name: Ident,
+    pub title: Option<Text>,
+    pub condition: Expr,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DayKind {
+    Calendar,
+    Working,
+}
+
+/// A number of calendar or working days; may be negative as written (the checker rejects it).
+#[derive(Clone, Copy, Debug)]
+pub struct Duration {
+    pub days: i64,
+    pub unit: DayKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Procedure {
+    pub name: Ident,
+    pub title: Option<Text>,
+    pub kind: Option<Ident>,
+    pub uses: Vec<Ident>,
+    pub produces: Vec<Ident>,
+    pub request: Option<Ident>,
+    pub start_when: Option<Expr>,
+    pub end_when: Option<Expr>,
+    pub deadline: Option<Duration>,
+}
+
+#[derive(Clone, Debug)]
+pub enum Action {
+    Start(Ident),
+    Stop(Ident),
+}
+
+impl Action {
+    pub fn service(&self) -> &Ident {
+        match self {
+            Action::Start(s) | Action::Stop(s) => s,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Trigger {
+    pub name: Ident,
+    pub title: Option<Text>,
+    pub on: Option<Ident>,
+    pub condition: Option<Expr>,
+    pub action: Option<Action>,
+    pub consent: Option<Ident>,
+    pub notify: Vec<Ident>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Situation {
+    pub name: Ident,
+    pub title: Option<Text>,
+    pub on: Vec<Ident>,
+    pub services: Vec<Ident>,
+}
+
+#[derive(Clone, Debug)]
+pub enum TypeExpr {
+    Named(Ident),
+    List(Box<TypeExpr>, Span),
+}
+
+impl TypeExpr {
+    pub fn span(&self) -> Span {
+        match self {
+            TypeExpr::Named(i) => i.span,
+            TypeExpr::List(_, s) => *s,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnOp {
+    Not,
+    Neg,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BinOp {
+    Or,
+    And,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Add,
+    Sub,
+    Mul,
+    Div,
+}
+
+impl BinOp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinOp::Or => "or",
+            BinOp::And => "and",
+            BinOp::Eq => "==",
+            BinOp::Ne => "!=",
+            BinOp::Lt => "<",
+            BinOp::Le => "<=",
+            BinOp::Gt => ">",
+            BinOp::Ge => ">=",
+            BinOp::Add => "+",
+            BinOp::Sub => "-",
+            BinOp::Mul => "*",
+            BinOp::Div => "/",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub enum ExprKind {
+    Bool(bool),
+    Int(i64),
+    Decimal(Decimal),
+    Money(Decimal),
+    Date(Date),
+    Duration(i64, DayKind),
+    Text(String),
+    /// A typed identifier literal such as `snils "112-233-445 95"`.
+    IdLiteral(Ident, String),
+    Today,
+    Name(Ident),
+    Member(Box<Expr>, Ident),
+    Unary(UnOp, Box<Expr>),
+    Binary(BinOp, Box<Expr>, Box<Expr>),
+    In(Box<Expr>, Vec<Expr>),
+    If(Box<Expr>, Box<Expr>, Box<Expr>),
+    Call(Ident, Vec<Expr>),
+    /// `count(x in list: condition)`, `sum(x in list: value)` …
+    Comprehension { func: Ident, var: Ident, list: Box<Expr>, body: Box<Expr> },
+    /// A literal that failed to parse; already reported.
+    Error,
+}

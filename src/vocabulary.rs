@@ -1,0 +1,142 @@
+//! Closed lists of words the language accepts as property values, each in English and
+//! Russian. The grammar reads them as names; the checker looks them up here, so both
+//! spellings mean the same thing and a typo gets a "did you mean".
+
+macro_rules! vocabulary {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident = [$($word:literal),+]),* $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name { $($variant),* }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),*];
+
+            /// Every accepted spelling; the first is the canonical English one.
+            pub fn words(self) -> &'static [&'static str] {
+                match self { $($name::$variant => &[$($word),+]),* }
+            }
+
+            pub fn from_word(word: &str) -> Option<$name> {
+                Self::ALL.iter().copied().find(|v| v.words().contains(&word))
+            }
+
+            pub fn as_str(self) -> &'static str {
+                self.words()[0]
+            }
+
+            /// All spellings, for suggestions and help texts.
+            pub fn all_words() -> impl Iterator<Item = &'static str> {
+                Self::ALL.iter().flat_map(|v| v.words().iter().copied())
+            }
+        }
+    };
+}
+
+vocabulary! {
+    /// The level of government an agency belongs to.
+    Level {
+        Federal = ["federal", "федеральный"],
+        Regional = ["regional", "региональный"],
+        Municipal = ["municipal", "муниципальный"],
+    }
+}
+
+vocabulary! {
+    /// What a service produces for the applicant.
+    ServiceKind {
+        Payment = ["payment", "выплата"],
+        Document = ["document", "документ"],
+        Record = ["record", "запись"],
+        Registration = ["registration", "регистрация"],
+        Permit = ["permit", "разрешение"],
+        Notice = ["notice", "уведомление"],
+    }
+}
+
+vocabulary! {
+    /// How often a periodic service (a pension, an allowance) repeats.
+    Recurrence {
+        Monthly = ["monthly", "ежемесячно"],
+        Quarterly = ["quarterly", "ежеквартально"],
+        Yearly = ["yearly", "ежегодно"],
+    }
+}
+
+vocabulary! {
+    /// The typical administrative procedures of the Concept (IV.8), plus resumption.
+    ProcedureKind {
+        Profiling = ["profiling", "профилирование"],
+        Intake = ["intake", "приём", "прием"],
+        Interagency = ["interagency", "межведомственный_запрос"],
+        Suspension = ["suspension", "приостановление"],
+        Resumption = ["resumption", "возобновление"],
+        Decision = ["decision", "решение"],
+        Delivery = ["delivery", "выдача_результата"],
+        MoreData = ["more_data", "дополнительные_сведения"],
+        Allocation = ["allocation", "распределение_ресурса"],
+        Assessment = ["assessment", "оценка"],
+        ProactiveStart = ["proactive_start", "проактивный_запуск"],
+    }
+}
+
+vocabulary! {
+    /// Whether a proactive start needs the citizen's explicit consent.
+    Consent {
+        OptOut = ["opt_out", "презюмируемое", "по_умолчанию"],
+        Explicit = ["explicit", "явное"],
+    }
+}
+
+vocabulary! {
+    /// Notification channels.
+    Channel {
+        Portal = ["portal", "портал"],
+        Sms = ["sms", "смс"],
+        Push = ["push", "пуш"],
+        Email = ["email", "эл_почта"],
+        Mfc = ["mfc", "мфц"],
+        Post = ["post", "почта"],
+    }
+}
+
+vocabulary! {
+    /// Built-in types.
+    Builtin {
+        Bool = ["bool", "логический"],
+        Int = ["int", "целое"],
+        Decimal = ["decimal", "дробное"],
+        Money = ["money", "деньги"],
+        Date = ["date", "дата"],
+        Days = ["days", "дни"],
+        WorkingDays = ["working_days", "рабочие_дни"],
+        Text = ["text", "текст"],
+        Snils = ["snils", "снилс"],
+        Inn = ["inn", "инн"],
+        Ogrn = ["ogrn", "огрн"],
+        Document = ["document", "документ"],
+    }
+}
+
+vocabulary! {
+    /// Built-in functions and aggregates.
+    Function {
+        Count = ["count", "количество"],
+        Sum = ["sum", "сумма"],
+        Any = ["any", "любой"],
+        All = ["all", "все"],
+        Min = ["min", "мин"],
+        Max = ["max", "макс"],
+        Age = ["age", "возраст"],
+        DaysBetween = ["days_between", "дней_между"],
+        Round = ["round", "округлить"],
+    }
+}
+
+vocabulary! {
+    /// Kinds of typed identifier literals: `snils "…"`, `inn "…"`, `ogrn "…"`.
+    IdKind {
+        Snils = ["snils", "снилс"],
+        Inn = ["inn", "инн"],
+        Ogrn = ["ogrn", "огрн"],
+    }
+}
