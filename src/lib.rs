@@ -57,7 +57,10 @@ fn compile_here(sources: &SourceMap) -> Compiled {
     let mut diagnostics = Vec::new();
     let modules: Vec<Module> =
         sources.ids().map(|id| syntax::parse(id, sources.text(id), &mut diagnostics)).collect();
-    diagnostics.extend(check::check(&modules));
+    let complete = !diagnostics.iter().any(|d| matches!(d.code, diagnostic::Code::Syntax | diagnostic::Code::TooDeep));
+    diagnostics.extend(check::check(&modules, complete));
     diagnostic::sort(&mut diagnostics);
+    // A type named in one place is resolved wherever it is used; report it once.
+    diagnostics.dedup();
     Compiled { modules, diagnostics }
 }

@@ -2,7 +2,8 @@
 //! codespan-reporting's file index; the terminal renderer (miette) reads the same text.
 
 use codespan_reporting::files::{Files, SimpleFiles};
-use miette::NamedSource;
+use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
+use std::sync::Arc;
 
 /// Index of a file in a [`SourceMap`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -38,11 +39,44 @@ pub struct Position {
     pub column: usize,
 }
 
+/// One file's name and text, as miette reads it.
+pub struct SourceFile {
+    name: String,
+    text: Arc<str>,
+}
+
+impl SourceCode for SourceFile {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let inner = self.text.as_bytes().read_span(span, before, after)?;
+        // miette counts the column of the location header in bytes; authors count characters.
+        let start = span.offset().min(self.text.len());
+        let line_start = self.text.get(..start).and_then(|t| t.rfind('\n')).map_or(0, |i| i + 1);
+        let column = if before == 0 {
+            self.text.get(line_start..start).map_or(inner.column(), |t| t.chars().count())
+        } else {
+            inner.column()
+        };
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            inner.line(),
+            column,
+            inner.line_count(),
+        )))
+    }
+}
+
 /// All files of one run.
 #[derive(Default)]
 pub struct SourceMap {
-    files: SimpleFiles<String, String>,
-    named: Vec<NamedSource<String>>,
+    files: SimpleFiles<String, Arc<str>>,
+    named: Vec<SourceFile>,
 }
 
 impl SourceMap {
@@ -51,8 +85,8 @@ impl SourceMap {
     }
 
     pub fn add(&mut self, name: impl Into<String>, text: impl Into<String>) -> FileId {
-        let (name, text) = (name.into(), text.into());
-        self.named.push(NamedSource::new(name.clone(), text.clone()).with_language("rgl"));
+        let (name, text): (String, Arc<str>) = (name.into(), Arc::from(text.into()));
+        self.named.push(SourceFile { name: name.clone(), text: text.clone() });
         FileId(self.files.add(name, text) as u32)
     }
 
@@ -69,14 +103,14 @@ impl SourceMap {
     }
 
     pub fn name(&self, file: FileId) -> &str {
-        self.named[file.0 as usize].name()
+        &self.named[file.0 as usize].name
     }
 
     pub fn text(&self, file: FileId) -> &str {
-        self.named[file.0 as usize].inner()
+        &self.named[file.0 as usize].text
     }
 
-    pub fn named(&self, file: FileId) -> &NamedSource<String> {
+    pub fn named(&self, file: FileId) -> &SourceFile {
         &self.named[file.0 as usize]
     }
 

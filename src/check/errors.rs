@@ -18,6 +18,18 @@ pub fn undefined(ident: &Ident, expected: &str, suggestion: Option<String>, how:
         .with_help(did_you_mean(suggestion, how))
 }
 
+pub fn ambiguous_variant(ident: &Ident, owners: &[&str]) -> Diagnostic {
+    let list = owners.iter().map(|o| format!("`{o}.{}`", ident.name)).collect::<Vec<_>>().join(" or ");
+    Diagnostic::new(Code::Undefined, format!("`{}` is a variant of several enums", ident.name), ident.span, "ambiguous")
+        .with_help(format!("say which one: {list}"))
+}
+
+pub fn not_in_service(ident: &Ident, what: &str, service: &Ident, suggestion: Option<String>) -> Diagnostic {
+    let how = format!("a procedure names the {what}s declared in its service");
+    Diagnostic::new(Code::Undefined, format!("service `{}` has no {what} `{}`", service.name, ident.name), ident.span, format!("not an {what} of `{}`", service.name))
+        .with_help(did_you_mean(suggestion, how))
+}
+
 pub fn duplicate(ident: &Ident, kind: DeclKind, first: &Ident, first_kind: DeclKind) -> Diagnostic {
     Diagnostic::new(Code::Duplicate, format!("`{}` is declared twice", ident.name), ident.span, format!("{kind} named again here"))
         .with_label(first.span, format!("first declared here as {first_kind}"))

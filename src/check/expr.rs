@@ -164,6 +164,7 @@ impl<'a> Checker<'a> {
                 self.report(d);
                 Type::Error
             }
+            None if self.symbols.is_broken(name) => Type::Error,
             None => match self.symbols.variant_owners(name).to_vec().as_slice() {
                 [owner] => {
                     self.mark_used(owner);
@@ -174,15 +175,13 @@ impl<'a> Checker<'a> {
                     if !env.constant {
                         candidates.extend(self.symbols.names_of(&[DeclKind::Parameter]));
                     }
-                    let suggestion = symbols::suggest(name, candidates);
+                    let suggestion = self.suggest_used(name, candidates);
                     let how = "declare it as an input, a derived fact or a parameter".to_string();
                     self.report(errors::undefined(ident, "value", suggestion, how));
                     Type::Error
                 }
                 owners => {
-                    let list = owners.iter().map(|o| format!("`{o}.{name}`")).collect::<Vec<_>>().join(", ");
-                    let d = errors::undefined(ident, "unambiguous value", None, format!("several enums have this variant: write {list}"));
-                    self.report(d);
+                    self.report(errors::ambiguous_variant(ident, owners));
                     Type::Error
                 }
             },

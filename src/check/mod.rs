@@ -19,8 +19,10 @@ use symbols::{DeclKind, Symbols};
 
 pub use types::Type;
 
-/// Checks parsed modules; returns the diagnostics found (unsorted).
-pub fn check(modules: &[Module]) -> Vec<Diagnostic> {
+/// Checks parsed modules; returns the diagnostics found (unsorted). `complete` is false
+/// when some text could not be parsed: what it referred to is unknown, so no declaration
+/// is reported as unused.
+pub fn check(modules: &[Module], complete: bool) -> Vec<Diagnostic> {
     let (symbols, duplicates) = Symbols::build(modules);
     let mut checker = Checker { symbols, used: HashSet::new(), diagnostics: Vec::new() };
     for (again, first) in duplicates {
@@ -33,7 +35,9 @@ pub fn check(modules: &[Module]) -> Vec<Diagnostic> {
             checker.decl(decl);
         }
     }
-    checker.unused(modules);
+    if complete {
+        checker.unused(modules);
+    }
     checker.diagnostics
 }
 
@@ -66,14 +70,25 @@ impl<'a> Checker<'a> {
                 self.report(errors::wrong_kind(ident, symbol.kind, &expected));
                 None
             }
+            None if self.symbols.is_broken(&ident.name) => None,
             None => {
-                let suggestion = symbols::suggest(&ident.name, self.symbols.names_of(kinds));
+                let suggestion = self.suggest_used(&ident.name, self.symbols.names_of(kinds));
                 let how = format!("declare it with `{} {} {{ … }}`", kinds[0].keyword(), ident.name);
                 let plain = kinds.iter().map(|k| k.keyword()).collect::<Vec<_>>().join(" or ");
                 self.report(errors::undefined(ident, &plain, suggestion, how));
                 None
             }
         }
+    }
+
+    /// A suggestion for a misspelt name. The name suggested is what the author meant, so it
+    /// no longer counts as unused.
+    pub fn suggest_used<'c>(&mut self, name: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<String> {
+        let suggestion = symbols::suggest(name, candidates);
+        if let Some(s) = &suggestion {
+            self.mark_used(s);
+        }
+        suggestion
     }
 
     /// Validates a closed-list word (level, kind, consent …) against its vocabulary.

@@ -254,8 +254,7 @@ impl<'a> Checker<'a> {
             for ident in names {
                 if !list.contains(&ident.name.as_str()) {
                     let suggestion = symbols::suggest(&ident.name, list.iter().copied());
-                    let how = format!("declare it as an {what} of service `{}`", s.name.name);
-                    self.report(errors::undefined(ident, &format!("{what} of this service"), suggestion, how));
+                    self.report(errors::not_in_service(ident, what, &s.name, suggestion));
                 } else if let Some(local) = env.service.as_mut().and_then(|e| e.names.get(ident.name.as_str()).copied()) {
                     env.service.as_mut().expect("service").used.insert(local);
                 }

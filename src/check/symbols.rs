@@ -66,6 +66,8 @@ pub struct Symbols<'a> {
     map: HashMap<&'a str, Symbol<'a>>,
     /// Enum variant name → the enums that declare it (for bare variant names).
     variants: HashMap<&'a str, Vec<&'a str>>,
+    /// Names of declarations that failed to parse.
+    broken: std::collections::HashSet<&'a str>,
 }
 
 impl<'a> Symbols<'a> {
@@ -73,6 +75,7 @@ impl<'a> Symbols<'a> {
     pub fn build(modules: &'a [Module]) -> (Symbols<'a>, Vec<(&'a Decl, &'a Decl)>) {
         let mut symbols = Symbols::default();
         let mut duplicates = Vec::new();
+        symbols.broken = modules.iter().flat_map(|m| &m.broken).map(String::as_str).collect();
         for decl in modules.iter().flat_map(|m| &m.decls) {
             let name = decl.name().name.as_str();
             match symbols.map.get(name) {
@@ -92,6 +95,11 @@ impl<'a> Symbols<'a> {
 
     pub fn get(&self, name: &str) -> Option<Symbol<'a>> {
         self.map.get(name).copied()
+    }
+
+    /// Whether the name belongs to a declaration that did not parse.
+    pub fn is_broken(&self, name: &str) -> bool {
+        self.broken.contains(name)
     }
 
     /// Enums declaring a variant of this name.

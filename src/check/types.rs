@@ -113,6 +113,7 @@ impl Checker<'_> {
                         self.report(super::errors::not_a_type(ident, kind));
                         Type::Error
                     }
+                    None if self.symbols.is_broken(&ident.name) => Type::Error,
                     None => {
                         let mut names: Vec<&str> = Builtin::all_words().collect();
                         names.extend(self.symbols.names_of(&[DeclKind::Enum, DeclKind::Record]));

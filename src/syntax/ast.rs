@@ -23,6 +23,9 @@ pub struct Text {
 pub struct Module {
     pub file: FileId,
     pub decls: Vec<Decl>,
+    /// Names of declarations that did not parse: references to them are not errors of
+    /// their own, the syntax error already explains them.
+    pub broken: Vec<String>,
 }
 
 #[derive(Clone, Debug)]

@@ -59,26 +59,60 @@ pub fn too_deep_text(span: Span, limit: usize) -> Diagnostic {
         .with_help(format!("the limit is {limit} levels; split the expression into named derived facts"))
 }
 
-/// Converts a pest error in `text` (which starts at `offset` in the file) to a diagnostic.
-pub fn syntax_error(error: &pest::error::Error<Rule>, file: FileId, offset: usize, text: &str) -> Diagnostic {
+/// Converts a pest error in a part of `file_text` starting at `offset` to a diagnostic.
+pub fn syntax_error(error: &pest::error::Error<Rule>, file: FileId, offset: usize, file_text: &str) -> Diagnostic {
     use pest::error::{ErrorVariant, InputLocation};
     let pos = match error.location {
         InputLocation::Pos(p) => p,
         InputLocation::Span((s, _)) => s,
     };
-    let found = found_at(text, pos);
-    let span = Span::new(file, offset + pos, offset + pos + found.len());
-    let expected = match &error.variant {
+    // The token after the error is read from the whole file: a declaration re-parsed alone
+    // ends where the next one begins.
+    let at = skip_trivia(file_text, offset + pos);
+    let found = found_at(file_text, at);
+    let span = Span::new(file, at, at + found.len());
+    if found == "\"" {
+        return Diagnostic::new(Code::Syntax, "this string is not closed", span, "no closing `\"` on this line")
+            .with_help("close the string on the same line; write `\\\"` for a quote inside it");
+    }
+    let (expected, keywords) = match &error.variant {
         ErrorVariant::ParsingError { positives, .. } => describe(positives),
-        ErrorVariant::CustomError { message } => message.clone(),
+        ErrorVariant::CustomError { message } => (message.clone(), Vec::new()),
     };
     let (message, label) = if found.is_empty() {
         (format!("expected {expected}, found the end of the file"), "the file ends here".to_string())
     } else {
         (format!("expected {expected}, found `{found}`"), format!("unexpected `{found}`"))
     };
-    let span = if found.is_empty() { Span::new(file, offset + pos, offset + pos) } else { span };
-    Diagnostic::new(Code::Syntax, message, span, label).with_help(help_for(&error.variant))
+
+    let unclosed = expected.contains("`}`") && DECLARATION_WORDS.contains(&found);
+    let help = if unclosed {
+        "the block before this declaration is not closed: add its `}`".to_string()
+    } else if keywords.is_empty() {
+        help_for(&error.variant)
+    } else {
+        format!("the keywords allowed here are: {}", keywords.join(", "))
+    };
+    Diagnostic::new(Code::Syntax, message, span, label).with_help(help)
+}
+
+const DECLARATION_WORDS: &[&str] = &[
+    "agency", "registry", "record", "enum", "parameter", "event", "service", "trigger", "situation", "ведомство",
+    "реестр", "структура", "перечисление", "параметр", "событие", "услуга", "триггер", "ситуация",
+];
+
+/// The position of the next token at or after `pos`, past whitespace and comments.
+fn skip_trivia(text: &str, mut pos: usize) -> usize {
+    loop {
+        let rest = text.get(pos..).unwrap_or("");
+        let trimmed = rest.trim_start();
+        pos += rest.len() - trimmed.len();
+        if trimmed.starts_with("//") || trimmed.starts_with('#') {
+            pos += trimmed.find('\n').unwrap_or(trimmed.len());
+        } else {
+            return pos;
+        }
+    }
 }
 
 /// The token at `pos`: a word, a number, or one character.
@@ -95,11 +129,9 @@ fn help_for(variant: &pest::error::ErrorVariant<Rule>) -> String {
     let pest::error::ErrorVariant::ParsingError { positives, .. } = variant else {
         return "see docs/language.md for the syntax".into();
     };
-    if positives.contains(&Rule::k_service) && positives.contains(&Rule::k_agency) {
+    if positives.contains(&Rule::decl_one) || positives.contains(&Rule::k_service) && positives.contains(&Rule::k_agency) {
         "a file holds declarations: agency, registry, record, enum, parameter, event, service, trigger, situation"
             .into()
-    } else if positives.contains(&Rule::rbrace) {
-        "check the property names of this block in docs/language.md; every `{` needs its `}`".into()
     } else if positives.contains(&Rule::k_source) {
         "an input names its source: `from applicant`, `from registry.field`, `from service.output`".into()
     } else {
@@ -107,12 +139,18 @@ fn help_for(variant: &pest::error::ErrorVariant<Rule>) -> String {
     }
 }
 
-fn describe(positives: &[Rule]) -> String {
+/// What was expected, in words; with many keywords possible (the properties of a block),
+/// they are summed up as "a property" and listed separately for the help.
+fn describe(positives: &[Rule]) -> (String, Vec<String>) {
     let declaration = positives.contains(&Rule::k_service) && positives.contains(&Rule::k_agency);
+    let properties: Vec<Rule> = positives.iter().copied().filter(|r| is_property(*r)).collect();
+    let collapse = !declaration && properties.len() > 3;
     let mut names: Vec<String> = Vec::new();
     for rule in positives {
         let name = if declaration && is_decl_keyword(*rule) {
             "a declaration".to_string()
+        } else if collapse && is_property(*rule) {
+            "a property".to_string()
         } else {
             rule_name(*rule)
         };
@@ -120,11 +158,18 @@ fn describe(positives: &[Rule]) -> String {
             names.push(name);
         }
     }
-    match names.len() {
+    let expected = match names.len() {
         0 => "something else".into(),
         1 => names.remove(0),
         n => format!("{} or {}", names[..n - 1].join(", "), names[n - 1]),
-    }
+    };
+    let keywords = if collapse { properties.iter().map(|r| rule_name(*r)).collect() } else { Vec::new() };
+    (expected, keywords)
+}
+
+/// Rules that start a property line inside a block.
+fn is_property(rule: Rule) -> bool {
+    rule_name(rule).contains("`/`") && !matches!(rule, Rule::k_and | Rule::k_or | Rule::k_in | Rule::k_then | Rule::k_else | Rule::k_if | Rule::k_not)
 }
 
 fn is_decl_keyword(rule: Rule) -> bool {
@@ -231,6 +276,10 @@ fn rule_name(rule: Rule) -> String {
         Rule::k_then => keyword("then", "то"),
         Rule::k_else => keyword("else", "иначе"),
         Rule::k_in => keyword("in", "в"),
+        Rule::k_and => keyword("and", "и"),
+        Rule::k_or => keyword("or", "или"),
+        Rule::k_not => keyword("not", "не"),
+        Rule::decl_one | Rule::file => "a declaration".into(),
         Rule::k_if => keyword("if", "если"),
         Rule::variant => "an enum variant".into(),
         other => format!("{other:?}").replace('_', " "),

@@ -18,7 +18,7 @@ pub fn parse(file: FileId, text: &str, diagnostics: &mut Vec<Diagnostic>) -> ast
     // The parser recurses on nesting: refuse absurd nesting before it can exhaust the stack.
     if let Some(d) = depth::check(file, text) {
         diagnostics.push(d);
-        return ast::Module { file, decls: Vec::new() };
+        return ast::Module { file, decls: Vec::new(), broken: Vec::new() };
     }
     match RglParser::parse(Rule::file, text) {
         Ok(mut pairs) => {
@@ -28,7 +28,7 @@ pub fn parse(file: FileId, text: &str, diagnostics: &mut Vec<Diagnostic>) -> ast
         // Recovery swallows bad declarations, so this is left for malformed text at the top.
         Err(error) => {
             diagnostics.push(errors::syntax_error(&error, file, 0, text));
-            ast::Module { file, decls: Vec::new() }
+            ast::Module { file, decls: Vec::new(), broken: Vec::new() }
         }
     }
 }

@@ -179,9 +179,13 @@ impl Builder<'_> {
 
     pub fn module(&mut self, file: Pair<'_, Rule>) -> Module {
         let mut decls = Vec::new();
+        let mut broken = Vec::new();
         for pair in file.into_inner() {
             match pair.as_rule() {
-                Rule::bad_item => self.bad_item(pair),
+                Rule::bad_item => {
+                    broken.extend(declared_name(pair.as_str()));
+                    self.bad_item(pair)
+                }
                 Rule::EOI => {}
                 _ => {
                     if let Some(d) = self.decl(pair) {
@@ -190,16 +194,15 @@ impl Builder<'_> {
                 }
             }
         }
-        Module { file: self.file, decls }
+        Module { file: self.file, decls, broken }
     }
 
     /// Re-parses a swallowed declaration alone to report where exactly it went wrong.
     fn bad_item(&mut self, pair: Pair<'_, Rule>) {
         use pest::Parser;
         let offset = pair.as_span().start();
-        let text = pair.as_str();
-        let diagnostic = match RglParser::parse(Rule::decl_one, text) {
-            Err(error) => super::errors::syntax_error(&error, self.file, offset, text),
+        let diagnostic = match RglParser::parse(Rule::decl_one, pair.as_str()) {
+            Err(error) => super::errors::syntax_error(&error, self.file, offset, pair.get_input()),
             // Cannot happen: the text did not parse as a declaration in place.
             Ok(_) => Diagnostic::new(
                 Code::Syntax,
@@ -793,6 +796,16 @@ impl Builder<'_> {
             }
         }
     }
+}
+
+/// The name a broken declaration was meant to declare: the word after its keyword.
+fn declared_name(text: &str) -> Option<String> {
+    use pest::Parser;
+    let mut words = text.split(|c: char| !(c.is_alphanumeric() || c == '_')).filter(|w| !w.is_empty());
+    let keyword = words.next()?;
+    let name = words.next()?;
+    let is_keyword = RglParser::parse(Rule::decl_start_only, keyword).is_ok();
+    is_keyword.then(|| name.to_string())
 }
 
 fn unescape(raw: &str) -> String {
