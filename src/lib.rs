@@ -14,6 +14,7 @@ pub mod cli;
 pub mod date;
 pub mod diagnostic;
 pub mod source;
+pub mod synthetic;
 pub mod syntax;
 pub mod vocabulary;
 

@@ -58,7 +58,8 @@ pub fn run(args: &CheckArgs, color: Color) -> Exit {
     match args.format {
         Format::Human => {
             print!("{}", diagnostic::render_human(&compiled.diagnostics, &sources, color.enabled()));
-            println!("{}", summary(sources.len(), services, errors, warnings));
+            let denied = if warnings > 0 && args.deny.contains(&Deny::Warnings) { " (warnings denied)" } else { "" };
+            println!("{}{denied}", summary(sources.len(), services, errors, warnings));
         }
         Format::Json => {
             let report = JsonReport {

@@ -191,7 +191,7 @@ fn is_decl_keyword(rule: Rule) -> bool {
 fn rule_name(rule: Rule) -> String {
     let keyword = |en: &str, ru: &str| format!("`{en}`/`{ru}`");
     match rule {
-        Rule::ident | Rule::named_type | Rule::path | Rule::name => "a name".into(),
+        Rule::ident | Rule::named_type | Rule::path | Rule::name_like => "a name".into(),
         Rule::string | Rule::text => "a quoted string".into(),
         Rule::date => "a date".into(),
         Rule::number => "a number".into(),
@@ -199,13 +199,13 @@ fn rule_name(rule: Rule) -> String {
         Rule::days => "`days`".into(),
         Rule::working => "`working`/`calendar`".into(),
         Rule::currency => "`rub`".into(),
-        Rule::expr | Rule::paren | Rule::if_expr | Rule::call | Rule::id_literal | Rule::money => {
+        Rule::expr | Rule::paren | Rule::if_expr | Rule::number_like => {
             "an expression".into()
         }
         Rule::list_type => "a type".into(),
         Rule::lbrace => "`{`".into(),
         Rule::rbrace => "`}`".into(),
-        Rule::lparen => "`(`".into(),
+        Rule::lparen | Rule::call_args => "`(`".into(),
         Rule::rparen => "`)`".into(),
         Rule::langle => "`<`".into(),
         Rule::rangle => "`>`".into(),

@@ -140,6 +140,17 @@ impl Builder<'_> {
         Span::new(self.file, s.start(), s.end())
     }
 
+    /// The span of a pair without the whitespace an optional tail may have skipped.
+    fn tight_span(&self, pair: &Pair<'_, Rule>) -> Span {
+        let span = self.span(pair);
+        match pair.clone().into_inner().last() {
+            Some(last) if matches!(pair.as_rule(), Rule::name_like | Rule::number_like) => {
+                Span { end: last.as_span().end() as u32, ..span }
+            }
+            _ => span,
+        }
+    }
+
     fn ident(&self, pair: Pair<'_, Rule>) -> Ident {
         Ident { name: pair.as_str().to_string(), span: self.span(&pair) }
     }
@@ -695,7 +706,7 @@ impl Builder<'_> {
     }
 
     fn primary(&mut self, pair: Pair<'_, Rule>) -> (Expr, u32) {
-        let span = self.span(&pair);
+        let span = self.tight_span(&pair);
         let leaf = |kind| (Expr { kind, span }, 1);
         match pair.as_rule() {
             Rule::paren => {
@@ -712,77 +723,31 @@ impl Builder<'_> {
                 let kind = ExprKind::If(Box::new(c), Box::new(t), Box::new(e));
                 (Expr { kind, span }, cd.max(td).max(ed) + 1)
             }
-            Rule::call => {
+            Rule::name_like => {
                 let mut it = parts(pair);
-                let func = self.ident(it.next().expect("function"));
+                let ident = self.ident(it.next().expect("name"));
                 match it.next() {
-                    None => leaf(ExprKind::Call(func, Vec::new())),
-                    Some(q) if q.as_rule() == Rule::comprehension => {
-                        let mut c = parts(q);
-                        let var = self.ident(c.next().expect("variable"));
-                        let (list, ld) = self.pratt(c.next().expect("list").into_inner());
-                        let (body, bd) = self.pratt(c.next().expect("body").into_inner());
-                        let kind = ExprKind::Comprehension { func, var, list: Box::new(list), body: Box::new(body) };
-                        (Expr { kind, span }, ld.max(bd) + 1)
-                    }
-                    Some(q) => {
-                        let mut depth = 0;
-                        let mut args = Vec::new();
-                        for a in parts(q) {
-                            let (e, d) = self.pratt(a.into_inner());
-                            depth = depth.max(d);
-                            args.push(e);
-                        }
-                        (Expr { kind: ExprKind::Call(func, args), span }, depth + 1)
-                    }
+                    None => leaf(ExprKind::Name(ident)),
+                    Some(q) if q.as_rule() == Rule::string => leaf(ExprKind::IdLiteral(ident, self.text(q).value)),
+                    Some(q) => self.call(ident, q, span),
                 }
             }
-            Rule::id_literal => {
-                let mut it = parts(pair);
-                let kind = self.ident(it.next().expect("kind"));
-                let value = self.text(it.next().expect("string")).value;
-                leaf(ExprKind::IdLiteral(kind, value))
-            }
-            Rule::money => {
-                let number = parts(pair).next().expect("number");
-                let text = number.as_str().replace('_', "");
-                match Decimal::from_str(&text) {
-                    Ok(d) if d.scale() <= 2 => leaf(ExprKind::Money(d)),
-                    Ok(_) => {
-                        self.diagnostics.push(super::errors::kopecks(number.as_str(), span));
-                        leaf(ExprKind::Error)
-                    }
-                    Err(_) => {
-                        self.diagnostics.push(super::errors::too_large(number.as_str(), span));
-                        leaf(ExprKind::Error)
+            Rule::number_like => {
+                let mut it = pair.clone().into_inner();
+                let number = it.next().expect("number");
+                match it.next().map(|q| q.as_rule()) {
+                    None => self.number(&number, span),
+                    Some(Rule::currency) => self.money(&number, span),
+                    Some(_) => {
+                        let d = self.duration(pair);
+                        leaf(ExprKind::Duration(d.days, d.unit))
                     }
                 }
-            }
-            Rule::duration => {
-                let d = self.duration(pair);
-                leaf(ExprKind::Duration(d.days, d.unit))
             }
             Rule::date => match self.date(pair) {
                 Some((d, _)) => leaf(ExprKind::Date(d)),
                 None => leaf(ExprKind::Error),
             },
-            Rule::number => {
-                let text = pair.as_str().replace('_', "");
-                if text.contains('.') {
-                    match Decimal::from_str(&text) {
-                        Ok(d) => leaf(ExprKind::Decimal(d)),
-                        Err(_) => {
-                            self.diagnostics.push(super::errors::too_large(pair.as_str(), span));
-                            leaf(ExprKind::Error)
-                        }
-                    }
-                } else {
-                    match self.integer(&pair) {
-                        Some(n) => leaf(ExprKind::Int(n)),
-                        None => leaf(ExprKind::Error),
-                    }
-                }
-            }
             Rule::string => {
                 let t = self.text(pair);
                 leaf(ExprKind::Text(t.value))
@@ -790,11 +755,64 @@ impl Builder<'_> {
             Rule::k_true => leaf(ExprKind::Bool(true)),
             Rule::k_false => leaf(ExprKind::Bool(false)),
             Rule::k_today => leaf(ExprKind::Today),
-            _ => {
-                let ident = self.first_ident(pair);
-                leaf(ExprKind::Name(ident))
+            other => unreachable!("not a primary expression: {other:?}"),
+        }
+    }
+
+    fn call(&mut self, func: Ident, args: Pair<'_, Rule>, span: Span) -> (Expr, u32) {
+        match parts(args).next() {
+            None => (Expr { kind: ExprKind::Call(func, Vec::new()), span }, 1),
+            Some(q) if q.as_rule() == Rule::comprehension => {
+                let mut c = parts(q);
+                let var = self.ident(c.next().expect("variable"));
+                let (list, ld) = self.pratt(c.next().expect("list").into_inner());
+                let (body, bd) = self.pratt(c.next().expect("body").into_inner());
+                let kind = ExprKind::Comprehension { func, var, list: Box::new(list), body: Box::new(body) };
+                (Expr { kind, span }, ld.max(bd) + 1)
+            }
+            Some(q) => {
+                let mut depth = 0;
+                let mut args = Vec::new();
+                for a in parts(q) {
+                    let (e, d) = self.pratt(a.into_inner());
+                    depth = depth.max(d);
+                    args.push(e);
+                }
+                (Expr { kind: ExprKind::Call(func, args), span }, depth + 1)
             }
         }
+    }
+
+    fn money(&mut self, number: &Pair<'_, Rule>, span: Span) -> (Expr, u32) {
+        let text = number.as_str().replace('_', "");
+        let kind = match Decimal::from_str(&text) {
+            Ok(d) if d.scale() <= 2 => ExprKind::Money(d),
+            Ok(_) => {
+                self.diagnostics.push(super::errors::kopecks(number.as_str(), span));
+                ExprKind::Error
+            }
+            Err(_) => {
+                self.diagnostics.push(super::errors::too_large(number.as_str(), span));
+                ExprKind::Error
+            }
+        };
+        (Expr { kind, span }, 1)
+    }
+
+    fn number(&mut self, number: &Pair<'_, Rule>, span: Span) -> (Expr, u32) {
+        let text = number.as_str().replace('_', "");
+        let kind = if text.contains('.') {
+            match Decimal::from_str(&text) {
+                Ok(d) => ExprKind::Decimal(d),
+                Err(_) => {
+                    self.diagnostics.push(super::errors::too_large(number.as_str(), span));
+                    ExprKind::Error
+                }
+            }
+        } else {
+            self.integer(number).map_or(ExprKind::Error, ExprKind::Int)
+        };
+        (Expr { kind, span }, 1)
     }
 }
 

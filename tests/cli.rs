@@ -1,0 +1,79 @@
+//! The command line: exit code, stdout and stderr of each case in one snapshot.
+
+use std::process::Command;
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_reglament"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("the binary runs");
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    (out.status.code().unwrap_or(-1), text(&out.stdout), text(&out.stderr))
+}
+
+fn transcript(args: &[&str]) -> String {
+    let (code, stdout, stderr) = run(args);
+    format!("$ reglament {}\nexit: {code}\n--- stdout ---\n{stdout}--- stderr ---\n{stderr}", args.join(" "))
+}
+
+macro_rules! cli_snapshot {
+    ($name:ident, $($arg:expr),*) => {
+        #[test]
+        fn $name() {
+            insta::assert_snapshot!(transcript(&[$($arg),*]));
+        }
+    };
+}
+
+cli_snapshot!(help, "--help");
+cli_snapshot!(check_help, "check", "--help");
+cli_snapshot!(check_bundled_regulations, "check");
+cli_snapshot!(check_bundled_regulations_json, "check", "regulations", "--format", "json");
+cli_snapshot!(check_errors_human, "check", "tests/check/bad/independent_errors.rgl");
+cli_snapshot!(check_errors_json, "check", "--format", "json", "tests/check/bad/independent_errors.rgl");
+cli_snapshot!(check_cross_file_duplicates, "check", "tests/check/good/all_constructs_en.rgl", "tests/check/good/fully_russian.rgl", "tests/check/bad/duplicate_declaration.rgl");
+cli_snapshot!(warnings_pass, "check", "tests/check/bad/unused_parameter.rgl");
+cli_snapshot!(warnings_denied, "check", "--deny", "warnings", "tests/check/bad/unused_parameter.rgl");
+cli_snapshot!(missing_path, "check", "no/such/dir");
+cli_snapshot!(unknown_flag, "check", "--strict");
+cli_snapshot!(unknown_format, "check", "--format", "xml");
+
+#[test]
+fn empty_directory_is_a_usage_error() {
+    let dir = std::env::temp_dir().join(format!("reglament-empty-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (code, stdout, stderr) = run(&["check", dir.to_str().unwrap()]);
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(code, 2);
+    assert!(stdout.is_empty());
+    assert!(stderr.contains("no `.rgl` files"), "{stderr}");
+}
+
+#[test]
+fn non_utf8_file_is_a_usage_error() {
+    let file = std::env::temp_dir().join(format!("reglament-latin1-{}.rgl", std::process::id()));
+    std::fs::write(&file, b"agency a { title \"\xe9\" level federal }").unwrap();
+    let (code, _, stderr) = run(&["check", file.to_str().unwrap()]);
+    std::fs::remove_file(&file).ok();
+    assert_eq!(code, 2);
+    assert!(stderr.contains("is not UTF-8 text (invalid byte at offset 18)"), "{stderr}");
+}
+
+#[test]
+fn colour_follows_the_flag() {
+    let bad = "tests/check/bad/unknown_type.rgl";
+    let (_, always, _) = run(&["check", "--color", "always", bad]);
+    let (_, never, _) = run(&["check", "--color", "never", bad]);
+    let (_, auto, _) = run(&["check", bad]);
+    assert!(always.contains('\u{1b}'), "--color always colours");
+    assert!(!never.contains('\u{1b}'), "--color never does not");
+    assert!(!auto.contains('\u{1b}'), "not a terminal: no colour");
+}
+
+#[test]
+fn output_is_deterministic() {
+    let args = ["check", "--format", "json", "tests/check/bad", "regulations"];
+    assert_eq!(run(&args), run(&args));
+}

@@ -1,0 +1,57 @@
+//! The examples in `docs/` are checked: in each page, the ```rgl blocks together form one
+//! regulation set that must check clean; a block marked ```rgl error must fail to check.
+
+mod common;
+
+use reglament::diagnostic::render_human;
+use reglament::source::SourceMap;
+
+struct Block {
+    line: usize,
+    expect_error: bool,
+    text: String,
+}
+
+fn blocks(markdown: &str) -> Vec<Block> {
+    let mut out = Vec::new();
+    let mut current: Option<Block> = None;
+    for (i, line) in markdown.lines().enumerate() {
+        match (&mut current, line.trim_start().strip_prefix("```")) {
+            (None, Some(info)) if info.starts_with("rgl") => {
+                let expect_error = info.split_whitespace().any(|w| w == "error");
+                current = Some(Block { line: i + 1, expect_error, text: String::new() });
+            }
+            (Some(_), Some(_)) => out.extend(current.take()),
+            (Some(block), None) => {
+                block.text.push_str(line);
+                block.text.push('\n');
+            }
+            (None, _) => {}
+        }
+    }
+    out
+}
+
+fn check_page(page: &str) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs").join(page);
+    let markdown = std::fs::read_to_string(&path).expect("doc page exists");
+    let blocks = blocks(&markdown);
+    assert!(!blocks.is_empty(), "{page} has rgl examples");
+    let mut set = SourceMap::new();
+    for block in &blocks {
+        let name = format!("{page}:{}", block.line);
+        if block.expect_error {
+            let (_, compiled) = common::compile_text(&name, &block.text);
+            assert!(compiled.errors() > 0, "{name} should fail to check");
+        } else {
+            set.add(name, block.text.clone());
+        }
+    }
+    let compiled = reglament::compile(&set);
+    assert!(compiled.diagnostics.is_empty(), "{page}:\n{}", render_human(&compiled.diagnostics, &set, false));
+}
+
+#[test]
+fn language_reference_examples_check() {
+    check_page("language.md");
+}
