@@ -85,7 +85,7 @@ pub fn syntax_error(error: &pest::error::Error<Rule>, file: FileId, offset: usiz
         (format!("expected {expected}, found `{found}`"), format!("unexpected `{found}`"))
     };
 
-    let unclosed = expected.contains("`}`") && DECLARATION_WORDS.contains(&found);
+    let unclosed = expected.contains("`}`") && super::DECLARATION_WORDS.contains(&found);
     let help = if unclosed {
         "the block before this declaration is not closed: add its `}`".to_string()
     } else if keywords.is_empty() {
@@ -96,10 +96,6 @@ pub fn syntax_error(error: &pest::error::Error<Rule>, file: FileId, offset: usiz
     Diagnostic::new(Code::Syntax, message, span, label).with_help(help)
 }
 
-const DECLARATION_WORDS: &[&str] = &[
-    "agency", "registry", "record", "enum", "parameter", "event", "service", "trigger", "situation", "ведомство",
-    "реестр", "структура", "перечисление", "параметр", "событие", "услуга", "триггер", "ситуация",
-];
 
 /// The position of the next token at or after `pos`, past whitespace and comments.
 fn skip_trivia(text: &str, mut pos: usize) -> usize {

@@ -40,6 +40,8 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
 
 pub struct Builder<'d> {
     pub file: FileId,
+    /// Where the parsed text starts in the file (declarations may be parsed one by one).
+    pub offset: usize,
     pub diagnostics: &'d mut Vec<Diagnostic>,
 }
 
@@ -137,7 +139,7 @@ fn set_once<T>(
 impl Builder<'_> {
     fn span(&self, pair: &Pair<'_, Rule>) -> Span {
         let s = pair.as_span();
-        Span::new(self.file, s.start(), s.end())
+        Span::new(self.file, self.offset + s.start(), self.offset + s.end())
     }
 
     /// The span of a pair without the whitespace an optional tail may have skipped.
@@ -145,7 +147,7 @@ impl Builder<'_> {
         let span = self.span(pair);
         match pair.clone().into_inner().last() {
             Some(last) if matches!(pair.as_rule(), Rule::name_like | Rule::number_like) => {
-                Span { end: last.as_span().end() as u32, ..span }
+                Span { end: (self.offset + last.as_span().end()) as u32, ..span }
             }
             _ => span,
         }
@@ -211,7 +213,7 @@ impl Builder<'_> {
     /// Re-parses a swallowed declaration alone to report where exactly it went wrong.
     fn bad_item(&mut self, pair: Pair<'_, Rule>) {
         use pest::Parser;
-        let offset = pair.as_span().start();
+        let offset = self.offset + pair.as_span().start();
         let diagnostic = match RglParser::parse(Rule::decl_one, pair.as_str()) {
             Err(error) => super::errors::syntax_error(&error, self.file, offset, pair.get_input()),
             // Cannot happen: the text did not parse as a declaration in place.
