@@ -178,10 +178,8 @@ impl miette::Diagnostic for Rendered<'_> {
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let d = self.diagnostic;
         let file = d.primary.span.file;
-        let primary = LabeledSpan::new_primary_with_span(
-            Some(d.primary.message.clone()),
-            d.primary.span.range(),
-        );
+        let primary =
+            LabeledSpan::new_primary_with_span(Some(d.primary.message.clone()), d.primary.span.range());
         let others = d
             .secondary
             .iter()

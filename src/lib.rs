@@ -14,8 +14,8 @@ pub mod cli;
 pub mod date;
 pub mod diagnostic;
 pub mod source;
-pub mod synthetic;
 pub mod syntax;
+pub mod synthetic;
 pub mod vocabulary;
 
 use diagnostic::Diagnostic;
@@ -46,7 +46,8 @@ const STACK: usize = 256 << 20;
 /// Parses and checks every file of the source map as one regulation set.
 pub fn compile(sources: &SourceMap) -> Compiled {
     std::thread::scope(|scope| {
-        let worker = std::thread::Builder::new().stack_size(STACK).spawn_scoped(scope, || compile_here(sources));
+        let worker =
+            std::thread::Builder::new().stack_size(STACK).spawn_scoped(scope, || compile_here(sources));
         match worker {
             Ok(handle) => handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
             Err(_) => compile_here(sources),
@@ -58,7 +59,8 @@ fn compile_here(sources: &SourceMap) -> Compiled {
     let mut diagnostics = Vec::new();
     let modules: Vec<Module> =
         sources.ids().map(|id| syntax::parse(id, sources.text(id), &mut diagnostics)).collect();
-    let complete = !diagnostics.iter().any(|d| matches!(d.code, diagnostic::Code::Syntax | diagnostic::Code::TooDeep));
+    let complete =
+        !diagnostics.iter().any(|d| matches!(d.code, diagnostic::Code::Syntax | diagnostic::Code::TooDeep));
     diagnostics.extend(check::check(&modules, complete));
     diagnostic::sort(&mut diagnostics);
     // A type named in one place is resolved wherever it is used; report it once.

@@ -13,7 +13,11 @@ fn bad_inputs() {
     insta::glob!("check/bad/*.rgl", |path| {
         let (sources, compiled) = compile_file(path);
         let text = sources.text(sources.ids().next().unwrap());
-        let expected = text.lines().next().and_then(|l| l.strip_prefix("// expect: ")).expect("first line names the code");
+        let expected = text
+            .lines()
+            .next()
+            .and_then(|l| l.strip_prefix("// expect: "))
+            .expect("first line names the code");
         let found = codes(&compiled);
         assert!(found.contains(&expected), "{}: expected {expected}, found {found:?}", path.display());
         let rendered = render_human(&compiled.diagnostics, &sources, false);
@@ -47,7 +51,11 @@ fn english_and_russian_keywords_give_the_same_tree() {
 fn every_code_is_documented() {
     let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/language.md")).unwrap();
     for code in reglament::diagnostic::Code::ALL {
-        assert!(doc.contains(&format!("| {} |", code.as_str())), "{} is not in docs/language.md", code.as_str());
+        assert!(
+            doc.contains(&format!("| {} |", code.as_str())),
+            "{} is not in docs/language.md",
+            code.as_str()
+        );
     }
 }
 

@@ -33,7 +33,13 @@ cli_snapshot!(check_bundled_regulations, "check");
 cli_snapshot!(check_bundled_regulations_json, "check", "regulations", "--format", "json");
 cli_snapshot!(check_errors_human, "check", "tests/check/bad/independent_errors.rgl");
 cli_snapshot!(check_errors_json, "check", "--format", "json", "tests/check/bad/independent_errors.rgl");
-cli_snapshot!(check_cross_file_duplicates, "check", "tests/check/good/all_constructs_en.rgl", "tests/check/good/fully_russian.rgl", "tests/check/bad/duplicate_declaration.rgl");
+cli_snapshot!(
+    check_cross_file_duplicates,
+    "check",
+    "tests/check/good/all_constructs_en.rgl",
+    "tests/check/good/fully_russian.rgl",
+    "tests/check/bad/duplicate_declaration.rgl"
+);
 cli_snapshot!(warnings_pass, "check", "tests/check/bad/unused_parameter.rgl");
 cli_snapshot!(warnings_denied, "check", "--deny", "warnings", "tests/check/bad/unused_parameter.rgl");
 cli_snapshot!(missing_path, "check", "no/such/dir");

@@ -55,3 +55,22 @@ fn check_page(page: &str) {
 fn language_reference_examples_check() {
     check_page("language.md");
 }
+
+/// The JSON example of the `check` page is the real output of the command it names.
+#[test]
+fn check_page_json_example_is_real() {
+    let page = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/cli/check.md")).unwrap();
+    let command = page
+        .split("For `reglament ")
+        .nth(1)
+        .and_then(|s| s.split('`').next())
+        .expect("the page names its command");
+    let example = page.split("```json\n").nth(1).and_then(|s| s.split("```").next()).expect("a json block");
+    let args: Vec<&str> = command.split_whitespace().collect();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_reglament"))
+        .args(&args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), example);
+}

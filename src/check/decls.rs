@@ -55,7 +55,11 @@ impl<'a> Checker<'a> {
         if matches!(level, Some(Level::Regional | Level::Municipal)) && a.territory.is_none() {
             let d = Diagnostic::new(
                 Code::NoTerritory,
-                format!("agency `{}` is {} but has no territory", a.name.name, level.map_or("", |l| l.as_str())),
+                format!(
+                    "agency `{}` is {} but has no territory",
+                    a.name.name,
+                    level.map_or("", |l| l.as_str())
+                ),
                 a.name.span,
                 "its services apply only in its territory",
             )
@@ -90,7 +94,12 @@ impl<'a> Checker<'a> {
             }
             let found = self.type_of(&period.value, &mut Env::constant());
             if !found.fits(&ty) {
-                self.report(errors::expected_type(period.value.span, "a value of this parameter", &ty, &found));
+                self.report(errors::expected_type(
+                    period.value.span,
+                    "a value of this parameter",
+                    &ty,
+                    &found,
+                ));
             }
         }
         self.periods(p);
@@ -136,7 +145,9 @@ fn is_literal(e: &Expr) -> bool {
         | ExprKind::Text(_)
         | ExprKind::IdLiteral(..)
         | ExprKind::Error => true,
-        ExprKind::Unary(UnOp::Neg, inner) => matches!(inner.kind, ExprKind::Int(_) | ExprKind::Decimal(_) | ExprKind::Money(_)),
+        ExprKind::Unary(UnOp::Neg, inner) => {
+            matches!(inner.kind, ExprKind::Int(_) | ExprKind::Decimal(_) | ExprKind::Money(_))
+        }
         ExprKind::Name(_) => true,
         ExprKind::Member(base, _) => matches!(base.kind, ExprKind::Name(_)),
         _ => false,

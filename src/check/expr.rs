@@ -32,7 +32,8 @@ impl<'a> Env<'a> {
     }
 
     pub fn event(checker: &mut Checker<'a>, event: &'a Event) -> Self {
-        let fields = event.fields.iter().map(|f| (f.name.name.as_str(), checker.resolve_type(&f.ty))).collect();
+        let fields =
+            event.fields.iter().map(|f| (f.name.name.as_str(), checker.resolve_type(&f.ty))).collect();
         Env { bound: Vec::new(), event: fields, service: None, constant: false }
     }
 
@@ -76,7 +77,9 @@ impl<'a> Checker<'a> {
                 let t = self.type_of(inner, env);
                 let ok = match op {
                     UnOp::Not => t.fits(&Type::Bool),
-                    UnOp::Neg => t.is_error() || matches!(t, Type::Int | Type::Decimal | Type::Money | Type::Days(_)),
+                    UnOp::Neg => {
+                        t.is_error() || matches!(t, Type::Int | Type::Decimal | Type::Money | Type::Days(_))
+                    }
                 };
                 if !ok {
                     let (word, wants) = match op {
@@ -84,7 +87,12 @@ impl<'a> Checker<'a> {
                         UnOp::Neg => ("-", "a number, an amount or days"),
                     };
                     let msg = format!("`{word}` cannot be applied to `{t}`");
-                    self.report(errors::mismatch(e.span, msg, format!("this is `{t}`"), &format!("`{word}` needs {wants}")));
+                    self.report(errors::mismatch(
+                        e.span,
+                        msg,
+                        format!("this is `{t}`"),
+                        &format!("`{word}` needs {wants}"),
+                    ));
                     return Type::Error;
                 }
                 t
@@ -100,7 +108,12 @@ impl<'a> Checker<'a> {
                     let it = self.type_of(item, env);
                     if !it.fits(&vt) && !vt.fits(&it) {
                         let msg = format!("`{vt}` is compared with a set member of type `{it}`");
-                        self.report(errors::mismatch(item.span, msg, format!("this is `{it}`"), "every member of the set must have the type of the value tested"));
+                        self.report(errors::mismatch(
+                            item.span,
+                            msg,
+                            format!("this is `{it}`"),
+                            "every member of the set must have the type of the value tested",
+                        ));
                     }
                 }
                 Type::Bool
@@ -114,12 +127,19 @@ impl<'a> Checker<'a> {
                 let ft = self.type_of(f, env);
                 unify(&tt, &ft).unwrap_or_else(|| {
                     let msg = format!("the branches of `if` differ: `{tt}` and `{ft}`");
-                    self.report(errors::mismatch(f.span, msg, format!("this is `{ft}`"), "both branches must give values of one type"));
+                    self.report(errors::mismatch(
+                        f.span,
+                        msg,
+                        format!("this is `{ft}`"),
+                        "both branches must give values of one type",
+                    ));
                     Type::Error
                 })
             }
             ExprKind::Call(func, args) => self.call(func, args, e.span, env),
-            ExprKind::Comprehension { func, var, list, body } => self.comprehension(func, var, list, body, e.span, env),
+            ExprKind::Comprehension { func, var, list, body } => {
+                self.comprehension(func, var, list, body, e.span, env)
+            }
         }
     }
 
@@ -128,8 +148,13 @@ impl<'a> Checker<'a> {
             return Type::Error;
         };
         if let Err(why) = super::identifiers::validate(k, text) {
-            let d = Diagnostic::new(crate::diagnostic::Code::InvalidIdentifier, format!("invalid {} `{text}`", k.as_str().to_uppercase()), span, why)
-                .with_help("check the number against the source document");
+            let d = Diagnostic::new(
+                crate::diagnostic::Code::InvalidIdentifier,
+                format!("invalid {} `{text}`", k.as_str().to_uppercase()),
+                span,
+                why,
+            )
+            .with_help("check the number against the source document");
             self.report(d);
         }
         match k {
@@ -225,7 +250,12 @@ impl<'a> Checker<'a> {
             other => {
                 let msg = format!("a value of type `{other}` has no fields");
                 let help = "only records have fields: declare the type with `record`";
-                self.report(errors::mismatch(field.span, msg, format!("`.{}` on `{other}`", field.name), help));
+                self.report(errors::mismatch(
+                    field.span,
+                    msg,
+                    format!("`.{}` on `{other}`", field.name),
+                    help,
+                ));
                 Type::Error
             }
         }
@@ -297,33 +327,58 @@ impl<'a> Checker<'a> {
         };
         match (f, types.as_slice()) {
             (Function::Count, [Type::List(_)]) => Type::Int,
-            (Function::Sum, [Type::List(inner)]) if inner.is_number() || **inner == Type::Money => (**inner).clone(),
+            (Function::Sum, [Type::List(inner)]) if inner.is_number() || **inner == Type::Money => {
+                (**inner).clone()
+            }
             (Function::Any | Function::All, [Type::List(inner)]) if **inner == Type::Bool => Type::Bool,
             (Function::Min | Function::Max, [first, rest @ ..]) if first.is_ordered() && !rest.is_empty() => {
-                rest.iter().try_fold(first.clone(), |acc, t| unify(&acc, t)).unwrap_or_else(|| bad(self, "all arguments of min/max must have one type"))
+                rest.iter()
+                    .try_fold(first.clone(), |acc, t| unify(&acc, t))
+                    .unwrap_or_else(|| bad(self, "all arguments of min/max must have one type"))
             }
             (Function::Min | Function::Max, [Type::List(inner)]) if inner.is_ordered() => (**inner).clone(),
             (Function::Age, [Type::Date]) | (Function::Age, [Type::Date, Type::Date]) => Type::Int,
             (Function::DaysBetween, [Type::Date, Type::Date]) => Type::Int,
             (Function::Round, [t @ (Type::Money | Type::Decimal)]) => t.clone(),
-            (Function::Count | Function::Sum | Function::Any | Function::All, _) => {
-                bad(self, "aggregates take a list, or a comprehension: `count(c in children: age(c.birth_date) < 3)`")
+            (Function::Count | Function::Sum | Function::Any | Function::All, _) => bad(
+                self,
+                "aggregates take a list, or a comprehension: `count(c in children: age(c.birth_date) < 3)`",
+            ),
+            (Function::Min | Function::Max, _) => {
+                bad(self, "min/max take two or more values of one ordered type, or a list")
             }
-            (Function::Min | Function::Max, _) => bad(self, "min/max take two or more values of one ordered type, or a list"),
-            (Function::Age, _) => bad(self, "`age(birth_date)` gives full years today; `age(birth_date, on_date)` on a given date"),
+            (Function::Age, _) => bad(
+                self,
+                "`age(birth_date)` gives full years today; `age(birth_date, on_date)` on a given date",
+            ),
             (Function::DaysBetween, _) => bad(self, "`days_between(from_date, to_date)` takes two dates"),
-            (Function::Round, _) => bad(self, "`round(x)` rounds money or a decimal to kopecks (two decimals, half up)"),
+            (Function::Round, _) => {
+                bad(self, "`round(x)` rounds money or a decimal to kopecks (two decimals, half up)")
+            }
         }
     }
 
-    fn comprehension(&mut self, func: &'a Ident, var: &'a Ident, list: &'a Expr, body: &'a Expr, span: Span, env: &mut Env<'a>) -> Type {
+    fn comprehension(
+        &mut self,
+        func: &'a Ident,
+        var: &'a Ident,
+        list: &'a Expr,
+        body: &'a Expr,
+        span: Span,
+        env: &mut Env<'a>,
+    ) -> Type {
         let lt = self.type_of(list, env);
         let element = match &lt {
             Type::List(inner) => (**inner).clone(),
             Type::Error => Type::Error,
             other => {
                 let msg = format!("`{}` iterates over a list, but this is `{other}`", func.name);
-                self.report(errors::mismatch(list.span, msg, format!("this is `{other}`"), "iterate over a `list<…>` input or field"));
+                self.report(errors::mismatch(
+                    list.span,
+                    msg,
+                    format!("this is `{other}`"),
+                    "iterate over a `list<…>` input or field",
+                ));
                 Type::Error
             }
         };

@@ -83,7 +83,11 @@ impl<'a> Checker<'a> {
 
     /// A suggestion for a misspelt name. The name suggested is what the author meant, so it
     /// no longer counts as unused.
-    pub fn suggest_used<'c>(&mut self, name: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<String> {
+    pub fn suggest_used<'c>(
+        &mut self,
+        name: &str,
+        candidates: impl IntoIterator<Item = &'c str>,
+    ) -> Option<String> {
         let suggestion = symbols::suggest(name, candidates);
         if let Some(s) = &suggestion {
             self.mark_used(s);

@@ -12,8 +12,13 @@ impl Checker<'_> {
         for period in &periods {
             if let Some((to, span)) = period.to {
                 if to < period.from.0 {
-                    let d = Diagnostic::new(Code::PeriodReversed, format!("this period of `{}` ends before it starts", p.name.name), span, format!("{to} is before {}", period.from.0))
-                        .with_help("swap the dates, or fix the year");
+                    let d = Diagnostic::new(
+                        Code::PeriodReversed,
+                        format!("this period of `{}` ends before it starts", p.name.name),
+                        span,
+                        format!("{to} is before {}", period.from.0),
+                    )
+                    .with_help("swap the dates, or fix the year");
                     self.report(d);
                 }
             }
@@ -27,13 +32,28 @@ impl Checker<'_> {
                 c.report(d);
             };
             match prev.to {
-                _ if next.from.0 == prev.from.0 => overlap(self, format!("{} starts another period too", next.from.0)),
-                Some((to, _)) if next.from.0 <= to => overlap(self, format!("starts on {}, before the earlier period ends on {to}", next.from.0)),
+                _ if next.from.0 == prev.from.0 => {
+                    overlap(self, format!("{} starts another period too", next.from.0))
+                }
+                Some((to, _)) if next.from.0 <= to => overlap(
+                    self,
+                    format!("starts on {}, before the earlier period ends on {to}", next.from.0),
+                ),
                 Some((to, _)) if next.from.0 > to.succ() => {
                     let gap_end = next.from.0.add_days(-1);
-                    let d = Diagnostic::new(Code::PeriodGap, format!("the periods of `{}` leave a gap", p.name.name), next.from.1, format!("no value from {} to {gap_end}", to.succ()))
-                        .with_label(prev.to.map_or(prev.from.1, |t| t.1), format!("the earlier period ends on {to}"))
-                        .with_help("start this period the day after the earlier one ends, or add a period for the gap");
+                    let d = Diagnostic::new(
+                        Code::PeriodGap,
+                        format!("the periods of `{}` leave a gap", p.name.name),
+                        next.from.1,
+                        format!("no value from {} to {gap_end}", to.succ()),
+                    )
+                    .with_label(
+                        prev.to.map_or(prev.from.1, |t| t.1),
+                        format!("the earlier period ends on {to}"),
+                    )
+                    .with_help(
+                        "start this period the day after the earlier one ends, or add a period for the gap",
+                    );
                     self.report(d);
                 }
                 _ => {}

@@ -52,8 +52,13 @@ impl<'a> Checker<'a> {
             self.word(recurs, "recurrence", Recurrence::from_word, Recurrence::all_words());
         }
         if s.legal.is_empty() {
-            let d = Diagnostic::new(Code::NoLegalBasis, format!("service `{}` cites no legal basis", s.name.name), s.name.span, "no `legal` line")
-                .with_help("cite the acts it rests on, e.g. `legal \"210-ФЗ от 27.07.2010, ст. 7.3\"`");
+            let d = Diagnostic::new(
+                Code::NoLegalBasis,
+                format!("service `{}` cites no legal basis", s.name.name),
+                s.name.span,
+                "no `legal` line",
+            )
+            .with_help("cite the acts it rests on, e.g. `legal \"210-ФЗ от 27.07.2010, ст. 7.3\"`");
             self.report(d);
         }
 
@@ -67,7 +72,12 @@ impl<'a> Checker<'a> {
             if let Some(value) = &output.value {
                 let found = self.type_of(value, &mut env);
                 if !found.fits(&declared) {
-                    self.report(errors::expected_type(value.span, &format!("output `{}`", output.name.name), &declared, &found));
+                    self.report(errors::expected_type(
+                        value.span,
+                        &format!("output `{}`", output.name.name),
+                        &declared,
+                        &found,
+                    ));
                 }
             }
             if let Some(path) = &output.writes {
@@ -83,7 +93,11 @@ impl<'a> Checker<'a> {
         for r in &s.refusals {
             let t = self.type_of(&r.condition, &mut env);
             if !t.fits(&Type::Bool) {
-                self.report(errors::not_boolean(r.condition.span, &format!("refusal ground `{}`", r.name.name), &t));
+                self.report(errors::not_boolean(
+                    r.condition.span,
+                    &format!("refusal ground `{}`", r.name.name),
+                    &t,
+                ));
             }
         }
         if let Some(fee) = &s.fee {
@@ -112,11 +126,16 @@ impl<'a> Checker<'a> {
     fn service_env(&mut self, s: &'a Service) -> ServiceEnv<'a> {
         let mut names: HashMap<&'a str, Local> = HashMap::new();
         let mut first: HashMap<&'a str, &'a Ident> = HashMap::new();
-        let locals = s.inputs.iter().enumerate().map(|(i, x)| (&x.name, Local::Input(i)))
+        let locals = s
+            .inputs
+            .iter()
+            .enumerate()
+            .map(|(i, x)| (&x.name, Local::Input(i)))
             .chain(s.outputs.iter().enumerate().map(|(i, x)| (&x.name, Local::Output(i))))
             .chain(s.derived.iter().enumerate().map(|(i, x)| (&x.name, Local::Derived(i))))
             .chain(s.criteria.iter().enumerate().map(|(i, x)| (&x.name, Local::Criterion(i))));
-        for (ident, local) in locals.chain(s.refusals.iter().map(|r| (&r.name, Local::Criterion(usize::MAX)))) {
+        for (ident, local) in locals.chain(s.refusals.iter().map(|r| (&r.name, Local::Criterion(usize::MAX))))
+        {
             if let Some(previous) = first.get(ident.name.as_str()) {
                 self.report(errors::duplicate_local(ident, "service", previous));
                 continue;
@@ -153,7 +172,12 @@ impl<'a> Checker<'a> {
                     Some(ty) => {
                         let declared = self.resolve_type(ty);
                         if !found.fits(&declared) {
-                            self.report(errors::expected_type(d.value.span, &format!("derived fact `{}`", d.name.name), &declared, &found));
+                            self.report(errors::expected_type(
+                                d.value.span,
+                                &format!("derived fact `{}`", d.name.name),
+                                &declared,
+                                &found,
+                            ));
                         }
                         declared
                     }
@@ -164,7 +188,11 @@ impl<'a> Checker<'a> {
                 let c = &service.criteria[i];
                 let found = self.type_of(&c.condition, env);
                 if !found.fits(&Type::Bool) {
-                    self.report(errors::not_boolean(c.condition.span, &format!("criterion `{}`", c.name.name), &found));
+                    self.report(errors::not_boolean(
+                        c.condition.span,
+                        &format!("criterion `{}`", c.name.name),
+                        &found,
+                    ));
                 }
                 Type::Bool
             }
@@ -204,8 +232,15 @@ impl<'a> Checker<'a> {
     fn input_source(&mut self, input: &'a Input, declared: &Type) {
         let Source::Path(path) = &input.source else { return };
         let [owner, field] = path.parts.as_slice() else {
-            let d = Diagnostic::new(Code::UnknownField, format!("the source of input `{}` must name one field", input.name.name), path.span, "expected `name.field`")
-                .with_help("write `from registry.field`, `from event.field`, `from service.output` or `from applicant`");
+            let d = Diagnostic::new(
+                Code::UnknownField,
+                format!("the source of input `{}` must name one field", input.name.name),
+                path.span,
+                "expected `name.field`",
+            )
+            .with_help(
+                "write `from registry.field`, `from event.field`, `from service.output` or `from applicant`",
+            );
             self.report(d);
             return;
         };
@@ -221,16 +256,29 @@ impl<'a> Checker<'a> {
 
     fn writes(&mut self, output: &Output, path: &'a Path, declared: &Type) {
         let [owner, field] = path.parts.as_slice() else {
-            let d = Diagnostic::new(Code::UnknownField, format!("output `{}` must write one registry field", output.name.name), path.span, "expected `registry.field`")
-                .with_help("write `writes registry.field`");
+            let d = Diagnostic::new(
+                Code::UnknownField,
+                format!("output `{}` must write one registry field", output.name.name),
+                path.span,
+                "expected `registry.field`",
+            )
+            .with_help("write `writes registry.field`");
             self.report(d);
             return;
         };
         let Some(symbol) = self.expect(owner, &[DeclKind::Registry]) else { return };
         if let Some(found) = self.field_type(symbol, owner, field) {
             if !declared.fits(&found) {
-                let msg = format!("output `{}` is `{declared}`, but registry field `{}.{}` is `{found}`", output.name.name, owner.name, field.name);
-                self.report(errors::mismatch(path.span, msg, format!("this field is `{found}`"), "an output writes a field of its own type"));
+                let msg = format!(
+                    "output `{}` is `{declared}`, but registry field `{}.{}` is `{found}`",
+                    output.name.name, owner.name, field.name
+                );
+                self.report(errors::mismatch(
+                    path.span,
+                    msg,
+                    format!("this field is `{found}`"),
+                    "an output writes a field of its own type",
+                ));
             }
         }
     }
@@ -255,7 +303,9 @@ impl<'a> Checker<'a> {
                 if !list.contains(&ident.name.as_str()) {
                     let suggestion = symbols::suggest(&ident.name, list.iter().copied());
                     self.report(errors::not_in_service(ident, what, &s.name, suggestion));
-                } else if let Some(local) = env.service.as_mut().and_then(|e| e.names.get(ident.name.as_str()).copied()) {
+                } else if let Some(local) =
+                    env.service.as_mut().and_then(|e| e.names.get(ident.name.as_str()).copied())
+                {
                     env.service.as_mut().expect("service").used.insert(local);
                 }
             }
@@ -288,7 +338,8 @@ impl<'a> Checker<'a> {
         let total: i64 = deadlines.iter().map(days).sum();
         let allowed = days(&limit);
         if total > allowed {
-            let unit = if same_unit && limit.unit == DayKind::Working { "working days" } else { "calendar days" };
+            let unit =
+                if same_unit && limit.unit == DayKind::Working { "working days" } else { "calendar days" };
             let mut d = Diagnostic::new(
                 Code::ProceduresTooLong,
                 format!("the procedures of `{}` take {total} {unit}, more than its deadline of {allowed}", s.name.name),

@@ -50,7 +50,8 @@ impl DeclKind {
 
 impl fmt::Display for DeclKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let article = if matches!(self, DeclKind::Agency | DeclKind::Enum | DeclKind::Event) { "an" } else { "a" };
+        let article =
+            if matches!(self, DeclKind::Agency | DeclKind::Enum | DeclKind::Event) { "an" } else { "a" };
         write!(f, "{article} {}", self.keyword())
     }
 }
@@ -109,7 +110,8 @@ impl<'a> Symbols<'a> {
 
     /// Names of the given kinds, sorted.
     pub fn names_of(&self, kinds: &[DeclKind]) -> Vec<&'a str> {
-        let mut names: Vec<&str> = self.map.iter().filter(|(_, s)| kinds.contains(&s.kind)).map(|(n, _)| *n).collect();
+        let mut names: Vec<&str> =
+            self.map.iter().filter(|(_, s)| kinds.contains(&s.kind)).map(|(n, _)| *n).collect();
         names.sort_unstable();
         names
     }

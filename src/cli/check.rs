@@ -53,12 +53,14 @@ pub fn run(args: &CheckArgs, color: Color) -> Exit {
         }
     };
     let compiled = crate::compile(&sources);
-    let services = compiled.modules.iter().flat_map(|m| &m.decls).filter(|d| matches!(d, Decl::Service(_))).count();
+    let services =
+        compiled.modules.iter().flat_map(|m| &m.decls).filter(|d| matches!(d, Decl::Service(_))).count();
     let (errors, warnings) = (compiled.errors(), compiled.warnings());
     match args.format {
         Format::Human => {
             print!("{}", diagnostic::render_human(&compiled.diagnostics, &sources, color.enabled()));
-            let denied = if warnings > 0 && args.deny.contains(&Deny::Warnings) { " (warnings denied)" } else { "" };
+            let denied =
+                if warnings > 0 && args.deny.contains(&Deny::Warnings) { " (warnings denied)" } else { "" };
             println!("{}{denied}", summary(sources.len(), services, errors, warnings));
         }
         Format::Json => {

@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 pub fn load(paths: &[PathBuf]) -> Result<SourceMap, String> {
     let mut files = Vec::new();
     for path in paths {
-        let meta = std::fs::metadata(path).map_err(|e| format!("cannot read `{}`: {}", display(path), io_reason(&e)))?;
+        let meta = std::fs::metadata(path)
+            .map_err(|e| format!("cannot read `{}`: {}", display(path), io_reason(&e)))?;
         if meta.is_dir() {
             let before = files.len();
             walk(path, &mut files)?;
@@ -21,9 +22,14 @@ pub fn load(paths: &[PathBuf]) -> Result<SourceMap, String> {
     }
     let mut sources = SourceMap::new();
     for file in files {
-        let bytes = std::fs::read(&file).map_err(|e| format!("cannot read `{}`: {}", display(&file), io_reason(&e)))?;
+        let bytes = std::fs::read(&file)
+            .map_err(|e| format!("cannot read `{}`: {}", display(&file), io_reason(&e)))?;
         let text = String::from_utf8(bytes).map_err(|e| {
-            format!("`{}` is not UTF-8 text (invalid byte at offset {})", display(&file), e.utf8_error().valid_up_to())
+            format!(
+                "`{}` is not UTF-8 text (invalid byte at offset {})",
+                display(&file),
+                e.utf8_error().valid_up_to()
+            )
         })?;
         sources.add(display(&file), text);
     }
@@ -31,7 +37,8 @@ pub fn load(paths: &[PathBuf]) -> Result<SourceMap, String> {
 }
 
 fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), String> {
-    let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot read `{}`: {}", display(dir), io_reason(&e)))?;
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| format!("cannot read `{}`: {}", display(dir), io_reason(&e)))?;
     let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.sort();
     for path in paths {

@@ -334,7 +334,12 @@ pub enum ExprKind {
     If(Box<Expr>, Box<Expr>, Box<Expr>),
     Call(Ident, Vec<Expr>),
     /// `count(x in list: condition)`, `sum(x in list: value)` …
-    Comprehension { func: Ident, var: Ident, list: Box<Expr>, body: Box<Expr> },
+    Comprehension {
+        func: Ident,
+        var: Ident,
+        list: Box<Expr>,
+        body: Box<Expr>,
+    },
     /// A literal that failed to parse; already reported.
     Error,
 }

@@ -43,7 +43,9 @@ pub fn check(file: FileId, text: &str) -> Option<Diagnostic> {
             }
             b' ' | b'\t' | b'\r' | b'\n' => {}
             _ if b == b'_' || b.is_ascii_alphabetic() || b >= 0x80 => {
-                while i < bytes.len() && (bytes[i] == b'_' || bytes[i].is_ascii_alphanumeric() || bytes[i] >= 0x80) {
+                while i < bytes.len()
+                    && (bytes[i] == b'_' || bytes[i].is_ascii_alphanumeric() || bytes[i] >= 0x80)
+                {
                     i += 1;
                 }
                 match &text[start..i] {

@@ -27,8 +27,13 @@ pub fn bad_date(text: &str, span: Span) -> Diagnostic {
 }
 
 pub fn not_whole(text: &str, span: Span) -> Diagnostic {
-    Diagnostic::new(Code::InvalidLiteral, format!("`{text}` is not a whole number"), span, "expected a whole number")
-        .with_help("a number of days is whole: write e.g. `10 days`")
+    Diagnostic::new(
+        Code::InvalidLiteral,
+        format!("`{text}` is not a whole number"),
+        span,
+        "expected a whole number",
+    )
+    .with_help("a number of days is whole: write e.g. `10 days`")
 }
 
 pub fn too_large(text: &str, span: Span) -> Diagnostic {
@@ -47,20 +52,35 @@ pub fn kopecks(text: &str, span: Span) -> Diagnostic {
 }
 
 pub fn too_deep(span: Span) -> Diagnostic {
-    Diagnostic::new(Code::TooDeep, "this expression is nested too deeply", span, "nesting limit reached inside")
-        .with_help(format!(
-            "split it into named derived facts; the limit is {} levels",
-            super::parser::MAX_EXPR_DEPTH
-        ))
+    Diagnostic::new(
+        Code::TooDeep,
+        "this expression is nested too deeply",
+        span,
+        "nesting limit reached inside",
+    )
+    .with_help(format!(
+        "split it into named derived facts; the limit is {} levels",
+        super::parser::MAX_EXPR_DEPTH
+    ))
 }
 
 pub fn too_deep_text(span: Span, limit: usize) -> Diagnostic {
-    Diagnostic::new(Code::TooDeep, "brackets or conditions are nested too deeply", span, "nesting limit reached here")
-        .with_help(format!("the limit is {limit} levels; split the expression into named derived facts"))
+    Diagnostic::new(
+        Code::TooDeep,
+        "brackets or conditions are nested too deeply",
+        span,
+        "nesting limit reached here",
+    )
+    .with_help(format!("the limit is {limit} levels; split the expression into named derived facts"))
 }
 
 /// Converts a pest error in a part of `file_text` starting at `offset` to a diagnostic.
-pub fn syntax_error(error: &pest::error::Error<Rule>, file: FileId, offset: usize, file_text: &str) -> Diagnostic {
+pub fn syntax_error(
+    error: &pest::error::Error<Rule>,
+    file: FileId,
+    offset: usize,
+    file_text: &str,
+) -> Diagnostic {
     use pest::error::{ErrorVariant, InputLocation};
     let pos = match error.location {
         InputLocation::Pos(p) => p,
@@ -72,8 +92,13 @@ pub fn syntax_error(error: &pest::error::Error<Rule>, file: FileId, offset: usiz
     let found = found_at(file_text, at);
     let span = Span::new(file, at, at + found.len());
     if found == "\"" {
-        return Diagnostic::new(Code::Syntax, "this string is not closed", span, "no closing `\"` on this line")
-            .with_help("close the string on the same line; write `\\\"` for a quote inside it");
+        return Diagnostic::new(
+            Code::Syntax,
+            "this string is not closed",
+            span,
+            "no closing `\"` on this line",
+        )
+        .with_help("close the string on the same line; write `\\\"` for a quote inside it");
     }
     let (expected, keywords) = match &error.variant {
         ErrorVariant::ParsingError { positives, .. } => describe(positives),
@@ -96,7 +121,6 @@ pub fn syntax_error(error: &pest::error::Error<Rule>, file: FileId, offset: usiz
     Diagnostic::new(Code::Syntax, message, span, label).with_help(help)
 }
 
-
 /// The position of the next token at or after `pos`, past whitespace and comments.
 fn skip_trivia(text: &str, mut pos: usize) -> usize {
     loop {
@@ -114,7 +138,8 @@ fn skip_trivia(text: &str, mut pos: usize) -> usize {
 /// The token at `pos`: a word, a number, or one character.
 fn found_at(text: &str, pos: usize) -> &str {
     let rest = text.get(pos..).unwrap_or("");
-    let word = rest.char_indices().find(|(_, c)| !(c.is_alphanumeric() || *c == '_')).map_or(rest.len(), |(i, _)| i);
+    let word =
+        rest.char_indices().find(|(_, c)| !(c.is_alphanumeric() || *c == '_')).map_or(rest.len(), |(i, _)| i);
     if word > 0 {
         return &rest[..word];
     }
@@ -125,7 +150,9 @@ fn help_for(variant: &pest::error::ErrorVariant<Rule>) -> String {
     let pest::error::ErrorVariant::ParsingError { positives, .. } = variant else {
         return "see docs/language.md for the syntax".into();
     };
-    if positives.contains(&Rule::decl_one) || positives.contains(&Rule::k_service) && positives.contains(&Rule::k_agency) {
+    if positives.contains(&Rule::decl_one)
+        || positives.contains(&Rule::k_service) && positives.contains(&Rule::k_agency)
+    {
         "a file holds declarations: agency, registry, record, enum, parameter, event, service, trigger, situation"
             .into()
     } else if positives.contains(&Rule::k_source) {
@@ -165,7 +192,11 @@ fn describe(positives: &[Rule]) -> (String, Vec<String>) {
 
 /// Rules that start a property line inside a block.
 fn is_property(rule: Rule) -> bool {
-    rule_name(rule).contains("`/`") && !matches!(rule, Rule::k_and | Rule::k_or | Rule::k_in | Rule::k_then | Rule::k_else | Rule::k_if | Rule::k_not)
+    rule_name(rule).contains("`/`")
+        && !matches!(
+            rule,
+            Rule::k_and | Rule::k_or | Rule::k_in | Rule::k_then | Rule::k_else | Rule::k_if | Rule::k_not
+        )
 }
 
 fn is_decl_keyword(rule: Rule) -> bool {
@@ -195,9 +226,7 @@ fn rule_name(rule: Rule) -> String {
         Rule::days => "`days`".into(),
         Rule::working => "`working`/`calendar`".into(),
         Rule::currency => "`rub`".into(),
-        Rule::expr | Rule::paren | Rule::if_expr | Rule::number_like => {
-            "an expression".into()
-        }
+        Rule::expr | Rule::paren | Rule::if_expr | Rule::number_like => "an expression".into(),
         Rule::list_type => "a type".into(),
         Rule::lbrace => "`{`".into(),
         Rule::rbrace => "`}`".into(),

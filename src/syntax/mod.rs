@@ -8,8 +8,8 @@ mod parser;
 
 use crate::diagnostic::Diagnostic;
 use crate::source::FileId;
-use pest::Parser;
 use parser::{Builder, RglParser, Rule};
+use pest::Parser;
 
 pub use depth::MAX_NESTING;
 
@@ -38,8 +38,24 @@ pub fn parse(file: FileId, text: &str, diagnostics: &mut Vec<Diagnostic>) -> ast
 
 /// The words that start a declaration, in both languages.
 pub const DECLARATION_WORDS: &[&str] = &[
-    "agency", "registry", "record", "enum", "parameter", "event", "service", "trigger", "situation", "ведомство",
-    "реестр", "структура", "перечисление", "параметр", "событие", "услуга", "триггер", "ситуация",
+    "agency",
+    "registry",
+    "record",
+    "enum",
+    "parameter",
+    "event",
+    "service",
+    "trigger",
+    "situation",
+    "ведомство",
+    "реестр",
+    "структура",
+    "перечисление",
+    "параметр",
+    "событие",
+    "услуга",
+    "триггер",
+    "ситуация",
 ];
 
 /// Parses a well-formed file one declaration at a time, which keeps the parser's token

@@ -217,12 +217,9 @@ impl Builder<'_> {
         let diagnostic = match RglParser::parse(Rule::decl_one, pair.as_str()) {
             Err(error) => super::errors::syntax_error(&error, self.file, offset, pair.get_input()),
             // Cannot happen: the text did not parse as a declaration in place.
-            Ok(_) => Diagnostic::new(
-                Code::Syntax,
-                "this declaration could not be read",
-                self.span(&pair),
-                "here",
-            ),
+            Ok(_) => {
+                Diagnostic::new(Code::Syntax, "this declaration could not be read", self.span(&pair), "here")
+            }
         };
         self.diagnostics.push(diagnostic);
     }
@@ -521,7 +518,8 @@ impl Builder<'_> {
                 Rule::request => self.once_ident(&mut pr.request, p, "request"),
                 Rule::start_when | Rule::end_when => {
                     let what = if p.as_rule() == Rule::start_when { "start when" } else { "end when" };
-                    let slot = if p.as_rule() == Rule::start_when { &mut pr.start_when } else { &mut pr.end_when };
+                    let slot =
+                        if p.as_rule() == Rule::start_when { &mut pr.start_when } else { &mut pr.end_when };
                     let e = self.expr(parts(p).next().expect("condition"));
                     set_once(slot, e, span, what, |e| e.span, self.diagnostics);
                 }
@@ -730,7 +728,9 @@ impl Builder<'_> {
                 let ident = self.ident(it.next().expect("name"));
                 match it.next() {
                     None => leaf(ExprKind::Name(ident)),
-                    Some(q) if q.as_rule() == Rule::string => leaf(ExprKind::IdLiteral(ident, self.text(q).value)),
+                    Some(q) if q.as_rule() == Rule::string => {
+                        leaf(ExprKind::IdLiteral(ident, self.text(q).value))
+                    }
                     Some(q) => self.call(ident, q, span),
                 }
             }
