@@ -62,9 +62,16 @@ codes! {
     PeriodGap = "E0303", Error, "parameter periods leave a gap";
     PeriodReversed = "E0304", Error, "a parameter period ends before it starts";
     ProceduresTooLong = "E0305", Error, "procedures take longer than the service deadline";
+    Cycle = "E0401", Error, "services depend on each other in a cycle";
+    Unprovided = "E0402", Error, "an input's source is never available to its service";
+    SameRecord = "E0403", Error, "two services write the same registry record";
     Unused = "W0001", Warning, "a declaration is never used";
     NoTerritory = "W0002", Warning, "a regional or municipal agency has no territory";
     NoLegalBasis = "W0003", Warning, "a service cites no legal basis";
+    AskedForHeldData = "W0401", Warning, "the applicant is asked for data the state already holds";
+    Unreachable = "W0402", Warning, "no event, trigger or life situation reaches a service";
+    NoDeathStop = "W0403", Warning, "a periodic payment does not stop on the holder's death";
+    ProactiveWithoutConsent = "W0404", Warning, "a proactive trigger has no consent policy or notification channel";
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -5,6 +5,7 @@
 //! | read | [`source`] | a [`source::SourceMap`] of `.rgl` files |
 //! | parse | [`syntax`] | an [`syntax::ast::Module`] per file, with spans |
 //! | check | [`check`] | names resolved, types checked: [`diagnostic::Diagnostic`]s |
+//! | graph | [`graph`] | the service graph (petgraph): lints, chains, renderings |
 //! | report | [`diagnostic`] | miette for terminals, JSON with line and column |
 //!
 //! The core does no I/O: the CLI ([`cli`]) reads files and writes output.
@@ -13,6 +14,7 @@ pub mod check;
 pub mod cli;
 pub mod date;
 pub mod diagnostic;
+pub mod graph;
 pub mod source;
 pub mod syntax;
 pub mod synthetic;
@@ -62,6 +64,10 @@ fn compile_here(sources: &SourceMap) -> Compiled {
     let complete =
         !diagnostics.iter().any(|d| matches!(d.code, diagnostic::Code::Syntax | diagnostic::Code::TooDeep));
     diagnostics.extend(check::check(&modules, complete));
+    // Graph lints need every name resolved: they run on a set without errors.
+    if !diagnostics.iter().any(Diagnostic::is_error) {
+        diagnostics.extend(graph::lints(&modules));
+    }
     diagnostic::sort(&mut diagnostics);
     // A type named in one place is resolved wherever it is used; report it once.
     diagnostics.dedup();

@@ -41,7 +41,14 @@ parameter minimum: money {
   from 2026-01-01 = 18939.00 rub
 }
 
+event death_registered {
+  kind death
+  registry people
+  field death_date: date
+}
+
 event birth_registered {
+  kind birth
   registry people
   field child_birth_date: date
   field child_order: int
@@ -103,6 +110,12 @@ trigger start_{i} {{
   start service_{i}
   consent opt_out
   notify portal, sms
+}}
+
+trigger stop_{i} {{
+  on death_registered
+  stop service_{i}
+  notify portal
 }}
 "#,
         factor = 1 + i % 3,

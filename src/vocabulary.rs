@@ -88,6 +88,22 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// What a legally significant event is. A `death` stops the holder's payments.
+    EventKind {
+        Birth = ["birth", "рождение"],
+        Death = ["death", "смерть"],
+        Marriage = ["marriage", "брак"],
+        Divorce = ["divorce", "развод"],
+        NameChange = ["name_change", "перемена_имени"],
+        AgeReached = ["age_reached", "достижение_возраста"],
+        Disability = ["disability", "инвалидность"],
+        JobLoss = ["job_loss", "потеря_работы"],
+        Purchase = ["purchase", "покупка"],
+        Other = ["other", "другое"],
+    }
+}
+
+vocabulary! {
     /// Notification channels.
     Channel {
         Portal = ["portal", "портал"],

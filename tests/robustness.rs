@@ -216,7 +216,7 @@ fn ten_megabytes_check_clean() {
         "{:?}",
         &compiled.diagnostics[..compiled.diagnostics.len().min(3)]
     );
-    assert_eq!(compiled.modules[0].decls.len(), 7 + 2 * services);
+    assert_eq!(compiled.modules[0].decls.len(), 8 + 3 * services);
 }
 
 #[test]

@@ -7,7 +7,7 @@ use super::symbols::DeclKind;
 use super::types::Type;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::syntax::ast::*;
-use crate::vocabulary::{Channel, Consent, Level};
+use crate::vocabulary::{Channel, Consent, EventKind, Level};
 use std::collections::HashMap;
 
 impl<'a> Checker<'a> {
@@ -31,6 +31,9 @@ impl<'a> Checker<'a> {
             }
             Decl::Parameter(p) => self.parameter(p),
             Decl::Event(e) => {
+                if let Some(kind) = &e.kind {
+                    self.word(kind, "event kind", EventKind::from_word, EventKind::all_words());
+                }
                 if let Some(registry) = &e.registry {
                     self.expect(registry, &[DeclKind::Registry]);
                 }

@@ -109,6 +109,9 @@ impl<'a> Checker<'a> {
         if let Some(d) = &s.deadline {
             self.deadline(d);
         }
+        for alternative in &s.alternatives {
+            self.expect(alternative, &[DeclKind::Service]);
+        }
         for p in &s.procedures {
             self.procedure(p, s, &mut env);
         }

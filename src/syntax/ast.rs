@@ -120,6 +120,8 @@ pub struct Period {
 pub struct Event {
     pub name: Ident,
     pub title: Option<Text>,
+    /// What the event is (`death` …): the analyses treat some kinds specially.
+    pub kind: Option<Ident>,
     pub registry: Option<Ident>,
     pub fields: Vec<Field>,
 }
@@ -140,6 +142,8 @@ pub struct Service {
     pub deadline: Option<Duration>,
     pub fee: Option<Expr>,
     pub procedures: Vec<Procedure>,
+    /// Services this one is an alternative route to: they may write the same records.
+    pub alternatives: Vec<Ident>,
 }
 
 #[derive(Clone, Debug)]

@@ -364,10 +364,11 @@ impl Builder<'_> {
     fn event(&mut self, pair: Pair<'_, Rule>) -> Event {
         let mut it = parts(pair);
         let name = self.ident(it.next().expect("name"));
-        let mut e = Event { name, title: None, registry: None, fields: Vec::new() };
+        let mut e = Event { name, title: None, kind: None, registry: None, fields: Vec::new() };
         for p in it {
             match p.as_rule() {
                 Rule::title => self.title(&mut e.title, p),
+                Rule::kind => self.once_ident(&mut e.kind, p, "kind"),
                 Rule::event_registry => self.once_ident(&mut e.registry, p, "registry"),
                 Rule::field => e.fields.push(self.field(p)),
                 _ => {}
@@ -394,6 +395,7 @@ impl Builder<'_> {
             deadline: None,
             fee: None,
             procedures: Vec::new(),
+            alternatives: Vec::new(),
         };
         for p in it {
             let span = self.span(&p);
@@ -435,6 +437,7 @@ impl Builder<'_> {
                     set_once(&mut s.fee, e, span, "fee", |e| e.span, self.diagnostics);
                 }
                 Rule::procedure => s.procedures.push(self.procedure(p)),
+                Rule::alternative => s.alternatives.push(self.first_ident(p)),
                 _ => {}
             }
         }
