@@ -164,7 +164,7 @@ proptest! {
 fn nested(open: &str, middle: &str, close: &str, depth: usize) -> String {
     let expr = format!("{}{middle}{}", open.repeat(depth), close.repeat(depth));
     format!(
-        "agency a {{ title \"A\" level federal }}\nservice s {{\n  title \"S\"\n  agency a\n  legal \"L\"\n  kind payment\n  input n: int from applicant\n  criterion c = {expr}\n  deadline 1 day\n}}\n"
+        "agency a {{ title \"A\" level federal }}\nservice s {{\n  title \"S\"\n  agency a\n  legal \"L\"\n  kind payment\n  input n: int from applicant\n  criterion c = {expr}\n  deadline 1 day\n}}\nsituation x {{ title \"X\" services s }}\n"
     )
 }
 
