@@ -83,3 +83,68 @@ fn output_is_deterministic() {
     let args = ["check", "--format", "json", "tests/check/bad", "regulations"];
     assert_eq!(run(&args), run(&args));
 }
+
+cli_snapshot!(chains_birth, "chains", "birth_of_child");
+cli_snapshot!(chains_marriage, "chains", "marriage_surname_change");
+cli_snapshot!(chains_marriage_json, "chains", "marriage_surname_change", "--format", "json");
+cli_snapshot!(chains_marriage_mermaid, "chains", "marriage_surname_change", "--format", "mermaid");
+cli_snapshot!(chains_event, "chains", "birth_registered", "regulations");
+cli_snapshot!(chains_unknown, "chains", "birth_of_chld");
+cli_snapshot!(chains_on_broken_set, "chains", "s", "tests/check/bad/independent_errors.rgl");
+cli_snapshot!(chains_help, "chains", "--help");
+cli_snapshot!(graph_marriage_dot, "graph", "--situation", "marriage_surname_change");
+cli_snapshot!(
+    graph_marriage_mermaid,
+    "graph",
+    "--situation",
+    "marriage_surname_change",
+    "--format",
+    "mermaid"
+);
+cli_snapshot!(graph_birth_json, "graph", "--situation", "birth_of_child", "--format", "json");
+cli_snapshot!(graph_unknown_situation, "graph", "--situation", "wedding");
+cli_snapshot!(graph_help, "graph", "--help");
+
+/// The DOT output is valid for the real Graphviz (installed by `.ci/run`).
+#[test]
+fn dot_output_is_accepted_by_graphviz() {
+    for args in [&["graph"][..], &["graph", "--situation", "birth_of_child"], &["graph", "tests/check/good"]]
+    {
+        let (code, dot, _) = run(args);
+        assert_eq!(code, 0, "{args:?}");
+        let mut child = Command::new("dot")
+            .arg("-Tsvg")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("Graphviz `dot` is installed (apt-get install graphviz)");
+        use std::io::Write;
+        child.stdin.take().unwrap().write_all(dot.as_bytes()).unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "dot rejected {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(String::from_utf8_lossy(&out.stdout).contains("<svg"));
+    }
+}
+
+/// Mermaid flowcharts: every edge joins declared nodes, and labels are quoted.
+#[test]
+fn mermaid_flowchart_is_well_formed() {
+    let (code, text, _) = run(&["graph", "--format", "mermaid"]);
+    assert_eq!(code, 0);
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("flowchart LR"));
+    let mut declared = std::collections::HashSet::new();
+    for line in lines {
+        let line = line.trim();
+        let id: String = line.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+        if line.contains("-->") || line.contains("-.->") {
+            let parts: Vec<&str> = line.split_whitespace().collect();
+            assert!(declared.contains(parts[0]), "{line}");
+            assert!(declared.contains(*parts.last().unwrap()), "{line}");
+        } else {
+            assert!(line[id.len()..].contains('"'), "label not quoted: {line}");
+            assert!(declared.insert(id.clone()), "node declared twice: {line}");
+        }
+    }
+}

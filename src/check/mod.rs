@@ -17,6 +17,7 @@ use crate::syntax::ast::{Ident, Module};
 use std::collections::HashSet;
 use symbols::{DeclKind, Symbols};
 
+pub use service::calendar_days;
 pub use types::Type;
 
 /// Checks parsed modules; returns the diagnostics found (unsorted). `complete` is false

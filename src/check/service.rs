@@ -112,6 +112,9 @@ impl<'a> Checker<'a> {
         for alternative in &s.alternatives {
             self.expect(alternative, &[DeclKind::Service]);
         }
+        for event in &s.emits {
+            self.expect(event, &[DeclKind::Event]);
+        }
         for p in &s.procedures {
             self.procedure(p, s, &mut env);
         }

@@ -1,6 +1,8 @@
 //! The command line: one file per subcommand, typed exit codes.
 
+mod chains;
 mod check;
+mod graph;
 mod load;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -23,6 +25,10 @@ pub struct Cli {
 pub enum Command {
     /// Check regulation files and report every problem found
     Check(check::CheckArgs),
+    /// Show the chain of services a life situation or an event sets off
+    Chains(chains::ChainsArgs),
+    /// Draw the service graph (DOT, Mermaid or JSON)
+    Graph(graph::GraphArgs),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -66,6 +72,32 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let exit = match &cli.command {
         Command::Check(args) => check::run(args, cli.color),
+        Command::Chains(args) => chains::run(args, cli.color),
+        Command::Graph(args) => graph::run(args, cli.color),
     };
     exit.into()
+}
+
+/// Loads and compiles a regulation set for a command that needs it clean: on errors, they
+/// are shown on stderr and the command ends with exit code 1 (2 if files cannot be read).
+fn compile_clean(
+    paths: &[std::path::PathBuf],
+    color: Color,
+) -> Result<(crate::source::SourceMap, crate::Compiled), Exit> {
+    let sources = load::load(paths).map_err(|message| {
+        eprintln!("error: {message}");
+        Exit::Usage
+    })?;
+    let compiled = crate::compile(&sources);
+    if compiled.errors() > 0 {
+        let errors: Vec<_> = compiled.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
+        let enabled = color.enabled() && std::io::stderr().is_terminal();
+        eprint!("{}", crate::diagnostic::render_human(&errors, &sources, enabled));
+        eprintln!(
+            "error: the regulation set has {} error(s); fix them first (`reglament check`)",
+            compiled.errors()
+        );
+        return Err(Exit::Problems);
+    }
+    Ok((sources, compiled))
 }

@@ -1,0 +1,235 @@
+//! Chains: the services a life situation or an event sets off, in dependency order,
+//! grouped into stages that can run in parallel, with the critical path and the
+//! sequential sum in calendar days, beside the same figures if every service had to be
+//! applied for.
+//!
+//! Days: a step lasts its deadline in calendar days; working days count as ⌈w × 7 / 5⌉
+//! calendar days (a five-day week, public holidays aside). A step starts when the last
+//! service it waits for has finished; the first steps start on the day of the event.
+
+use super::ServiceGraph;
+use crate::syntax::ast::*;
+use petgraph::algo::toposort;
+use petgraph::graph::{DiGraph, NodeIndex};
+use serde::Serialize;
+use std::collections::HashMap;
+
+#[derive(Serialize)]
+pub struct Chain {
+    /// `situation` or `event`.
+    pub kind: &'static str,
+    pub name: String,
+    pub title: Option<String>,
+    pub entry_events: Vec<String>,
+    pub steps: Vec<Step>,
+    /// Services on the longest path, first to last.
+    pub critical_path: Vec<String>,
+    pub proactive: Totals,
+    pub reactive: Totals,
+}
+
+#[derive(Serialize)]
+pub struct Step {
+    pub stage: usize,
+    pub service: String,
+    pub title: Option<String>,
+    pub agency: Option<String>,
+    pub deadline: Deadline,
+    /// Day on which the step can start at the earliest, counted from the event.
+    pub start_day: i64,
+    pub finish_day: i64,
+    /// Started by a trigger with no application.
+    pub proactive: bool,
+    /// Inputs the applicant must still provide.
+    pub applicant_provides: Vec<String>,
+    /// Services of the chain this step waits for.
+    pub after: Vec<String>,
+}
+
+#[derive(Serialize, Clone, Copy)]
+pub struct Deadline {
+    pub days: i64,
+    pub working: bool,
+    pub calendar_days: i64,
+}
+
+#[derive(Serialize, Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Totals {
+    pub critical_path_days: i64,
+    pub sequential_days: i64,
+    pub agencies: usize,
+    /// Applications and requests for data the applicant has to make.
+    pub applicant_interactions: usize,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum ChainError {
+    /// No situation or event of that name; the closest name if any.
+    Unknown { name: String, suggestion: Option<String> },
+    /// The services of the chain depend on each other in a cycle.
+    Cycle(Vec<String>),
+}
+
+/// The chain of a situation or an event.
+pub fn chain(g: &ServiceGraph, target: &str) -> Result<Chain, ChainError> {
+    let (kind, name, title, entry_events, members) =
+        if let Some(s) = g.decls.situations.iter().find(|s| s.name.name == target) {
+            let members = s.services.iter().filter_map(|x| g.service(&x.name)).collect();
+            let events = s.on.iter().map(|e| e.name.clone()).collect();
+            ("situation", &s.name.name, &s.title, events, members)
+        } else if let Some(e) = g.event(target) {
+            ("event", &e.name.name, &e.title, vec![e.name.name.clone()], downstream(g, g.started_on(target)))
+        } else {
+            let names = g
+                .decls
+                .situations
+                .iter()
+                .map(|s| s.name.name.as_str())
+                .chain(g.decls.events.iter().map(|e| e.name.name.as_str()));
+            let suggestion = crate::check::symbols::suggest(target, names);
+            return Err(ChainError::Unknown { name: target.to_string(), suggestion });
+        };
+    let mut members: Vec<usize> = members;
+    members.sort_unstable();
+    members.dedup();
+    let events: Vec<&str> = entry_events.iter().map(String::as_str).collect();
+    build(g, kind, name, title.as_ref().map(|t| t.value.clone()), &events, &members)
+}
+
+/// Events that start steps of a chain: its entry events and those its steps emit.
+fn starting_events<'a>(g: &'a ServiceGraph, entry: &[&'a str], members: &[usize]) -> Vec<&'a str> {
+    let emitted = members.iter().flat_map(|&i| &g.decls.services[i].emits).map(|e| e.name.as_str());
+    let mut events: Vec<&str> = entry.iter().copied().chain(emitted).collect();
+    events.sort_unstable();
+    events.dedup();
+    events
+}
+
+/// Services started on the event, and every service fed by them, transitively.
+fn downstream(g: &ServiceGraph, mut stack: Vec<usize>) -> Vec<usize> {
+    let mut seen = vec![false; g.decls.services.len()];
+    let mut out = Vec::new();
+    while let Some(i) = stack.pop() {
+        if std::mem::replace(&mut seen[i], true) {
+            continue;
+        }
+        out.push(i);
+        stack.extend(g.deps.neighbors(NodeIndex::new(i)).map(|n| g.deps[n]));
+    }
+    out
+}
+
+fn calendar(d: &Duration) -> i64 {
+    crate::check::calendar_days(d).max(0)
+}
+
+fn build(
+    g: &ServiceGraph,
+    kind: &'static str,
+    name: &str,
+    title: Option<String>,
+    events: &[&str],
+    members: &[usize],
+) -> Result<Chain, ChainError> {
+    // The dependency graph restricted to the chain's services.
+    let mut sub: DiGraph<usize, ()> = DiGraph::new();
+    let local: HashMap<usize, NodeIndex> = members.iter().map(|&i| (i, sub.add_node(i))).collect();
+    for edge in g.deps.raw_edges() {
+        let (a, b) = (g.deps[edge.source()], g.deps[edge.target()]);
+        if let (Some(&x), Some(&y)) = (local.get(&a), local.get(&b)) {
+            if !sub.contains_edge(x, y) {
+                sub.add_edge(x, y, ());
+            }
+        }
+    }
+    let order = toposort(&sub, None).map_err(|cycle| {
+        let at = sub[cycle.node_id()];
+        ChainError::Cycle(vec![g.decls.services[at].name.name.clone()])
+    })?;
+
+    let services = &g.decls.services;
+    let starting = starting_events(g, events, members);
+    let mut stage: HashMap<NodeIndex, usize> = HashMap::new();
+    let mut finish: HashMap<NodeIndex, i64> = HashMap::new();
+    let mut start: HashMap<NodeIndex, i64> = HashMap::new();
+    for &n in &order {
+        let preds: Vec<NodeIndex> = sub.neighbors_directed(n, petgraph::Incoming).collect();
+        let s = preds.iter().map(|p| stage[p] + 1).max().unwrap_or(1);
+        let begin = preds.iter().map(|p| finish[p]).max().unwrap_or(0);
+        let days = services[sub[n]].deadline.as_ref().map_or(0, calendar);
+        stage.insert(n, s);
+        start.insert(n, begin);
+        finish.insert(n, begin + days);
+    }
+
+    // Steps by stage, then by declaration order.
+    let mut nodes: Vec<NodeIndex> = order.clone();
+    nodes.sort_by_key(|n| (stage[n], sub[*n]));
+    let steps: Vec<Step> = nodes
+        .iter()
+        .map(|&n| {
+            let s = services[sub[n]];
+            let deadline =
+                s.deadline.as_ref().map_or(Deadline { days: 0, working: false, calendar_days: 0 }, |d| {
+                    Deadline { days: d.days, working: d.unit == DayKind::Working, calendar_days: calendar(d) }
+                });
+            let mut after: Vec<usize> =
+                sub.neighbors_directed(n, petgraph::Incoming).map(|p| sub[p]).collect();
+            after.sort_unstable();
+            Step {
+                stage: stage[&n],
+                service: s.name.name.clone(),
+                title: s.title.as_ref().map(|t| t.value.clone()),
+                agency: s.agency.as_ref().map(|a| a.name.clone()),
+                deadline,
+                start_day: start[&n],
+                finish_day: finish[&n],
+                proactive: g.is_proactive(sub[n], &starting),
+                applicant_provides: s
+                    .inputs
+                    .iter()
+                    .filter(|i| matches!(i.source, Source::Applicant(_)))
+                    .map(|i| i.name.name.clone())
+                    .collect(),
+                after: after.into_iter().map(|i| services[i].name.name.clone()).collect(),
+            }
+        })
+        .collect();
+
+    // The critical path: from the step finishing last, back through the predecessor that
+    // finishes when it starts.
+    let mut critical = Vec::new();
+    let mut at = order.iter().copied().max_by_key(|n| (finish[n], std::cmp::Reverse(sub[*n])));
+    while let Some(n) = at {
+        critical.push(services[sub[n]].name.name.clone());
+        at = sub
+            .neighbors_directed(n, petgraph::Incoming)
+            .filter(|p| finish[p] == start[&n])
+            .min_by_key(|p| sub[*p]);
+    }
+    critical.reverse();
+
+    let critical_days = finish.values().copied().max().unwrap_or(0);
+    let sequential: i64 = steps.iter().map(|s| s.deadline.calendar_days).sum();
+    let mut agencies: Vec<&str> = steps.iter().filter_map(|s| s.agency.as_deref()).collect();
+    agencies.sort_unstable();
+    agencies.dedup();
+    let totals = |interactions| Totals {
+        critical_path_days: critical_days,
+        sequential_days: sequential,
+        agencies: agencies.len(),
+        applicant_interactions: interactions,
+    };
+    let proactive_interactions =
+        steps.iter().filter(|s| !s.proactive || !s.applicant_provides.is_empty()).count();
+    Ok(Chain {
+        kind,
+        name: name.to_string(),
+        title,
+        entry_events: events.iter().map(|e| e.to_string()).collect(),
+        proactive: totals(proactive_interactions),
+        reactive: totals(steps.len()),
+        critical_path: critical,
+        steps,
+    })
+}

@@ -42,12 +42,20 @@ fn cycles(g: &ServiceGraph, out: &mut Vec<Diagnostic>) {
         loop {
             let mut next_edges: Vec<_> = g.deps.edges(at).filter(|e| members.contains(&e.target())).collect();
             next_edges.sort_by_key(|e| (e.target() != start, e.target()));
-            let Some(edge) = next_edges.into_iter().find(|e| e.target() == start || !seen.contains(&e.target()))
+            let Some(edge) =
+                next_edges.into_iter().find(|e| e.target() == start || !seen.contains(&e.target()))
             else {
                 break;
             };
-            let input = edge.weight().input;
-            labels.push((input.name.span, g.decls.services[g.deps[edge.target()]].name.name.clone(), input));
+            let needs = match edge.weight() {
+                super::Dependency::Input(input) => format!("`{}`", source_text(&input.source)),
+                super::Dependency::Event(event) => format!("the event `{}`", event.name),
+            };
+            labels.push((
+                edge.weight().span(),
+                g.decls.services[g.deps[edge.target()]].name.name.clone(),
+                needs,
+            ));
             if edge.target() == start {
                 break;
             }
@@ -65,8 +73,8 @@ fn cycles(g: &ServiceGraph, out: &mut Vec<Diagnostic>) {
             "this service waits, through the cycle, for its own result",
         )
         .with_help("no service of a chain can start: break the cycle by taking one input from a registry or the applicant");
-        for (span, service, input) in labels {
-            d = d.with_label(span, format!("`{service}` needs `{}` here", source_text(&input.source)));
+        for (span, service, needs) in labels {
+            d = d.with_label(span, format!("`{service}` needs {needs} here"));
         }
         out.push(d);
     }
@@ -93,7 +101,8 @@ fn event_inputs(g: &ServiceGraph, out: &mut Vec<Diagnostic>) {
                     && matches!(&t.action, Some(Action::Start(x)) if x.name == s.name.name)
             });
             let in_situation = g.decls.situations.iter().any(|sit| {
-                sit.on.iter().any(|on| on.name == event.name) && sit.services.iter().any(|x| x.name == s.name.name)
+                sit.on.iter().any(|on| on.name == event.name)
+                    && sit.services.iter().any(|x| x.name == s.name.name)
             });
             if !started && !in_situation {
                 let d = Diagnostic::new(
@@ -113,7 +122,8 @@ fn event_inputs(g: &ServiceGraph, out: &mut Vec<Diagnostic>) {
 }
 
 fn are_alternatives(a: &Service, b: &Service) -> bool {
-    a.alternatives.iter().any(|x| x.name == b.name.name) || b.alternatives.iter().any(|x| x.name == a.name.name)
+    a.alternatives.iter().any(|x| x.name == b.name.name)
+        || b.alternatives.iter().any(|x| x.name == a.name.name)
 }
 
 fn same_record(g: &ServiceGraph, out: &mut Vec<Diagnostic>) {
@@ -128,7 +138,11 @@ fn same_record(g: &ServiceGraph, out: &mut Vec<Diagnostic>) {
                 continue;
             }
             let span = |s: &Service| {
-                s.outputs.iter().filter_map(|o| o.writes.as_ref()).find(|p| p.parts.len() == 2 && p.parts[0].name == key.0 && p.parts[1].name == key.1).map(|p| p.span)
+                s.outputs
+                    .iter()
+                    .filter_map(|o| o.writes.as_ref())
+                    .find(|p| p.parts.len() == 2 && p.parts[0].name == key.0 && p.parts[1].name == key.1)
+                    .map(|p| p.span)
             };
             let (Some(here), Some(there)) = (span(other), span(first)) else { continue };
             let d = Diagnostic::new(
@@ -273,10 +287,11 @@ fn consent_and_notice(g: &ServiceGraph, out: &mut Vec<Diagnostic>) {
         if !matches!(t.action, Some(Action::Start(_))) {
             continue;
         }
-        let missing: Vec<&str> = [(t.consent.is_none(), "consent policy"), (t.notify.is_empty(), "notification channel")]
-            .into_iter()
-            .filter_map(|(m, what)| m.then_some(what))
-            .collect();
+        let missing: Vec<&str> =
+            [(t.consent.is_none(), "consent policy"), (t.notify.is_empty(), "notification channel")]
+                .into_iter()
+                .filter_map(|(m, what)| m.then_some(what))
+                .collect();
         if missing.is_empty() {
             continue;
         }

@@ -69,6 +69,8 @@ pub enum Edge {
     /// Trigger → service.
     Starts,
     Stops,
+    /// Service → event: the service's record is the event.
+    Emits,
 }
 
 impl Edge {
@@ -81,23 +83,36 @@ impl Edge {
             Edge::On => "on",
             Edge::Starts => "starts",
             Edge::Stops => "stops",
+            Edge::Emits => "emits",
         }
     }
 
     pub fn label(&self) -> &str {
         match self {
             Edge::Reads(f) | Edge::Writes(f) | Edge::Feeds(f) | Edge::Payload(f) => f,
-            Edge::On => "",
+            Edge::On | Edge::Emits => "",
             Edge::Starts => "start",
             Edge::Stops => "stop",
         }
     }
 }
 
-/// Why one service depends on another: the input of the later one and where it comes from.
+/// Why one service depends on another.
 #[derive(Clone, Debug)]
-pub struct Dependency<'a> {
-    pub input: &'a Input,
+pub enum Dependency<'a> {
+    /// The later service takes this input from the earlier one (directly or via a registry).
+    Input(&'a Input),
+    /// The earlier service emits the event that starts the later one or feeds it.
+    Event(&'a Ident),
+}
+
+impl Dependency<'_> {
+    pub fn span(&self) -> crate::source::Span {
+        match self {
+            Dependency::Input(i) => i.name.span,
+            Dependency::Event(e) => e.span,
+        }
+    }
 }
 
 /// The declarations of a regulation set, by kind, in declaration order.
@@ -153,8 +168,10 @@ impl<'a> ServiceGraph<'a> {
             decls.registries.iter().enumerate().map(|(i, r)| (r.name.name.as_str(), i)).collect();
 
         let mut full = DiGraph::new();
-        let service_nodes: Vec<NodeIndex> = decls.services.iter().map(|s| full.add_node(Node::Service(s))).collect();
-        let event_nodes: Vec<NodeIndex> = decls.events.iter().map(|e| full.add_node(Node::Event(e))).collect();
+        let service_nodes: Vec<NodeIndex> =
+            decls.services.iter().map(|s| full.add_node(Node::Service(s))).collect();
+        let event_nodes: Vec<NodeIndex> =
+            decls.events.iter().map(|e| full.add_node(Node::Event(e))).collect();
         let registry_nodes: Vec<NodeIndex> =
             decls.registries.iter().map(|r| full.add_node(Node::Registry(r))).collect();
 
@@ -182,14 +199,14 @@ impl<'a> ServiceGraph<'a> {
                 let (owner, field) = (owner.name.as_str(), field.name.as_str());
                 if let Some(&a) = service_index.get(owner) {
                     full.add_edge(service_nodes[a], service_nodes[b], Edge::Feeds(field.to_string()));
-                    deps.add_edge(NodeIndex::new(a), NodeIndex::new(b), Dependency { input });
+                    deps.add_edge(NodeIndex::new(a), NodeIndex::new(b), Dependency::Input(input));
                 } else if let Some(&e) = event_index.get(owner) {
                     full.add_edge(event_nodes[e], service_nodes[b], Edge::Payload(field.to_string()));
                 } else if let Some(&r) = registry_index.get(owner) {
                     full.add_edge(registry_nodes[r], service_nodes[b], Edge::Reads(field.to_string()));
                     for &a in writers.get(&(owner, field)).map_or(&[][..], Vec::as_slice) {
                         if a != b {
-                            deps.add_edge(NodeIndex::new(a), NodeIndex::new(b), Dependency { input });
+                            deps.add_edge(NodeIndex::new(a), NodeIndex::new(b), Dependency::Input(input));
                         }
                     }
                 }
@@ -205,6 +222,29 @@ impl<'a> ServiceGraph<'a> {
                 if let Some(&s) = service_index.get(action.service().name.as_str()) {
                     let edge = if matches!(action, Action::Start(_)) { Edge::Starts } else { Edge::Stops };
                     full.add_edge(node, service_nodes[s], edge);
+                }
+            }
+        }
+
+        // A service that emits an event comes before what the event starts or feeds.
+        for (a, s) in decls.services.iter().enumerate() {
+            for event in &s.emits {
+                let Some(&e) = event_index.get(event.name.as_str()) else { continue };
+                full.add_edge(service_nodes[a], event_nodes[e], Edge::Emits);
+                let started =
+                    decls.triggers.iter().filter(|t| t.on.as_ref().is_some_and(|on| on.name == event.name));
+                let started = started.filter_map(|t| match &t.action {
+                    Some(Action::Start(x)) => service_index.get(x.name.as_str()).copied(),
+                    _ => None,
+                });
+                let fed = decls.services.iter().enumerate().filter(|(_, b)| {
+                    b.inputs.iter().any(|i| matches!(&i.source, Source::Path(p) if p.parts.len() == 2 && p.parts[0].name == event.name))
+                });
+                let mut later: Vec<usize> = started.chain(fed.map(|(b, _)| b)).filter(|&b| b != a).collect();
+                later.sort_unstable();
+                later.dedup();
+                for b in later {
+                    deps.add_edge(NodeIndex::new(a), NodeIndex::new(b), Dependency::Event(event));
                 }
             }
         }
@@ -242,7 +282,8 @@ impl<'a> ServiceGraph<'a> {
         let name = &self.decls.services[i].name.name;
         self.decls.triggers.iter().any(|t| {
             matches!(&t.action, Some(Action::Start(s)) if s.name == *name)
-                && (on_events.is_empty() || t.on.as_ref().is_some_and(|on| on_events.contains(&on.name.as_str())))
+                && (on_events.is_empty()
+                    || t.on.as_ref().is_some_and(|on| on_events.contains(&on.name.as_str())))
         })
     }
 }

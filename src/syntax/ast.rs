@@ -36,7 +36,7 @@ pub enum Decl {
     Enum(Enum),
     Parameter(Parameter),
     Event(Event),
-    Service(Service),
+    Service(Box<Service>),
     Trigger(Trigger),
     Situation(Situation),
 }
@@ -144,6 +144,8 @@ pub struct Service {
     pub procedures: Vec<Procedure>,
     /// Services this one is an alternative route to: they may write the same records.
     pub alternatives: Vec<Ident>,
+    /// Events whose record this service makes (a birth registration emits the birth).
+    pub emits: Vec<Ident>,
 }
 
 #[derive(Clone, Debug)]

@@ -299,6 +299,7 @@ fn rule_name(rule: Rule) -> String {
         Rule::k_services | Rule::services => keyword("services", "услуги"),
         Rule::k_list => keyword("list", "список"),
         Rule::k_alternative | Rule::alternative => keyword("alternative", "альтернатива"),
+        Rule::k_emits | Rule::emits => keyword("emits", "порождает"),
         Rule::k_then => keyword("then", "то"),
         Rule::k_else => keyword("else", "иначе"),
         Rule::k_in => keyword("in", "в"),

@@ -232,7 +232,7 @@ impl Builder<'_> {
             Rule::enum_decl => Decl::Enum(self.enumeration(pair)),
             Rule::parameter => Decl::Parameter(self.parameter(pair)),
             Rule::event => Decl::Event(self.event(pair)),
-            Rule::service => Decl::Service(self.service(pair)),
+            Rule::service => Decl::Service(Box::new(self.service(pair))),
             Rule::trigger => Decl::Trigger(self.trigger(pair)),
             Rule::situation => Decl::Situation(self.situation(pair)),
             _ => return None,
@@ -396,6 +396,7 @@ impl Builder<'_> {
             fee: None,
             procedures: Vec::new(),
             alternatives: Vec::new(),
+            emits: Vec::new(),
         };
         for p in it {
             let span = self.span(&p);
@@ -438,6 +439,7 @@ impl Builder<'_> {
                 }
                 Rule::procedure => s.procedures.push(self.procedure(p)),
                 Rule::alternative => s.alternatives.push(self.first_ident(p)),
+                Rule::emits => s.emits.push(self.first_ident(p)),
                 _ => {}
             }
         }

@@ -1,0 +1,64 @@
+//! `reglament chains`: the chain of services a life situation or an event sets off.
+
+use super::{Color, Exit, compile_clean};
+use crate::graph::ServiceGraph;
+use crate::graph::chains::{ChainError, chain};
+use crate::graph::render;
+use clap::{Args, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Args, Debug)]
+pub struct ChainsArgs {
+    /// A life situation or an event
+    pub target: String,
+
+    /// Files or directories of the regulation set
+    #[arg(default_value = "regulations")]
+    pub paths: Vec<PathBuf>,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ChainFormat::Human)]
+    pub format: ChainFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ChainFormat {
+    /// A table of steps and the totals
+    Human,
+    /// The chain as JSON
+    Json,
+    /// A Mermaid Gantt chart of the stages
+    Mermaid,
+}
+
+pub fn run(args: &ChainsArgs, color: Color) -> Exit {
+    let (_, compiled) = match compile_clean(&args.paths, color) {
+        Ok(c) => c,
+        Err(exit) => return exit,
+    };
+    let graph = ServiceGraph::build(&compiled.modules);
+    match chain(&graph, &args.target) {
+        Ok(chain) => {
+            let text = match args.format {
+                ChainFormat::Human => render::chain_human(&chain),
+                ChainFormat::Json => serde_json::to_string_pretty(&chain).expect("chain serializes") + "\n",
+                ChainFormat::Mermaid => render::chain_mermaid(&chain),
+            };
+            print!("{text}");
+            Exit::Clean
+        }
+        Err(ChainError::Unknown { name, suggestion }) => {
+            let hint = suggestion.map(|s| format!("; did you mean `{s}`?")).unwrap_or_default();
+            eprintln!("error: no life situation or event named `{name}`{hint}");
+            Exit::Usage
+        }
+        Err(ChainError::Cycle(services)) => {
+            eprintln!(
+                "error: the services of `{}` depend on each other in a cycle (at `{}`)",
+                args.target,
+                services.join("`, `")
+            );
+            Exit::Problems
+        }
+    }
+}
