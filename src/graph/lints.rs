@@ -9,7 +9,7 @@ use crate::vocabulary::EventKind;
 use petgraph::algo::tarjan_scc;
 use petgraph::graph::NodeIndex;
 use petgraph::visit::EdgeRef;
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// Runs every graph lint on a regulation set that checked without errors.
 pub fn lints(modules: &[Module]) -> Vec<Diagnostic> {
@@ -89,21 +89,15 @@ fn source_text(source: &Source) -> String {
 
 /// An input from an event's payload exists only when the service runs on that event.
 fn event_inputs(g: &ServiceGraph, out: &mut Vec<Diagnostic>) {
-    for s in &g.decls.services {
+    for (i, s) in g.decls.services.iter().enumerate() {
         for input in &s.inputs {
             let Source::Path(path) = &input.source else { continue };
             let [event, _] = path.parts.as_slice() else { continue };
             if g.event(&event.name).is_none() {
                 continue;
             }
-            let started = g.decls.triggers.iter().any(|t| {
-                t.on.as_ref().is_some_and(|on| on.name == event.name)
-                    && matches!(&t.action, Some(Action::Start(x)) if x.name == s.name.name)
-            });
-            let in_situation = g.decls.situations.iter().any(|sit| {
-                sit.on.iter().any(|on| on.name == event.name)
-                    && sit.services.iter().any(|x| x.name == s.name.name)
-            });
+            let started = g.started_by[i].contains(&event.name.as_str());
+            let in_situation = g.situation_events[i].contains(&event.name.as_str());
             if !started && !in_situation {
                 let d = Diagnostic::new(
                     Code::Unprovided,
@@ -163,29 +157,27 @@ fn same_record(g: &ServiceGraph, out: &mut Vec<Diagnostic>) {
 
 /// The Concept (IV.1) forbids asking citizens for data agencies already hold.
 fn asked_for_held_data(g: &ServiceGraph, out: &mut Vec<Diagnostic>) {
+    // (name, type) → who holds such a datum, in a stable order, with the producing service.
+    let mut held: HashMap<(&str, String), BTreeSet<(String, &str)>> = HashMap::new();
+    for r in &g.decls.registries {
+        for f in &r.fields {
+            let holder = format!("registry field `{}.{}`", r.name.name, f.name.name);
+            held.entry((&f.name.name, type_name(&f.ty))).or_default().insert((holder, ""));
+        }
+    }
+    for other in &g.decls.services {
+        for o in &other.outputs {
+            let holder = format!("output `{}.{}`", other.name.name, o.name.name);
+            held.entry((&o.name.name, type_name(&o.ty))).or_default().insert((holder, &other.name.name));
+        }
+    }
     for s in &g.decls.services {
         for input in &s.inputs {
             let Source::Applicant(span) = &input.source else { continue };
-            let ty = type_name(&input.ty);
-            let mut holders: BTreeSet<String> = BTreeSet::new();
-            for r in &g.decls.registries {
-                for f in &r.fields {
-                    if f.name.name == input.name.name && type_name(&f.ty) == ty {
-                        holders.insert(format!("registry field `{}.{}`", r.name.name, f.name.name));
-                    }
-                }
-            }
-            for other in &g.decls.services {
-                if other.name.name == s.name.name {
-                    continue;
-                }
-                for o in &other.outputs {
-                    if o.name.name == input.name.name && type_name(&o.ty) == ty {
-                        holders.insert(format!("output `{}.{}`", other.name.name, o.name.name));
-                    }
-                }
-            }
-            if let Some(holder) = holders.iter().next() {
+            let Some(holders) = held.get(&(input.name.name.as_str(), type_name(&input.ty))) else { continue };
+            // A service's own output is not held elsewhere.
+            let holder = holders.iter().find(|(_, service)| *service != s.name.name).map(|(h, _)| h);
+            if let Some(holder) = holder {
                 let source = holder.split('`').nth(1).unwrap_or("").to_string();
                 let d = Diagnostic::new(
                     Code::AskedForHeldData,
@@ -254,14 +246,11 @@ fn death_stops(g: &ServiceGraph, out: &mut Vec<Diagnostic>) {
         .filter(|e| e.kind.as_ref().and_then(|k| EventKind::from_word(&k.name)) == Some(EventKind::Death))
         .map(|e| e.name.name.as_str())
         .collect();
-    for s in &g.decls.services {
+    for (i, s) in g.decls.services.iter().enumerate() {
         if s.recurs.is_none() {
             continue;
         }
-        let stopped = g.decls.triggers.iter().any(|t| {
-            matches!(&t.action, Some(Action::Stop(x)) if x.name == s.name.name)
-                && t.on.as_ref().is_some_and(|on| deaths.contains(&on.name.as_str()))
-        });
+        let stopped = g.stopped_by[i].iter().any(|e| deaths.contains(e));
         if !stopped {
             let help = match deaths.first() {
                 Some(death) => format!("add `trigger … {{ on {death} stop {} }}`", s.name.name),

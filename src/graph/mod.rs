@@ -154,6 +154,11 @@ pub struct ServiceGraph<'a> {
     event_index: HashMap<&'a str, usize>,
     /// `(registry, field)` → the services that write it.
     pub writers: HashMap<(&'a str, &'a str), Vec<usize>>,
+    /// Per service: the events on which a trigger starts it, and stops it.
+    pub started_by: Vec<Vec<&'a str>>,
+    pub stopped_by: Vec<Vec<&'a str>>,
+    /// Per service: the entry events of the situations that list it.
+    pub situation_events: Vec<Vec<&'a str>>,
 }
 
 impl<'a> ServiceGraph<'a> {
@@ -188,6 +193,7 @@ impl<'a> ServiceGraph<'a> {
             }
         }
 
+        let mut fed_by_event: HashMap<&str, Vec<usize>> = HashMap::new();
         let mut deps = DiGraph::new();
         for i in 0..decls.services.len() {
             deps.add_node(i);
@@ -202,6 +208,7 @@ impl<'a> ServiceGraph<'a> {
                     deps.add_edge(NodeIndex::new(a), NodeIndex::new(b), Dependency::Input(input));
                 } else if let Some(&e) = event_index.get(owner) {
                     full.add_edge(event_nodes[e], service_nodes[b], Edge::Payload(field.to_string()));
+                    fed_by_event.entry(owner).or_default().push(b);
                 } else if let Some(&r) = registry_index.get(owner) {
                     full.add_edge(registry_nodes[r], service_nodes[b], Edge::Reads(field.to_string()));
                     for &a in writers.get(&(owner, field)).map_or(&[][..], Vec::as_slice) {
@@ -213,7 +220,16 @@ impl<'a> ServiceGraph<'a> {
             }
         }
 
+        let mut started_by: Vec<Vec<&str>> = vec![Vec::new(); decls.services.len()];
+        let mut stopped_by: Vec<Vec<&str>> = vec![Vec::new(); decls.services.len()];
         for t in &decls.triggers {
+            if let (Some(on), Some(action)) = (&t.on, &t.action) {
+                if let Some(&s) = service_index.get(action.service().name.as_str()) {
+                    let list =
+                        if matches!(action, Action::Start(_)) { &mut started_by } else { &mut stopped_by };
+                    list[s].push(on.name.as_str());
+                }
+            }
             let node = full.add_node(Node::Trigger(t));
             if let Some(&e) = t.on.as_ref().and_then(|on| event_index.get(on.name.as_str())) {
                 full.add_edge(event_nodes[e], node, Edge::On);
@@ -232,15 +248,9 @@ impl<'a> ServiceGraph<'a> {
                 let Some(&e) = event_index.get(event.name.as_str()) else { continue };
                 full.add_edge(service_nodes[a], event_nodes[e], Edge::Emits);
                 let started =
-                    decls.triggers.iter().filter(|t| t.on.as_ref().is_some_and(|on| on.name == event.name));
-                let started = started.filter_map(|t| match &t.action {
-                    Some(Action::Start(x)) => service_index.get(x.name.as_str()).copied(),
-                    _ => None,
-                });
-                let fed = decls.services.iter().enumerate().filter(|(_, b)| {
-                    b.inputs.iter().any(|i| matches!(&i.source, Source::Path(p) if p.parts.len() == 2 && p.parts[0].name == event.name))
-                });
-                let mut later: Vec<usize> = started.chain(fed.map(|(b, _)| b)).filter(|&b| b != a).collect();
+                    (0..decls.services.len()).filter(|&b| started_by[b].contains(&event.name.as_str()));
+                let fed = fed_by_event.get(event.name.as_str()).into_iter().flatten().copied();
+                let mut later: Vec<usize> = started.chain(fed).filter(|&b| b != a).collect();
                 later.sort_unstable();
                 later.dedup();
                 for b in later {
@@ -249,7 +259,26 @@ impl<'a> ServiceGraph<'a> {
             }
         }
 
-        ServiceGraph { decls, full, deps, service_index, event_index, writers }
+        let mut situation_events: Vec<Vec<&str>> = vec![Vec::new(); decls.services.len()];
+        for s in &decls.situations {
+            for member in &s.services {
+                if let Some(&i) = service_index.get(member.name.as_str()) {
+                    situation_events[i].extend(s.on.iter().map(|e| e.name.as_str()));
+                }
+            }
+        }
+
+        ServiceGraph {
+            decls,
+            full,
+            deps,
+            service_index,
+            event_index,
+            writers,
+            started_by,
+            stopped_by,
+            situation_events,
+        }
     }
 
     pub fn service(&self, name: &str) -> Option<usize> {
@@ -279,11 +308,6 @@ impl<'a> ServiceGraph<'a> {
 
     /// Whether some trigger starts service `i` without an application.
     pub fn is_proactive(&self, i: usize, on_events: &[&str]) -> bool {
-        let name = &self.decls.services[i].name.name;
-        self.decls.triggers.iter().any(|t| {
-            matches!(&t.action, Some(Action::Start(s)) if s.name == *name)
-                && (on_events.is_empty()
-                    || t.on.as_ref().is_some_and(|on| on_events.contains(&on.name.as_str())))
-        })
+        self.started_by[i].iter().any(|e| on_events.is_empty() || on_events.contains(e))
     }
 }
