@@ -149,22 +149,22 @@ fn build(
 
     let services = &g.decls.services;
     let starting = starting_events(g, events, members);
-    let mut stage: HashMap<NodeIndex, usize> = HashMap::new();
-    let mut finish: HashMap<NodeIndex, i64> = HashMap::new();
-    let mut start: HashMap<NodeIndex, i64> = HashMap::new();
+    // Longest paths over the topological order: in stages (edges) and in days.
+    let count = sub.node_count();
+    let (mut stage, mut start, mut finish) = (vec![0usize; count], vec![0i64; count], vec![0i64; count]);
     for &n in &order {
-        let preds: Vec<NodeIndex> = sub.neighbors_directed(n, petgraph::Incoming).collect();
-        let s = preds.iter().map(|p| stage[p] + 1).max().unwrap_or(1);
-        let begin = preds.iter().map(|p| finish[p]).max().unwrap_or(0);
+        let preds = sub.neighbors_directed(n, petgraph::Incoming);
+        let (s, begin) =
+            preds.fold((1, 0), |(s, b), p| (s.max(stage[p.index()] + 1), b.max(finish[p.index()])));
         let days = services[sub[n]].deadline.as_ref().map_or(0, calendar);
-        stage.insert(n, s);
-        start.insert(n, begin);
-        finish.insert(n, begin + days);
+        stage[n.index()] = s;
+        start[n.index()] = begin;
+        finish[n.index()] = begin + days;
     }
 
     // Steps by stage, then by declaration order.
     let mut nodes: Vec<NodeIndex> = order.clone();
-    nodes.sort_by_key(|n| (stage[n], sub[*n]));
+    nodes.sort_by_key(|n| (stage[n.index()], sub[*n]));
     let steps: Vec<Step> = nodes
         .iter()
         .map(|&n| {
@@ -177,13 +177,13 @@ fn build(
                 sub.neighbors_directed(n, petgraph::Incoming).map(|p| sub[p]).collect();
             after.sort_unstable();
             Step {
-                stage: stage[&n],
+                stage: stage[n.index()],
                 service: s.name.name.clone(),
                 title: s.title.as_ref().map(|t| t.value.clone()),
                 agency: s.agency.as_ref().map(|a| a.name.clone()),
                 deadline,
-                start_day: start[&n],
-                finish_day: finish[&n],
+                start_day: start[n.index()],
+                finish_day: finish[n.index()],
                 proactive: g.is_proactive(sub[n], &starting),
                 applicant_provides: s
                     .inputs
@@ -199,17 +199,17 @@ fn build(
     // The critical path: from the step finishing last, back through the predecessor that
     // finishes when it starts.
     let mut critical = Vec::new();
-    let mut at = order.iter().copied().max_by_key(|n| (finish[n], std::cmp::Reverse(sub[*n])));
+    let mut at = order.iter().copied().max_by_key(|n| (finish[n.index()], std::cmp::Reverse(sub[*n])));
     while let Some(n) = at {
         critical.push(services[sub[n]].name.name.clone());
         at = sub
             .neighbors_directed(n, petgraph::Incoming)
-            .filter(|p| finish[p] == start[&n])
+            .filter(|p| finish[p.index()] == start[n.index()])
             .min_by_key(|p| sub[*p]);
     }
     critical.reverse();
 
-    let critical_days = finish.values().copied().max().unwrap_or(0);
+    let critical_days = finish.iter().copied().max().unwrap_or(0);
     let sequential: i64 = steps.iter().map(|s| s.deadline.calendar_days).sum();
     let mut agencies: Vec<&str> = steps.iter().filter_map(|s| s.agency.as_deref()).collect();
     agencies.sort_unstable();

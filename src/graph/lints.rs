@@ -13,15 +13,19 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// Runs every graph lint on a regulation set that checked without errors.
 pub fn lints(modules: &[Module]) -> Vec<Diagnostic> {
-    let g = ServiceGraph::build(modules);
+    lints_on(&ServiceGraph::build(modules))
+}
+
+/// The graph lints on a graph already built.
+pub fn lints_on(g: &ServiceGraph) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    cycles(&g, &mut out);
-    event_inputs(&g, &mut out);
-    same_record(&g, &mut out);
-    asked_for_held_data(&g, &mut out);
-    unreachable(&g, &mut out);
-    death_stops(&g, &mut out);
-    consent_and_notice(&g, &mut out);
+    cycles(g, &mut out);
+    event_inputs(g, &mut out);
+    same_record(g, &mut out);
+    asked_for_held_data(g, &mut out);
+    unreachable(g, &mut out);
+    death_stops(g, &mut out);
+    consent_and_notice(g, &mut out);
     out
 }
 
@@ -157,16 +161,28 @@ fn same_record(g: &ServiceGraph, out: &mut Vec<Diagnostic>) {
 
 /// The Concept (IV.1) forbids asking citizens for data agencies already hold.
 fn asked_for_held_data(g: &ServiceGraph, out: &mut Vec<Diagnostic>) {
+    // Only names the applicant is asked for can match: index just those.
+    let asked: HashSet<&str> = g
+        .decls
+        .services
+        .iter()
+        .flat_map(|s| &s.inputs)
+        .filter(|i| matches!(i.source, Source::Applicant(_)))
+        .map(|i| i.name.name.as_str())
+        .collect();
+    if asked.is_empty() {
+        return;
+    }
     // (name, type) → who holds such a datum, in a stable order, with the producing service.
     let mut held: HashMap<(&str, String), BTreeSet<(String, &str)>> = HashMap::new();
     for r in &g.decls.registries {
-        for f in &r.fields {
+        for f in r.fields.iter().filter(|f| asked.contains(f.name.name.as_str())) {
             let holder = format!("registry field `{}.{}`", r.name.name, f.name.name);
             held.entry((&f.name.name, type_name(&f.ty))).or_default().insert((holder, ""));
         }
     }
     for other in &g.decls.services {
-        for o in &other.outputs {
+        for o in other.outputs.iter().filter(|o| asked.contains(o.name.name.as_str())) {
             let holder = format!("output `{}.{}`", other.name.name, o.name.name);
             held.entry((&o.name.name, type_name(&o.ty))).or_default().insert((holder, &other.name.name));
         }

@@ -14,7 +14,7 @@ use crate::syntax::ast::*;
 use petgraph::graph::{DiGraph, NodeIndex};
 use std::collections::HashMap;
 
-pub use lints::lints;
+pub use lints::{lints, lints_on};
 
 #[derive(Clone, Copy, Debug)]
 pub enum Node<'a> {
@@ -55,15 +55,15 @@ impl<'a> Node<'a> {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Edge {
+pub enum Edge<'a> {
     /// Registry → service: the service reads this field.
-    Reads(String),
+    Reads(&'a str),
     /// Service → registry: the service writes this field.
-    Writes(String),
+    Writes(&'a str),
     /// Service → service: an output feeds an input.
-    Feeds(String),
+    Feeds(&'a str),
     /// Event → service: the service takes this payload field.
-    Payload(String),
+    Payload(&'a str),
     /// Event → trigger.
     On,
     /// Trigger → service.
@@ -73,7 +73,7 @@ pub enum Edge {
     Emits,
 }
 
-impl Edge {
+impl Edge<'_> {
     pub fn kind(&self) -> &'static str {
         match self {
             Edge::Reads(_) => "reads",
@@ -147,7 +147,7 @@ impl<'a> Declarations<'a> {
 pub struct ServiceGraph<'a> {
     pub decls: Declarations<'a>,
     /// Services, events, registries and triggers.
-    pub full: DiGraph<Node<'a>, Edge>,
+    pub full: DiGraph<Node<'a>, Edge<'a>>,
     /// Services only; node `i` is `decls.services[i]`.
     pub deps: DiGraph<usize, Dependency<'a>>,
     service_index: HashMap<&'a str, usize>,
@@ -187,7 +187,7 @@ impl<'a> ServiceGraph<'a> {
                 if let [registry, field] = path.parts.as_slice() {
                     if let Some(&r) = registry_index.get(registry.name.as_str()) {
                         writers.entry((&registry.name, &field.name)).or_default().push(i);
-                        full.add_edge(service_nodes[i], registry_nodes[r], Edge::Writes(field.name.clone()));
+                        full.add_edge(service_nodes[i], registry_nodes[r], Edge::Writes(&field.name));
                     }
                 }
             }
@@ -204,13 +204,13 @@ impl<'a> ServiceGraph<'a> {
                 let [owner, field] = path.parts.as_slice() else { continue };
                 let (owner, field) = (owner.name.as_str(), field.name.as_str());
                 if let Some(&a) = service_index.get(owner) {
-                    full.add_edge(service_nodes[a], service_nodes[b], Edge::Feeds(field.to_string()));
+                    full.add_edge(service_nodes[a], service_nodes[b], Edge::Feeds(field));
                     deps.add_edge(NodeIndex::new(a), NodeIndex::new(b), Dependency::Input(input));
                 } else if let Some(&e) = event_index.get(owner) {
-                    full.add_edge(event_nodes[e], service_nodes[b], Edge::Payload(field.to_string()));
+                    full.add_edge(event_nodes[e], service_nodes[b], Edge::Payload(field));
                     fed_by_event.entry(owner).or_default().push(b);
                 } else if let Some(&r) = registry_index.get(owner) {
-                    full.add_edge(registry_nodes[r], service_nodes[b], Edge::Reads(field.to_string()));
+                    full.add_edge(registry_nodes[r], service_nodes[b], Edge::Reads(field));
                     for &a in writers.get(&(owner, field)).map_or(&[][..], Vec::as_slice) {
                         if a != b {
                             deps.add_edge(NodeIndex::new(a), NodeIndex::new(b), Dependency::Input(input));
