@@ -74,3 +74,16 @@ fn check_page_json_example_is_real() {
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&out.stdout), example);
 }
+
+/// The table in the `chains` page is the real output for the marriage situation.
+#[test]
+fn chains_page_example_is_real() {
+    let page = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/cli/chains.md")).unwrap();
+    let example = page.split("`--format human` (default):\n\n```\n").nth(1).and_then(|s| s.split("```").next()).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_reglament"))
+        .args(["chains", "marriage_surname_change"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), example);
+}
