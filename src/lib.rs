@@ -17,6 +17,7 @@ pub mod diagnostic;
 pub mod graph;
 pub mod source;
 pub mod syntax;
+pub mod simulate;
 pub mod synthetic;
 pub mod vocabulary;
 

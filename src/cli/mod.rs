@@ -4,6 +4,7 @@ mod chains;
 mod check;
 mod graph;
 mod load;
+mod simulate;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
@@ -29,6 +30,8 @@ pub enum Command {
     Chains(chains::ChainsArgs),
     /// Draw the service graph (DOT, Mermaid or JSON)
     Graph(graph::GraphArgs),
+    /// Simulate citizen profiles: what starts, what is granted or refused, what stops
+    Simulate(simulate::SimulateArgs),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -74,6 +77,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(args, cli.color),
         Command::Chains(args) => chains::run(args, cli.color),
         Command::Graph(args) => graph::run(args, cli.color),
+        Command::Simulate(args) => simulate::run(args, cli.color),
     };
     exit.into()
 }

@@ -1,0 +1,8 @@
+//! Stage 4: simulation of citizen profiles against a compiled regulation set.
+
+pub mod engine;
+pub mod eval;
+pub mod model;
+pub mod profile;
+pub mod report;
+pub mod value;

@@ -1,0 +1,82 @@
+//! The human rendering of simulation reports (JSON is the serde form of the report).
+
+use super::engine::{Decision, Report};
+use std::fmt::Write;
+
+fn outcome_text(d: &Decision) -> &'static str {
+    match d.outcome {
+        "granted" => "granted",
+        "eligible" => "eligible",
+        "refused" => "refused",
+        "insufficient_data" => "insufficient data",
+        _ => "not started",
+    }
+}
+
+pub fn human(report: &Report, explain: bool) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "profile {} (as of {})", report.profile, report.as_of);
+    if !report.events.is_empty() {
+        out.push_str("\nevents\n");
+        for e in &report.events {
+            let note = e.note.as_deref().unwrap_or("applied");
+            let _ = writeln!(out, "  {}  {}  {note}", e.date, e.event);
+        }
+    }
+    if !report.decisions.is_empty() {
+        out.push_str("\ndecisions\n");
+        let width = report.decisions.iter().map(|d| d.service.chars().count()).max().unwrap_or(0);
+        for d in &report.decisions {
+            let pad = " ".repeat(width - d.service.chars().count());
+            let _ = write!(out, "  {}  {}{pad}  {:<11}  {}", d.date, d.service, d.route, outcome_text(d));
+            if let Some(reason) = &d.reason {
+                let _ = write!(out, ": {reason}");
+            }
+            out.push('\n');
+            if !d.missing.is_empty() {
+                let _ = writeln!(out, "      missing: {}", d.missing.join(", "));
+            }
+            for (name, value) in &d.outputs {
+                let _ = writeln!(out, "      {name} = {value}");
+            }
+            if !d.notified.is_empty() {
+                let _ = writeln!(out, "      notified: {}", d.notified.join(", "));
+            }
+            if explain {
+                for c in &d.explain {
+                    let mark = match c.result {
+                        "true" if c.kind == "criterion" => "✓",
+                        "false" if c.kind == "refusal" => "✓",
+                        "unknown" => "?",
+                        _ => "✗",
+                    };
+                    let title = c.title.as_ref().map(|t| format!(" «{t}»")).unwrap_or_default();
+                    let reads: Vec<String> = c.reads.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+                    let _ = writeln!(out, "      {mark} {} {}{title} = {}", c.kind, c.name, c.result);
+                    if !reads.is_empty() {
+                        let _ = writeln!(out, "          reads {}", reads.join("; "));
+                    }
+                }
+            }
+        }
+    }
+    if !report.stops.is_empty() {
+        out.push_str("\nstops\n");
+        for s in &report.stops {
+            let _ = write!(out, "  {}  {}  ", s.date, s.service);
+            if !s.active {
+                out.push_str("nothing to stop: the service was not being provided\n");
+                continue;
+            }
+            out.push_str("stopped");
+            if let Some(recorded) = &s.recorded {
+                let _ = write!(out, "; recorded only on {recorded}: {} monthly payments made in excess", s.excess_months);
+                if let Some(amount) = &s.excess_amount {
+                    let _ = write!(out, ", {amount} rub");
+                }
+            }
+            out.push('\n');
+        }
+    }
+    out
+}

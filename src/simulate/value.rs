@@ -1,0 +1,64 @@
+//! Runtime values of the simulator. Money and decimals are exact (`rust_decimal`).
+
+use crate::date::Date;
+use crate::syntax::ast::DayKind;
+use rust_decimal::Decimal;
+use std::fmt;
+use std::sync::Arc;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Bool(bool),
+    Int(i64),
+    Decimal(Decimal),
+    Money(Decimal),
+    Date(Date),
+    Days(i64, DayKind),
+    Text(Arc<str>),
+    /// A document or registry record that exists.
+    Document,
+    /// Enum index and variant index in the model.
+    Enum(u32, u32),
+    /// A record (by index in the model) and its fields in declaration order; a field
+    /// may be unknown.
+    Record(u32, Arc<[Option<Value>]>),
+    List(Arc<[Value]>),
+}
+
+impl Value {
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Value::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    /// A number as an exact decimal (ints widen).
+    pub fn as_decimal(&self) -> Option<Decimal> {
+        match self {
+            Value::Int(i) => Some(Decimal::from(*i)),
+            Value::Decimal(d) | Value::Money(d) => Some(*d),
+            _ => None,
+        }
+    }
+}
+
+/// Money is shown with two decimals, other decimals as they are.
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Bool(b) => write!(f, "{b}"),
+            Value::Int(i) => write!(f, "{i}"),
+            Value::Decimal(d) => write!(f, "{}", d.normalize()),
+            Value::Money(d) => write!(f, "{:.2}", d.round_dp(2)),
+            Value::Date(d) => write!(f, "{d}"),
+            Value::Days(n, DayKind::Calendar) => write!(f, "{n} days"),
+            Value::Days(n, DayKind::Working) => write!(f, "{n} working days"),
+            Value::Text(t) => write!(f, "{t:?}"),
+            Value::Document => f.write_str("present"),
+            Value::Enum(e, v) => write!(f, "#{e}.{v}"),
+            Value::Record(_, fields) => write!(f, "record of {} fields", fields.len()),
+            Value::List(items) => write!(f, "list of {}", items.len()),
+        }
+    }
+}
