@@ -15,9 +15,9 @@ pub mod cli;
 pub mod date;
 pub mod diagnostic;
 pub mod graph;
+pub mod simulate;
 pub mod source;
 pub mod syntax;
-pub mod simulate;
 pub mod synthetic;
 pub mod vocabulary;
 

@@ -79,7 +79,11 @@ fn check_page_json_example_is_real() {
 #[test]
 fn chains_page_example_is_real() {
     let page = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/cli/chains.md")).unwrap();
-    let example = page.split("`--format human` (default):\n\n```\n").nth(1).and_then(|s| s.split("```").next()).unwrap();
+    let example = page
+        .split("`--format human` (default):\n\n```\n")
+        .nth(1)
+        .and_then(|s| s.split("```").next())
+        .unwrap();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_reglament"))
         .args(["chains", "marriage_surname_change"])
         .current_dir(env!("CARGO_MANIFEST_DIR"))

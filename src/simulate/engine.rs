@@ -104,7 +104,8 @@ pub fn simulate(model: &Model, profile: &Profile, as_of: Date) -> Report {
 
     // Events and applications in date order; on one day, applications come first (an
     // application such as a birth registration is what records the day's event).
-    let mut happenings: Vec<(Date, u8, usize)> = profile.events.iter().enumerate().map(|(i, e)| (e.date, 1, i)).collect();
+    let mut happenings: Vec<(Date, u8, usize)> =
+        profile.events.iter().enumerate().map(|(i, e)| (e.date, 1, i)).collect();
     happenings.extend(profile.applications.iter().enumerate().map(|(i, a)| (a.date, 0, i)));
     happenings.sort();
     let mut entered: BTreeSet<usize> = BTreeSet::new();
@@ -161,16 +162,34 @@ pub fn simulate(model: &Model, profile: &Profile, as_of: Date) -> Report {
                         Consent::OptOut if profile.opt_out.contains(&s) => Some(
                             "the citizen opted out of proactive provision; the service stays available on application",
                         ),
-                        Consent::Explicit if !profile.consent.contains(&s) => {
-                            Some("explicit consent is required and was not given; the service stays available on application")
-                        }
+                        Consent::Explicit if !profile.consent.contains(&s) => Some(
+                            "explicit consent is required and was not given; the service stays available on application",
+                        ),
                         _ => None,
                     };
                     if let Some(why) = refused {
-                        report.decisions.push(not_started(model, s, date, &t.name, "not_started", why.into(), Vec::new()));
+                        report.decisions.push(not_started(
+                            model,
+                            s,
+                            date,
+                            &t.name,
+                            "not_started",
+                            why.into(),
+                            Vec::new(),
+                        ));
                         continue;
                     }
-                    let d = decide(model, profile, &state, s, date, Some(ev), "proactive", Some(&t.name), t.notify.clone());
+                    let d = decide(
+                        model,
+                        profile,
+                        &state,
+                        s,
+                        date,
+                        Some(ev),
+                        "proactive",
+                        Some(&t.name),
+                        t.notify.clone(),
+                    );
                     record(&mut state[s], &d, date);
                     report.decisions.push(d);
                 }
@@ -194,12 +213,18 @@ pub fn simulate(model: &Model, profile: &Profile, as_of: Date) -> Report {
                         if let (Some(recorded), true) = (ev.recorded, model.services[s].periodic) {
                             let months = months_between(date, recorded.min(as_of));
                             stop.excess_months = months;
-                            let amount = monthly_amount(&model.services[s], st.granted.as_ref().map(|g| &g.1));
-                            stop.excess_amount =
-                                amount.map(|a| format!("{:.2}", round_kopecks(a * rust_decimal::Decimal::from(months))));
+                            let amount =
+                                monthly_amount(&model.services[s], st.granted.as_ref().map(|g| &g.1));
+                            stop.excess_amount = amount.map(|a| {
+                                format!("{:.2}", round_kopecks(a * rust_decimal::Decimal::from(months)))
+                            });
                         }
                     }
-                    report.stops.push(stop);
+                    // Only what was being provided is stopped; a stop trigger for a service
+                    // this profile never had is not news.
+                    if stop.active {
+                        report.stops.push(stop);
+                    }
                 }
             }
         }
@@ -284,12 +309,18 @@ fn not_started(
     }
 }
 
-fn condition_missing(model: &Model, event: usize, condition: Option<&Ir>, data: &[Option<Value>]) -> Vec<String> {
+fn condition_missing(
+    model: &Model,
+    event: usize,
+    condition: Option<&Ir>,
+    data: &[Option<Value>],
+) -> Vec<String> {
     let Some(c) = condition else { return Vec::new() };
     let mut frame = Frame::new(model, None, &[], data, Date::from_day_number(0));
     frame.eval(c);
     let fields = &model.events[event].fields;
-    let mut out: Vec<String> = frame.missing.iter().map(|&i| format!("{}.{}", model.events[event].name, fields[i].0)).collect();
+    let mut out: Vec<String> =
+        frame.missing.iter().map(|&i| format!("{}.{}", model.events[event].name, fields[i].0)).collect();
     out.sort();
     out
 }
@@ -371,9 +402,18 @@ fn decide(
         None => name.to_string(),
     };
     let (outcome, reason) = if let Some(i) = refusals.iter().position(|r| *r == Some(true)) {
-        ("refused", Some(format!("refusal ground {}", titled(&service.refusals[i].name, &service.refusals[i].title))))
+        (
+            "refused",
+            Some(format!("refusal ground {}", titled(&service.refusals[i].name, &service.refusals[i].title))),
+        )
     } else if let Some(i) = criteria.iter().position(|c| *c == Some(false)) {
-        ("refused", Some(format!("criterion {} does not hold", titled(&service.criteria[i].name, &service.criteria[i].title))))
+        (
+            "refused",
+            Some(format!(
+                "criterion {} does not hold",
+                titled(&service.criteria[i].name, &service.criteria[i].title)
+            )),
+        )
     } else if criteria.iter().chain(&refusals).any(Option::is_none) {
         ("insufficient_data", Some("a criterion needs facts the profile lacks".to_string()))
     } else if route == "eligibility" {
@@ -394,7 +434,8 @@ fn decide(
         values = (0..service.outputs.len()).map(|i| output_value(&mut frame, service, i)).collect();
         for (o, v) in service.outputs.iter().zip(&values) {
             if o.value.is_some() {
-                outputs.insert(o.name.clone(), v.as_ref().map_or_else(|| "unknown".into(), |v| model.show(v)));
+                outputs
+                    .insert(o.name.clone(), v.as_ref().map_or_else(|| "unknown".into(), |v| model.show(v)));
             }
         }
     }
@@ -445,7 +486,13 @@ fn check(
 }
 
 /// The inputs, derived facts and parameters an expression reads, through derived facts.
-fn collect(ir: &Ir, s: &Service, inputs: &mut BTreeSet<usize>, derived: &mut BTreeSet<usize>, params: &mut BTreeSet<usize>) {
+fn collect(
+    ir: &Ir,
+    s: &Service,
+    inputs: &mut BTreeSet<usize>,
+    derived: &mut BTreeSet<usize>,
+    params: &mut BTreeSet<usize>,
+) {
     let mut go = |x: &Ir| collect(x, s, inputs, derived, params);
     match ir {
         Ir::Input(i) => {

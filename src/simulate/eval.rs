@@ -230,12 +230,16 @@ fn binary(op: BinOp, l: &Value, r: &Value) -> Option<Value> {
             (Value::Int(a), Value::Int(b)) => {
                 if op == Add { a.checked_add(*b) } else { a.checked_sub(*b) }.map(Value::Int)
             }
-            (Value::Date(d), Value::Days(n, k)) => Some(Value::Date(add_days(*d, if op == Add { *n } else { -n }, *k))),
+            (Value::Date(d), Value::Days(n, k)) => {
+                Some(Value::Date(add_days(*d, if op == Add { *n } else { -n }, *k)))
+            }
             (Value::Days(n, k), Value::Date(d)) if op == Add => Some(Value::Date(add_days(*d, *n, *k))),
             (Value::Date(a), Value::Date(b)) if op == Sub => {
                 Some(Value::Days(a.day_number() - b.day_number(), DayKind::Calendar))
             }
-            (Value::Days(a, k), Value::Days(b, _)) => Some(Value::Days(if op == Add { a + b } else { a - b }, *k)),
+            (Value::Days(a, k), Value::Days(b, _)) => {
+                Some(Value::Days(if op == Add { a + b } else { a - b }, *k))
+            }
             _ => {
                 let (a, b) = (l.as_decimal()?, r.as_decimal()?);
                 let v = if op == Add { a.checked_add(b) } else { a.checked_sub(b) }?;
@@ -244,7 +248,9 @@ fn binary(op: BinOp, l: &Value, r: &Value) -> Option<Value> {
         },
         Mul => match (l, r) {
             (Value::Int(a), Value::Int(b)) => a.checked_mul(*b).map(Value::Int),
-            (Value::Days(n, k), Value::Int(m)) | (Value::Int(m), Value::Days(n, k)) => Some(Value::Days(n * m, *k)),
+            (Value::Days(n, k), Value::Int(m)) | (Value::Int(m), Value::Days(n, k)) => {
+                Some(Value::Days(n * m, *k))
+            }
             _ => {
                 let v = l.as_decimal()?.checked_mul(r.as_decimal()?)?;
                 Some(if is_money(l) || is_money(r) { Value::Money(v) } else { Value::Decimal(v) })

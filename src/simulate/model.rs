@@ -4,7 +4,7 @@
 use super::value::Value;
 use crate::date::Date;
 use crate::graph::Declarations;
-use crate::syntax::ast::{self, Decl, DayKind, Module};
+use crate::syntax::ast::{self, DayKind, Decl, Module};
 use crate::vocabulary::{Builtin, Consent, EventKind, Function, IdKind};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
@@ -203,15 +203,26 @@ impl Model {
             records: index(&records, |r| &r.name.name),
             enums: index(&enums, |e| &e.name.name),
             variants,
-            outputs: d.services.iter().map(|s| s.outputs.iter().map(|o| o.name.name.as_str()).collect()).collect(),
+            outputs: d
+                .services
+                .iter()
+                .map(|s| s.outputs.iter().map(|o| o.name.name.as_str()).collect())
+                .collect(),
         };
         let ty = |t: &ast::TypeExpr| names.ty(t);
-        let fields = |fs: &[ast::Field]| fs.iter().map(|f| (f.name.name.clone(), ty(&f.ty))).collect::<Vec<_>>();
+        let fields =
+            |fs: &[ast::Field]| fs.iter().map(|f| (f.name.name.clone(), ty(&f.ty))).collect::<Vec<_>>();
         let mut model = Model {
-            records: records.iter().map(|r| Record { name: r.name.name.clone(), fields: fields(&r.fields) }).collect(),
+            records: records
+                .iter()
+                .map(|r| Record { name: r.name.name.clone(), fields: fields(&r.fields) })
+                .collect(),
             enums: enums
                 .iter()
-                .map(|e| Enum { name: e.name.name.clone(), variants: e.variants.iter().map(|v| v.name.name.clone()).collect() })
+                .map(|e| Enum {
+                    name: e.name.name.clone(),
+                    variants: e.variants.iter().map(|v| v.name.name.clone()).collect(),
+                })
                 .collect(),
             registries: d
                 .registries
@@ -223,7 +234,8 @@ impl Model {
                 .iter()
                 .map(|e| Event {
                     name: e.name.name.clone(),
-                    death: e.kind.as_ref().and_then(|k| EventKind::from_word(&k.name)) == Some(EventKind::Death),
+                    death: e.kind.as_ref().and_then(|k| EventKind::from_word(&k.name))
+                        == Some(EventKind::Death),
                     fields: fields(&e.fields),
                 })
                 .collect(),
@@ -240,7 +252,11 @@ impl Model {
                 name: s.name.name.clone(),
                 title: s.title.as_ref().map_or_else(|| s.name.name.clone(), |t| t.value.clone()),
                 events: s.on.iter().filter_map(|e| names.events.get(e.name.as_str()).copied()).collect(),
-                services: s.services.iter().filter_map(|x| names.services.get(x.name.as_str()).copied()).collect(),
+                services: s
+                    .services
+                    .iter()
+                    .filter_map(|x| names.services.get(x.name.as_str()).copied())
+                    .collect(),
             })
             .collect();
         model
@@ -350,7 +366,8 @@ impl<'a> Names<'a> {
                     Src::Event(e, find(&model.events[e].fields))
                 } else {
                     let svc = self.services.get(owner.as_str()).copied().unwrap_or(0);
-                    let out = self.outputs.get(svc).and_then(|o| o.iter().position(|n| n == field)).unwrap_or(0);
+                    let out =
+                        self.outputs.get(svc).and_then(|o| o.iter().position(|n| n == field)).unwrap_or(0);
                     Src::Service(svc, out)
                 }
             }
@@ -371,9 +388,21 @@ impl<'a> Names<'a> {
             title: s.title.as_ref().map_or_else(|| s.name.name.clone(), |t| t.value.clone()),
             periodic: s.recurs.is_some(),
             inputs,
-            derived: s.derived.iter().map(|d| (d.name.name.clone(), self.expr(&d.value, &mut scope))).collect(),
-            criteria: s.criteria.iter().map(|c| rule((&c.name, &c.title, &c.condition), &mut scope)).collect(),
-            refusals: s.refusals.iter().map(|c| rule((&c.name, &c.title, &c.condition), &mut scope)).collect(),
+            derived: s
+                .derived
+                .iter()
+                .map(|d| (d.name.name.clone(), self.expr(&d.value, &mut scope)))
+                .collect(),
+            criteria: s
+                .criteria
+                .iter()
+                .map(|c| rule((&c.name, &c.title, &c.condition), &mut scope))
+                .collect(),
+            refusals: s
+                .refusals
+                .iter()
+                .map(|c| rule((&c.name, &c.title, &c.condition), &mut scope))
+                .collect(),
             outputs: s
                 .outputs
                 .iter()
@@ -398,7 +427,8 @@ impl<'a> Names<'a> {
             ast::Action::Start(s) => Action::Start(*self.services.get(s.name.as_str())?),
             ast::Action::Stop(s) => Action::Stop(*self.services.get(s.name.as_str())?),
         };
-        let mut scope = Scope { service: None, event_fields: &model.events[event].fields, vars: Vec::new(), model };
+        let mut scope =
+            Scope { service: None, event_fields: &model.events[event].fields, vars: Vec::new(), model };
         Some(Trigger {
             name: t.name.name.clone(),
             event,
@@ -426,8 +456,14 @@ impl<'a> Names<'a> {
             K::Name(i) => self.name(&i.name, scope),
             K::Member(base, field) => {
                 if let K::Name(n) = &base.kind {
-                    if let (false, Some(&en)) = (self.is_local(&n.name, scope), self.enums.get(n.name.as_str())) {
-                        let v = scope.model.enums.get(en).map_or(0, |x| x.variants.iter().position(|v| *v == field.name).unwrap_or(0));
+                    if let (false, Some(&en)) =
+                        (self.is_local(&n.name, scope), self.enums.get(n.name.as_str()))
+                    {
+                        let v = scope
+                            .model
+                            .enums
+                            .get(en)
+                            .map_or(0, |x| x.variants.iter().position(|v| *v == field.name).unwrap_or(0));
                         return Ir::Const(Value::Enum(en as u32, v as u32));
                     }
                 }
@@ -442,7 +478,9 @@ impl<'a> Names<'a> {
             K::Unary(ast::UnOp::Not, x) => Ir::Not(b(self.expr(x, scope))),
             K::Unary(ast::UnOp::Neg, x) => Ir::Neg(b(self.expr(x, scope))),
             K::Binary(op, l, r) => Ir::Binary(*op, b(self.expr(l, scope)), b(self.expr(r, scope))),
-            K::In(x, set) => Ir::In(b(self.expr(x, scope)), set.iter().map(|i| self.expr(i, scope)).collect()),
+            K::In(x, set) => {
+                Ir::In(b(self.expr(x, scope)), set.iter().map(|i| self.expr(i, scope)).collect())
+            }
             K::If(c, t, f) => Ir::If(b(self.expr(c, scope)), b(self.expr(t, scope)), b(self.expr(f, scope))),
             K::Call(f, args) => {
                 let func = Function::from_word(&f.name).unwrap_or(Function::Count);
@@ -521,9 +559,14 @@ impl<'a> Names<'a> {
                 }
             }
             ast::ExprKind::Member(base, field) => match self.static_type(base, scope)? {
-                Ty::Record(r) => {
-                    scope.model.records.get(r as usize)?.fields.iter().find(|(n, _)| *n == field.name).map(|(_, t)| t.clone())
-                }
+                Ty::Record(r) => scope
+                    .model
+                    .records
+                    .get(r as usize)?
+                    .fields
+                    .iter()
+                    .find(|(n, _)| *n == field.name)
+                    .map(|(_, t)| t.clone()),
                 _ => None,
             },
             _ => None,
@@ -576,7 +619,9 @@ pub fn parse_scalar(ty: &Ty, text: &str, model: &Model) -> Result<Value, String>
             let en = &model.enums[*e as usize];
             match en.variants.iter().position(|v| v == text) {
                 Some(v) => Ok(Value::Enum(*e, v as u32)),
-                None => Err(format!("`{text}` is not a variant of `{}` ({})", en.name, en.variants.join(", "))),
+                None => {
+                    Err(format!("`{text}` is not a variant of `{}` ({})", en.name, en.variants.join(", ")))
+                }
             }
         }
         Ty::Record(_) | Ty::List(_) => bad("a single value"),

@@ -56,7 +56,8 @@ pub fn read(model: &Model, text: &str, json: bool) -> Result<Vec<Profile>, Profi
     let seed = ProfilesSeed { model };
     if json {
         let mut de = serde_json::Deserializer::from_str(text);
-        let profiles = seed.deserialize(&mut de).map_err(|e| ProfileError::at(e.line(), e.column(), e.to_string()))?;
+        let profiles =
+            seed.deserialize(&mut de).map_err(|e| ProfileError::at(e.line(), e.column(), e.to_string()))?;
         de.end().map_err(|e| ProfileError::at(e.line(), e.column(), e.to_string()))?;
         Ok(profiles)
     } else {
@@ -71,7 +72,9 @@ pub fn read(model: &Model, text: &str, json: bool) -> Result<Vec<Profile>, Profi
 /// Reads one profile (a line of JSON Lines).
 pub fn read_one(model: &Model, text: &str) -> Result<Profile, ProfileError> {
     let mut de = serde_json::Deserializer::from_str(text);
-    let profile = ProfileSeed { model }.deserialize(&mut de).map_err(|e| ProfileError::at(e.line(), e.column(), e.to_string()))?;
+    let profile = ProfileSeed { model }
+        .deserialize(&mut de)
+        .map_err(|e| ProfileError::at(e.line(), e.column(), e.to_string()))?;
     de.end().map_err(|e| ProfileError::at(e.line(), e.column(), e.to_string()))?;
     Ok(profile)
 }
@@ -135,7 +138,9 @@ impl<'de> Visitor<'de> for ProfilesSeed<'_> {
         let mut out = None;
         while let Some(key) = map.next_key::<String>()? {
             if key != "profiles" {
-                return Err(de::Error::custom(format!("unknown key `{key}`; a profile file holds `profiles: [...]` or a list")));
+                return Err(de::Error::custom(format!(
+                    "unknown key `{key}`; a profile file holds `profiles: [...]` or a list"
+                )));
             }
             out = Some(map.next_value_seed(ProfilesSeed { model: self.model })?);
         }
@@ -157,7 +162,9 @@ impl<'de> DeserializeSeed<'de> for ProfileSeed<'_> {
 impl<'de> Visitor<'de> for ProfileSeed<'_> {
     type Value = Profile;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a profile: a mapping with `id`, `facts`, `applicant`, `consent`, `applications`, `events`")
+        f.write_str(
+            "a profile: a mapping with `id`, `facts`, `applicant`, `consent`, `applications`, `events`",
+        )
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Profile, A::Error> {
         let m = self.model;
@@ -174,12 +181,21 @@ impl<'de> Visitor<'de> for ProfileSeed<'_> {
                 }
                 "facts" => map.next_value_seed(FactsSeed { model: m, facts: &mut p.facts })?,
                 "applicant" => map.next_value_seed(ApplicantSeed { model: m, data: &mut p.applicant })?,
-                "consent" => map.next_value_seed(ConsentSeed { model: m, opt_out: &mut p.opt_out, given: &mut p.consent })?,
-                "applications" => p.applications = map.next_value_seed(ListSeed(ApplicationSeed { model: m }))?,
+                "consent" => map.next_value_seed(ConsentSeed {
+                    model: m,
+                    opt_out: &mut p.opt_out,
+                    given: &mut p.consent,
+                })?,
+                "applications" => {
+                    p.applications = map.next_value_seed(ListSeed(ApplicationSeed { model: m }))?
+                }
                 "events" => p.events = map.next_value_seed(ListSeed(EventSeed { model: m }))?,
                 other => {
                     let keys = ["id", "facts", "applicant", "consent", "applications", "events"];
-                    return Err(de::Error::custom(format!("unknown profile key `{other}`{}", suggest_in(other, keys.into_iter()))));
+                    return Err(de::Error::custom(format!(
+                        "unknown profile key `{other}`{}",
+                        suggest_in(other, keys.into_iter())
+                    )));
                 }
             }
         }
@@ -291,7 +307,11 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
         while let Some(key) = map.next_key::<String>()? {
             let Some(i) = record.fields.iter().position(|(n, _)| *n == key) else {
                 let names = record.fields.iter().map(|(n, _)| n.as_str());
-                return Err(de::Error::custom(format!("record `{}` has no field `{key}`{}", record.name, suggest_in(&key, names))));
+                return Err(de::Error::custom(format!(
+                    "record `{}` has no field `{key}`{}",
+                    record.name,
+                    suggest_in(&key, names)
+                )));
             };
             fields[i] = map.next_value_seed(ValueSeed { model: self.model, ty: &record.fields[i].1 })?;
         }
@@ -320,7 +340,10 @@ impl<'de> Visitor<'de> for FactsSeed<'_, '_> {
         while let Some(key) = map.next_key::<String>()? {
             let Some(r) = self.model.registries.iter().position(|x| x.name == key) else {
                 let names = self.model.registries.iter().map(|x| x.name.as_str());
-                return Err(de::Error::custom(format!("unknown registry `{key}`{}", suggest_in(&key, names))));
+                return Err(de::Error::custom(format!(
+                    "unknown registry `{key}`{}",
+                    suggest_in(&key, names)
+                )));
             };
             map.next_value_seed(FieldsSeed {
                 model: self.model,
@@ -357,7 +380,11 @@ impl<'de> Visitor<'de> for FieldsSeed<'_, '_> {
         while let Some(key) = map.next_key::<String>()? {
             let Some(i) = self.fields.iter().position(|(n, _)| *n == key) else {
                 let names = self.fields.iter().map(|(n, _)| n.as_str());
-                return Err(de::Error::custom(format!("`{}` has no field `{key}`{}", self.owner, suggest_in(&key, names))));
+                return Err(de::Error::custom(format!(
+                    "`{}` has no field `{key}`{}",
+                    self.owner,
+                    suggest_in(&key, names)
+                )));
             };
             self.values[i] = map.next_value_seed(ValueSeed { model: self.model, ty: &self.fields[i].1 })?;
         }
@@ -383,13 +410,17 @@ impl<'de> Visitor<'de> for ApplicantSeed<'_, '_> {
         f.write_str("a mapping of applicant inputs to values")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let inputs = || self.model.services.iter().flat_map(|s| &s.inputs).filter(|i| i.source == Src::Applicant);
+        let inputs =
+            || self.model.services.iter().flat_map(|s| &s.inputs).filter(|i| i.source == Src::Applicant);
         while let Some(key) = map.next_key::<String>()? {
             let Some(input) = inputs().find(|i| i.name == key) else {
                 let mut names: Vec<&str> = inputs().map(|i| i.name.as_str()).collect();
                 names.sort_unstable();
                 names.dedup();
-                return Err(de::Error::custom(format!("no service asks the applicant for `{key}`{}", suggest_in(&key, names.into_iter()))));
+                return Err(de::Error::custom(format!(
+                    "no service asks the applicant for `{key}`{}",
+                    suggest_in(&key, names.into_iter())
+                )));
             };
             if let Some(v) = map.next_value_seed(ValueSeed { model: self.model, ty: &input.ty })? {
                 self.data.insert(key, v);
@@ -424,7 +455,10 @@ impl<'de> Visitor<'de> for ConsentSeed<'_, '_> {
                 "given" => &mut *self.given,
                 other => {
                     let keys = ["opt_out", "withdrawn", "given"];
-                    return Err(de::Error::custom(format!("unknown consent key `{other}`{}", suggest_in(other, keys.into_iter()))));
+                    return Err(de::Error::custom(format!(
+                        "unknown consent key `{other}`{}",
+                        suggest_in(other, keys.into_iter())
+                    )));
                 }
             };
             list.extend(map.next_value_seed(ListSeed(ServiceName { model: self.model }))?);
@@ -474,7 +508,8 @@ impl<'de> DeserializeSeed<'de> for ServiceName<'_> {
 }
 
 fn date<E: de::Error>(text: &str, what: &str) -> Result<Date, E> {
-    Date::parse(text).ok_or_else(|| E::custom(format!("`{text}` is not a valid date for `{what}` (YYYY-MM-DD)")))
+    Date::parse(text)
+        .ok_or_else(|| E::custom(format!("`{text}` is not a valid date for `{what}` (YYYY-MM-DD)")))
 }
 
 #[derive(Clone, Copy)]
@@ -500,7 +535,11 @@ impl<'de> Visitor<'de> for ApplicationSeed<'_> {
             match key.as_str() {
                 "service" => service = Some(map.next_value_seed(ServiceName { model: self.model })?),
                 "date" => when = Some(date(&map.next_value::<Scalar>()?.0, "date")?),
-                other => return Err(de::Error::custom(format!("unknown application key `{other}`; expected `service` and `date`"))),
+                other => {
+                    return Err(de::Error::custom(format!(
+                        "unknown application key `{other}`; expected `service` and `date`"
+                    )));
+                }
             }
         }
         match (service, when) {
@@ -537,7 +576,10 @@ impl<'de> Visitor<'de> for EventSeed<'_> {
                     let name = map.next_value::<Scalar>()?.0;
                     let Some(e) = m.events.iter().position(|x| x.name == name) else {
                         let names = m.events.iter().map(|x| x.name.as_str());
-                        return Err(de::Error::custom(format!("unknown event `{name}`{}", suggest_in(&name, names))));
+                        return Err(de::Error::custom(format!(
+                            "unknown event `{name}`{}",
+                            suggest_in(&name, names)
+                        )));
                     };
                     event = Some(e);
                 }
@@ -549,12 +591,20 @@ impl<'de> Visitor<'de> for EventSeed<'_> {
                     };
                     let fields = &m.events[e].fields;
                     let mut values = vec![None; fields.len()];
-                    map.next_value_seed(FieldsSeed { model: m, owner: &m.events[e].name, fields, values: &mut values })?;
+                    map.next_value_seed(FieldsSeed {
+                        model: m,
+                        owner: &m.events[e].name,
+                        fields,
+                        values: &mut values,
+                    })?;
                     data = Some(values);
                 }
                 other => {
                     let keys = ["event", "date", "recorded", "data"];
-                    return Err(de::Error::custom(format!("unknown event key `{other}`{}", suggest_in(other, keys.into_iter()))));
+                    return Err(de::Error::custom(format!(
+                        "unknown event key `{other}`{}",
+                        suggest_in(other, keys.into_iter())
+                    )));
                 }
             }
         }

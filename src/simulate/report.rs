@@ -70,7 +70,11 @@ pub fn human(report: &Report, explain: bool) -> String {
             }
             out.push_str("stopped");
             if let Some(recorded) = &s.recorded {
-                let _ = write!(out, "; recorded only on {recorded}: {} monthly payments made in excess", s.excess_months);
+                let _ = write!(
+                    out,
+                    "; recorded only on {recorded}: {} monthly payments made in excess",
+                    s.excess_months
+                );
                 if let Some(amount) = &s.excess_amount {
                     let _ = write!(out, ", {amount} rub");
                 }
