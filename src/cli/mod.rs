@@ -4,6 +4,7 @@ mod chains;
 mod check;
 mod graph;
 mod load;
+mod schema;
 mod simulate;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -32,6 +33,8 @@ pub enum Command {
     Graph(graph::GraphArgs),
     /// Simulate citizen profiles: what starts, what is granted or refused, what stops
     Simulate(simulate::SimulateArgs),
+    /// Print the JSON Schema of the profiles a regulation set accepts
+    Schema(schema::SchemaArgs),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -78,6 +81,7 @@ pub fn main() -> ExitCode {
         Command::Chains(args) => chains::run(args, cli.color),
         Command::Graph(args) => graph::run(args, cli.color),
         Command::Simulate(args) => simulate::run(args, cli.color),
+        Command::Schema(args) => schema::run(args, cli.color),
     };
     exit.into()
 }

@@ -5,4 +5,5 @@ pub mod eval;
 pub mod model;
 pub mod profile;
 pub mod report;
+pub mod schema;
 pub mod value;
