@@ -155,7 +155,21 @@ fn mermaid_flowchart_is_well_formed() {
 cli_snapshot!(simulate_help, "simulate", "--help");
 cli_snapshot!(schema_help, "schema", "--help");
 cli_snapshot!(simulate_example, "simulate", "examples/profiles/birth.yaml", "--as-of", "2026-03-01");
-cli_snapshot!(simulate_example_json, "simulate", "examples/profiles/birth.yaml", "--as-of", "2026-03-01", "--format", "json");
-cli_snapshot!(simulate_bad_profile, "simulate", "tests/simulate/bad/unknown_registry.yaml", "--as-of", "2026-03-01");
+cli_snapshot!(
+    simulate_example_json,
+    "simulate",
+    "examples/profiles/birth.yaml",
+    "--as-of",
+    "2026-03-01",
+    "--format",
+    "json"
+);
+cli_snapshot!(
+    simulate_bad_profile,
+    "simulate",
+    "tests/simulate/bad/unknown_registry.yaml",
+    "--as-of",
+    "2026-03-01"
+);
 cli_snapshot!(simulate_missing_file, "simulate", "no/such/profiles.yaml", "--as-of", "2026-03-01");
 cli_snapshot!(simulate_bad_date_flag, "simulate", "examples/profiles/birth.yaml", "--as-of", "2026-02-30");

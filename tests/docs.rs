@@ -91,3 +91,20 @@ fn chains_page_example_is_real() {
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&out.stdout), example);
 }
+
+/// The profile example of the `simulate` page reads against the bundled library.
+#[test]
+fn simulate_page_profile_example_reads() {
+    let page = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/cli/simulate.md")).unwrap();
+    let example = page.split("```yaml\n").nth(1).and_then(|s| s.split("```").next()).unwrap();
+    let file = std::env::temp_dir().join(format!("reglament-doc-profile-{}.yaml", std::process::id()));
+    std::fs::write(&file, example).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_reglament"))
+        .args(["simulate", file.to_str().unwrap(), "--as-of", "2026-03-01"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    std::fs::remove_file(&file).ok();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("unified_allowance"));
+}

@@ -54,7 +54,13 @@ fn bad_profiles_fail_the_schema_too() {
     let schema = std::env::temp_dir().join(format!("reglament-schema-bad-{}.json", std::process::id()));
     std::fs::write(&schema, reglament(&["schema"])).unwrap();
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    for file in ["unknown_registry.yaml", "unknown_field.yaml", "bad_enum.yaml", "missing_id.yaml", "record_field.yaml"] {
+    for file in [
+        "unknown_registry.yaml",
+        "unknown_field.yaml",
+        "bad_enum.yaml",
+        "missing_id.yaml",
+        "record_field.yaml",
+    ] {
         let out = Command::new("python3")
             .arg(root.join("tests/schema_check.py"))
             .arg(&schema)

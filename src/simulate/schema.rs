@@ -13,7 +13,9 @@ fn ty(model: &Model, t: &Ty) -> Value {
         Ty::Money => json!({"type": ["number", "string"], "pattern": "^-?[0-9]+(\\.[0-9]{1,2})?$"}),
         Ty::Date => json!({"type": "string", "format": "date"}),
         Ty::Text => json!({"type": "string"}),
-        Ty::Id(IdKind::Snils) => json!({"type": "string", "pattern": "^([0-9]{3}-[0-9]{3}-[0-9]{3} [0-9]{2}|[0-9]{11})$"}),
+        Ty::Id(IdKind::Snils) => {
+            json!({"type": "string", "pattern": "^([0-9]{3}-[0-9]{3}-[0-9]{3} [0-9]{2}|[0-9]{11})$"})
+        }
         Ty::Id(IdKind::Inn) => json!({"type": "string", "pattern": "^[0-9]{10}([0-9]{2})?$"}),
         Ty::Id(IdKind::Ogrn) => json!({"type": "string", "pattern": "^[0-9]{13}([0-9]{2})?$"}),
         Ty::Document => json!({"enum": [true, "present"], "description": "a document or record that exists"}),
@@ -28,7 +30,8 @@ fn nullable(schema: Value) -> Value {
 }
 
 fn object(model: &Model, fields: &[(String, Ty)]) -> Value {
-    let properties: Map<String, Value> = fields.iter().map(|(n, t)| (n.clone(), nullable(ty(model, t)))).collect();
+    let properties: Map<String, Value> =
+        fields.iter().map(|(n, t)| (n.clone(), nullable(ty(model, t)))).collect();
     json!({"type": "object", "properties": properties, "additionalProperties": false})
 }
 
