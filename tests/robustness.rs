@@ -227,3 +227,52 @@ fn ten_megabytes_of_errors_are_all_reported() {
     // Duplicates of `s` aside, each copy has its own undefined agency and negative deadline.
     assert!(compiled.diagnostics.len() > 3 * (text.len() / bad.len()) - 10);
 }
+
+fn library_model() -> reglament::simulate::model::Model {
+    let mut sources = reglament::source::SourceMap::new();
+    let mut stack = vec![std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/regulations"))];
+    let mut files = Vec::new();
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path)
+            } else if path.extension().is_some_and(|e| e == "rgl") {
+                files.push(path)
+            }
+        }
+    }
+    files.sort();
+    for f in files {
+        sources.add(f.display().to_string(), std::fs::read_to_string(&f).unwrap());
+    }
+    reglament::simulate::model::Model::compile(&reglament::compile(&sources).modules)
+}
+
+const PROFILE: &str = include_str!("simulate/opt_out_and_stop.yaml");
+static MODEL: std::sync::LazyLock<reglament::simulate::model::Model> =
+    std::sync::LazyLock::new(library_model);
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    /// Mutated profiles are read or rejected with a position, and simulate without panic.
+    #[test]
+    fn mutated_profiles(cut in 0..PROFILE.len(), insert in prop::sample::select(&["", "x", ": ", "- ", "null", "\"", "{", "2026-13-01", "-1", "true", "9999999999999999999999"][..])) {
+        let mut at = cut;
+        while !PROFILE.is_char_boundary(at) {
+            at -= 1;
+        }
+        let text = format!("{}{insert}{}", &PROFILE[..at], &PROFILE[at..]);
+        let model = &*MODEL;
+        let as_of = reglament::date::Date::parse("2026-11-24").unwrap();
+        match reglament::simulate::profile::read(model, &text, false) {
+            Ok(profiles) => {
+                for p in &profiles {
+                    reglament::simulate::engine::simulate(model, p, as_of);
+                }
+            }
+            Err(e) => prop_assert!(e.line > 0 || text.trim().is_empty(), "{e}"),
+        }
+    }
+}
