@@ -269,7 +269,7 @@ proptest! {
         match reglament::simulate::profile::read(model, &text, false) {
             Ok(profiles) => {
                 for p in &profiles {
-                    reglament::simulate::engine::simulate(model, p, as_of);
+                    reglament::simulate::engine::simulate(model, p, as_of, true);
                 }
             }
             Err(e) => prop_assert!(e.line > 0 || text.trim().is_empty(), "{e}"),

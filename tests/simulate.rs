@@ -39,7 +39,7 @@ fn profiles() {
         let text = std::fs::read_to_string(path).unwrap();
         let json = path.extension().is_some_and(|e| e == "json");
         let profiles = profile::read(&model, &text, json).unwrap();
-        let reports: Vec<_> = profiles.iter().map(|p| engine::simulate(&model, p, as_of)).collect();
+        let reports: Vec<_> = profiles.iter().map(|p| engine::simulate(&model, p, as_of, true)).collect();
         let human: Vec<String> = reports.iter().map(|r| report::human(r, true)).collect();
         let json = serde_json::to_string_pretty(&reports).unwrap();
         insta::assert_snapshot!(format!("{}\n--- json ---\n{json}", human.join("\n")));
@@ -67,7 +67,7 @@ fn late_death_reports_the_payments_made_in_excess() {
     ))
     .unwrap();
     let profiles = profile::read(&model, &text, false).unwrap();
-    let report = engine::simulate(&model, &profiles[0], Date::parse(AS_OF).unwrap());
+    let report = engine::simulate(&model, &profiles[0], Date::parse(AS_OF).unwrap(), false);
     let stop = report.stops.iter().find(|s| s.service == "old_age_pension").unwrap();
     assert!(stop.active);
     assert_eq!(stop.excess_months, 6);

@@ -66,7 +66,9 @@ pub fn run(args: &SimulateArgs, color: Color) -> Exit {
         };
         let json = path.extension().is_some_and(|e| e == "json");
         match profile::read(&model, &text, json) {
-            Ok(profiles) => reports.extend(profiles.iter().map(|p| engine::simulate(&model, p, as_of))),
+            Ok(profiles) => {
+                reports.extend(profiles.iter().map(|p| engine::simulate(&model, p, as_of, args.explain)))
+            }
             Err(e) => {
                 eprintln!("error: {shown}:{}:{}: {}", e.line, e.column, e.message);
                 return Exit::Problems;
@@ -79,15 +81,7 @@ pub fn run(args: &SimulateArgs, color: Color) -> Exit {
             print!("{}", texts.join("\n"));
         }
         SimFormat::Json => {
-            let mut value = serde_json::to_value(&reports).expect("reports serialize");
-            if !args.explain {
-                for r in value.as_array_mut().into_iter().flatten() {
-                    for d in r["decisions"].as_array_mut().into_iter().flatten() {
-                        d.as_object_mut().map(|o| o.remove("explain"));
-                    }
-                }
-            }
-            println!("{}", serde_json::to_string_pretty(&value).expect("json"));
+            println!("{}", serde_json::to_string_pretty(&reports).expect("reports serialize"));
         }
     }
     Exit::Clean

@@ -44,6 +44,8 @@ pub struct Decision {
     pub missing: Vec<String>,
     pub outputs: BTreeMap<String, String>,
     pub notified: Vec<String>,
+    /// With `--explain` only.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub explain: Vec<Check>,
     /// Output values of a granted service, for the services that use them.
     #[serde(skip)]
@@ -90,8 +92,9 @@ fn label(b: Option<bool>) -> &'static str {
     }
 }
 
-/// Simulates one profile as of a date.
-pub fn simulate(model: &Model, profile: &Profile, as_of: Date) -> Report {
+/// Simulates one profile as of a date; with `explain`, every decision lists its criteria
+/// and refusal grounds with the values they read.
+pub fn simulate(model: &Model, profile: &Profile, as_of: Date, explain: bool) -> Report {
     let mut state: Vec<State> =
         model.services.iter().map(|_| State { granted: None, stopped: None, decided: false }).collect();
     let mut report = Report {
@@ -116,7 +119,7 @@ pub fn simulate(model: &Model, profile: &Profile, as_of: Date) -> Report {
                 continue;
             }
             let s = profile.applications[i].service;
-            let d = decide(model, profile, &state, s, date, None, "application", None, Vec::new());
+            let d = decide(model, profile, &state, s, date, None, "application", None, Vec::new(), explain);
             record(&mut state[s], &d, date);
             report.decisions.push(d);
             continue;
@@ -189,6 +192,7 @@ pub fn simulate(model: &Model, profile: &Profile, as_of: Date) -> Report {
                         "proactive",
                         Some(&t.name),
                         t.notify.clone(),
+                        explain,
                     );
                     record(&mut state[s], &d, date);
                     report.decisions.push(d);
@@ -241,7 +245,7 @@ pub fn simulate(model: &Model, profile: &Profile, as_of: Date) -> Report {
     offered.dedup();
     for s in offered {
         if !state[s].decided {
-            let d = decide(model, profile, &state, s, as_of, None, "eligibility", None, Vec::new());
+            let d = decide(model, profile, &state, s, as_of, None, "eligibility", None, Vec::new(), explain);
             report.decisions.push(d);
         }
     }
@@ -381,6 +385,7 @@ fn decide(
     route: &'static str,
     trigger: Option<&str>,
     notified: Vec<String>,
+    explain_it: bool,
 ) -> Decision {
     let service = &model.services[s];
     let inputs = inputs_for(model, profile, state, s, event);
@@ -390,11 +395,22 @@ fn decide(
         service.refusals.iter().map(|r| frame.eval(&r.ir).and_then(|v| v.as_bool())).collect();
 
     let mut explain = Vec::new();
-    for (i, c) in service.criteria.iter().enumerate() {
-        explain.push(check(model, service, &mut frame, "criterion", &c.name, &c.title, &c.ir, criteria[i]));
-    }
-    for (i, r) in service.refusals.iter().enumerate() {
-        explain.push(check(model, service, &mut frame, "refusal", &r.name, &r.title, &r.ir, refusals[i]));
+    if explain_it {
+        for (i, c) in service.criteria.iter().enumerate() {
+            explain.push(check(
+                model,
+                service,
+                &mut frame,
+                "criterion",
+                &c.name,
+                &c.title,
+                &c.ir,
+                criteria[i],
+            ));
+        }
+        for (i, r) in service.refusals.iter().enumerate() {
+            explain.push(check(model, service, &mut frame, "refusal", &r.name, &r.title, &r.ir, refusals[i]));
+        }
     }
 
     let titled = |name: &str, title: &Option<String>| match title {
