@@ -173,3 +173,21 @@ cli_snapshot!(
 );
 cli_snapshot!(simulate_missing_file, "simulate", "no/such/profiles.yaml", "--as-of", "2026-03-01");
 cli_snapshot!(simulate_bad_date_flag, "simulate", "examples/profiles/birth.yaml", "--as-of", "2026-02-30");
+cli_snapshot!(
+    simulate_personal_chains,
+    "simulate",
+    "examples/profiles/marriage.yaml",
+    "--as-of",
+    "2026-06-21",
+    "--chain",
+    "marriage_surname_change"
+);
+cli_snapshot!(
+    simulate_unknown_chain,
+    "simulate",
+    "examples/profiles/marriage.yaml",
+    "--as-of",
+    "2026-06-21",
+    "--chain",
+    "marriage_surname"
+);

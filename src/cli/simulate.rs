@@ -24,6 +24,11 @@ pub struct SimulateArgs {
     #[arg(long)]
     pub explain: bool,
 
+    /// Also give each profile's personalised chain of this life situation: only the
+    /// services that apply to the citizen, with their critical path and sequential days
+    #[arg(long, value_name = "SITUATION")]
+    pub chain: Option<String>,
+
     /// Output format
     #[arg(long, value_enum, default_value_t = SimFormat::Human)]
     pub format: SimFormat,
@@ -53,6 +58,17 @@ pub fn run(args: &SimulateArgs, color: Color) -> Exit {
         Err(exit) => return exit,
     };
     let model = Model::compile(&compiled.modules);
+    let graph = crate::graph::ServiceGraph::build(&compiled.modules);
+    if let Some(s) = &args.chain {
+        if !crate::graph::render::has_situation(&graph, s) {
+            let names = graph.decls.situations.iter().map(|x| x.name.name.as_str());
+            let hint = crate::check::symbols::suggest(s, names)
+                .map(|x| format!("; did you mean `{x}`?"))
+                .unwrap_or_default();
+            eprintln!("error: no life situation named `{s}`{hint}");
+            return Exit::Usage;
+        }
+    }
     let as_of = args.as_of.unwrap_or_else(today);
     let mut reports = Vec::new();
     for path in &args.profiles {
@@ -67,7 +83,19 @@ pub fn run(args: &SimulateArgs, color: Color) -> Exit {
         let json = path.extension().is_some_and(|e| e == "json");
         match profile::read(&model, &text, json) {
             Ok(profiles) => {
-                reports.extend(profiles.iter().map(|p| engine::simulate(&model, p, as_of, args.explain)))
+                for p in &profiles {
+                    let mut report = engine::simulate(&model, p, as_of, args.explain);
+                    if let Some(situation) = &args.chain {
+                        match crate::simulate::personal::chain(&model, &graph, &report, situation) {
+                            Ok(chain) => report.chain = Some(chain),
+                            Err(e) => {
+                                eprintln!("error: the chain of `{situation}`: {e:?}");
+                                return Exit::Problems;
+                            }
+                        }
+                    }
+                    reports.push(report);
+                }
             }
             Err(e) => {
                 eprintln!("error: {shown}:{}:{}: {}", e.line, e.column, e.message);

@@ -14,7 +14,7 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use serde::Serialize;
 use std::collections::HashMap;
 
-#[derive(Serialize)]
+#[derive(Serialize, Debug)]
 pub struct Chain {
     /// `situation` or `event`.
     pub kind: &'static str,
@@ -28,7 +28,7 @@ pub struct Chain {
     pub reactive: Totals,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Debug)]
 pub struct Step {
     pub stage: usize,
     pub service: String,
@@ -46,7 +46,7 @@ pub struct Step {
     pub after: Vec<String>,
 }
 
-#[derive(Serialize, Clone, Copy)]
+#[derive(Serialize, Clone, Copy, Debug)]
 pub struct Deadline {
     pub days: i64,
     pub working: bool,
@@ -72,6 +72,12 @@ pub enum ChainError {
 
 /// The chain of a situation or an event.
 pub fn chain(g: &ServiceGraph, target: &str) -> Result<Chain, ChainError> {
+    chain_of(g, target, &|_| true)
+}
+
+/// The chain with only the services `keep` accepts (by index in declaration order): a
+/// personalised chain leaves out what does not apply to one citizen.
+pub fn chain_of(g: &ServiceGraph, target: &str, keep: &dyn Fn(usize) -> bool) -> Result<Chain, ChainError> {
     let (kind, name, title, entry_events, members) =
         if let Some(s) = g.decls.situations.iter().find(|s| s.name.name == target) {
             let members = s.services.iter().filter_map(|x| g.service(&x.name)).collect();
@@ -89,7 +95,7 @@ pub fn chain(g: &ServiceGraph, target: &str) -> Result<Chain, ChainError> {
             let suggestion = crate::check::symbols::suggest(target, names);
             return Err(ChainError::Unknown { name: target.to_string(), suggestion });
         };
-    let mut members: Vec<usize> = members;
+    let mut members: Vec<usize> = members.into_iter().filter(|&i| keep(i)).collect();
     members.sort_unstable();
     members.dedup();
     let events: Vec<&str> = entry_events.iter().map(String::as_str).collect();

@@ -18,6 +18,9 @@ pub struct Report {
     pub events: Vec<EventNote>,
     pub decisions: Vec<Decision>,
     pub stops: Vec<Stop>,
+    /// The personalised chain of a life situation, when asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chain: Option<crate::graph::chains::Chain>,
 }
 
 #[derive(Serialize, Debug)]
@@ -103,6 +106,7 @@ pub fn simulate(model: &Model, profile: &Profile, as_of: Date, explain: bool) ->
         events: Vec::new(),
         decisions: Vec::new(),
         stops: Vec::new(),
+        chain: None,
     };
 
     // Events and applications in date order; on one day, applications come first (an

@@ -3,6 +3,7 @@
 pub mod engine;
 pub mod eval;
 pub mod model;
+pub mod personal;
 pub mod profile;
 pub mod report;
 pub mod schema;

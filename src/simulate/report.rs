@@ -60,6 +60,10 @@ pub fn human(report: &Report, explain: bool) -> String {
             }
         }
     }
+    if let Some(chain) = &report.chain {
+        out.push_str("\npersonal chain: ");
+        out.push_str(&crate::graph::render::chain_human(chain));
+    }
     if !report.stops.is_empty() {
         out.push_str("\nstops\n");
         for s in &report.stops {
