@@ -191,3 +191,26 @@ cli_snapshot!(
     "--chain",
     "marriage_surname"
 );
+cli_snapshot!(simulate_batch_csv, "simulate", "tests/simulate/batch/population.csv", "--as-of", "2026-11-24");
+cli_snapshot!(
+    simulate_batch_jsonl,
+    "simulate",
+    "tests/simulate/batch/population.jsonl",
+    "--as-of",
+    "2026-11-24"
+);
+cli_snapshot!(
+    simulate_batch_strict,
+    "simulate",
+    "--strict",
+    "tests/simulate/batch/population.jsonl",
+    "--as-of",
+    "2026-11-24"
+);
+cli_snapshot!(
+    simulate_batch_bad_header,
+    "simulate",
+    "tests/simulate/batch/bad_header.csv",
+    "--as-of",
+    "2026-11-24"
+);

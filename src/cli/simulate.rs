@@ -8,9 +8,14 @@ use std::path::PathBuf;
 
 #[derive(Args, Debug)]
 pub struct SimulateArgs {
-    /// Profile files (YAML, or JSON with a `.json` extension)
+    /// Profile files: YAML, JSON (`.json`), or populations in JSON Lines (`.jsonl`) or CSV
+    /// (`.csv`), which are simulated in batch and reported as JSON Lines
     #[arg(required = true)]
     pub profiles: Vec<PathBuf>,
+
+    /// In batch mode, stop at the first malformed row (by default it is reported and skipped)
+    #[arg(long)]
+    pub strict: bool,
 
     /// The regulation set: files or directories
     #[arg(long = "regulations", default_value = "regulations")]
@@ -40,6 +45,50 @@ pub enum SimFormat {
     Human,
     /// A JSON array of reports (with the explanations when `--explain` is given)
     Json,
+}
+
+/// Simulates a population file row by row, JSON Lines to stdout, summary to stderr.
+fn run_batch(model: &Model, path: &std::path::Path, jsonl: bool, as_of: Date, args: &SimulateArgs) -> Exit {
+    use crate::simulate::batch::{self, Input};
+    use std::io::IsTerminal;
+    let shown = load::display(path);
+    let file = match std::fs::File::open(path) {
+        Ok(f) => std::io::BufReader::with_capacity(1 << 20, f),
+        Err(e) => {
+            eprintln!("error: cannot read `{shown}`: {e}");
+            return Exit::Usage;
+        }
+    };
+    let input = if jsonl { Input::JsonLines(file) } else { Input::Csv(file) };
+    let bar = if std::io::stderr().is_terminal() {
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.set_message(format!("simulating {shown}"));
+        bar
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut report_error = |e: &batch::RowError| {
+        bar.suspend(|| eprintln!("error: {shown}:{}: {}", e.line, e.message));
+    };
+    let progress = |rows: usize| bar.set_position(rows as u64);
+    let result =
+        batch::run(model, input, as_of, args.explain, args.strict, &mut out, &mut report_error, &progress);
+    use std::io::Write;
+    let _ = out.flush();
+    bar.finish_and_clear();
+    match result {
+        Ok(summary) => {
+            eprint!("{shown}: {}", summary.human());
+            if summary.malformed > 0 { Exit::Problems } else { Exit::Clean }
+        }
+        Err(e) if e.line == 0 => {
+            eprintln!("error: {shown}: {}", e.message);
+            Exit::Usage
+        }
+        Err(_) => Exit::Problems,
+    }
 }
 
 fn parse_date(text: &str) -> Result<Date, String> {
@@ -73,6 +122,18 @@ pub fn run(args: &SimulateArgs, color: Color) -> Exit {
     let mut reports = Vec::new();
     for path in &args.profiles {
         let shown = load::display(path);
+        let batch = match path.extension().and_then(|e| e.to_str()) {
+            Some("jsonl") => Some(true),
+            Some("csv") => Some(false),
+            _ => None,
+        };
+        if let Some(jsonl) = batch {
+            let exit = run_batch(&model, path, jsonl, as_of, args);
+            if exit != Exit::Clean {
+                return exit;
+            }
+            continue;
+        }
         let text = match std::fs::read_to_string(path) {
             Ok(t) => t,
             Err(e) => {

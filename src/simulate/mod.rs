@@ -1,5 +1,6 @@
 //! Stage 4: simulation of citizen profiles against a compiled regulation set.
 
+pub mod batch;
 pub mod engine;
 pub mod eval;
 pub mod model;

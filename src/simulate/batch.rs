@@ -1,0 +1,288 @@
+//! Batch simulation of populations: CSV or JSON Lines in, JSON Lines out, one report per
+//! row. Rows are read and simulated in chunks spread over all cores (rayon), written in
+//! input order, so memory stays bounded and output is deterministic. A malformed row is
+//! reported with its line number and skipped (or stops the run, when strict).
+
+use super::engine::{self, Report};
+use super::model::{Model, Ty, parse_scalar};
+use super::profile::{self, Profile, ProfileEvent};
+use crate::date::Date;
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::io::{BufRead, Write};
+
+/// Rows simulated together; bounds memory whatever the input size.
+const CHUNK: usize = 8192;
+
+/// A row that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowError {
+    pub line: usize,
+    pub message: String,
+}
+
+/// Counts per service and outcome, over all rows.
+#[derive(Default, Debug)]
+pub struct Summary {
+    pub rows: usize,
+    pub malformed: usize,
+    pub outcomes: BTreeMap<(String, String), usize>,
+    pub stops: BTreeMap<String, usize>,
+    pub excess_months: i64,
+}
+
+impl Summary {
+    fn add(&mut self, report: &Report) {
+        self.rows += 1;
+        for d in &report.decisions {
+            *self.outcomes.entry((d.service.clone(), d.outcome.to_string())).or_default() += 1;
+        }
+        for s in &report.stops {
+            *self.stops.entry(s.service.clone()).or_default() += 1;
+            self.excess_months += s.excess_months;
+        }
+    }
+
+    pub fn human(&self) -> String {
+        let mut out = format!("{} rows simulated, {} malformed\n", self.rows, self.malformed);
+        for ((service, outcome), n) in &self.outcomes {
+            out.push_str(&format!("  {service}  {outcome}  {n}\n"));
+        }
+        for (service, n) in &self.stops {
+            out.push_str(&format!("  {service}  stopped  {n}\n"));
+        }
+        if self.excess_months > 0 {
+            out.push_str(&format!("  monthly payments made after a death, in all: {}\n", self.excess_months));
+        }
+        out
+    }
+}
+
+/// How a CSV column fills a profile.
+enum Column {
+    Id,
+    ConsentGiven,
+    OptOut,
+    Fact(usize, usize),
+    EventDate(usize),
+    EventRecorded(usize),
+    EventField(usize, usize),
+}
+
+/// Maps a CSV header to profile slots: `id`, `registry.field`, `event.date`,
+/// `event.recorded`, `event.field`, and `consent.given` / `consent.opt_out` (service names
+/// separated by `;`).
+fn columns(model: &Model, header: &csv::StringRecord) -> Result<Vec<Column>, String> {
+    header
+        .iter()
+        .map(|name| {
+            match name {
+                "id" => return Ok(Column::Id),
+                "consent.given" => return Ok(Column::ConsentGiven),
+                "consent.opt_out" | "consent.withdrawn" => return Ok(Column::OptOut),
+                _ => {}
+            }
+            let Some((owner, field)) = name.split_once('.') else {
+                return Err(format!("column `{name}`: name it `registry.field`, `event.field` or `id`"));
+            };
+            let scalar = |ty: &Ty| !matches!(ty, Ty::List(_) | Ty::Record(_));
+            if let Some(r) = model.registries.iter().position(|x| x.name == owner) {
+                let f = model.registries[r].fields.iter().position(|(n, _)| n == field);
+                return match f {
+                    Some(f) if scalar(&model.registries[r].fields[f].1) => Ok(Column::Fact(r, f)),
+                    Some(_) => Err(format!(
+                        "column `{name}`: lists and records do not fit a CSV cell; use JSON Lines"
+                    )),
+                    None => Err(format!("column `{name}`: registry `{owner}` has no field `{field}`")),
+                };
+            }
+            if let Some(e) = model.events.iter().position(|x| x.name == owner) {
+                return match field {
+                    "date" => Ok(Column::EventDate(e)),
+                    "recorded" => Ok(Column::EventRecorded(e)),
+                    _ => match model.events[e].fields.iter().position(|(n, _)| n == field) {
+                        Some(f) if scalar(&model.events[e].fields[f].1) => Ok(Column::EventField(e, f)),
+                        Some(_) => Err(format!(
+                            "column `{name}`: lists and records do not fit a CSV cell; use JSON Lines"
+                        )),
+                        None => Err(format!("column `{name}`: event `{owner}` has no field `{field}`")),
+                    },
+                };
+            }
+            Err(format!("column `{name}`: no registry or event `{owner}`"))
+        })
+        .collect()
+}
+
+fn csv_profile(
+    model: &Model,
+    columns: &[Column],
+    record: &csv::StringRecord,
+    row: usize,
+) -> Result<Profile, String> {
+    let mut p = Profile {
+        id: row.to_string(),
+        facts: model.registries.iter().map(|r| vec![None; r.fields.len()]).collect(),
+        ..Profile::default()
+    };
+    let mut events: BTreeMap<usize, ProfileEvent> = BTreeMap::new();
+    let event = |e: usize, events: &mut BTreeMap<usize, ProfileEvent>| {
+        events.entry(e).or_insert_with(|| ProfileEvent {
+            event: e,
+            date: Date::from_day_number(0),
+            recorded: None,
+            data: vec![None; model.events[e].fields.len()],
+        });
+    };
+    let mut dated: Vec<usize> = Vec::new();
+    for (column, cell) in columns.iter().zip(record.iter()) {
+        if cell.is_empty() {
+            continue; // unknown
+        }
+        let date =
+            |what: &str| Date::parse(cell).ok_or_else(|| format!("`{cell}` is not a date for `{what}`"));
+        match column {
+            Column::Id => p.id = cell.to_string(),
+            Column::ConsentGiven | Column::OptOut => {
+                for name in cell.split(';').map(str::trim).filter(|n| !n.is_empty()) {
+                    let s = model
+                        .service(name)
+                        .ok_or_else(|| format!("unknown service `{name}` in a consent column"))?;
+                    if matches!(column, Column::ConsentGiven) { p.consent.push(s) } else { p.opt_out.push(s) }
+                }
+            }
+            Column::Fact(r, f) => {
+                let (name, ty) = &model.registries[*r].fields[*f];
+                p.facts[*r][*f] = Some(
+                    parse_scalar(ty, cell, model)
+                        .map_err(|e| format!("{}.{name}: {e}", model.registries[*r].name))?,
+                );
+            }
+            Column::EventDate(e) => {
+                event(*e, &mut events);
+                events.get_mut(e).expect("event").date = date("date")?;
+                dated.push(*e);
+            }
+            Column::EventRecorded(e) => {
+                event(*e, &mut events);
+                events.get_mut(e).expect("event").recorded = Some(date("recorded")?);
+            }
+            Column::EventField(e, f) => {
+                event(*e, &mut events);
+                let (name, ty) = &model.events[*e].fields[*f];
+                let v = parse_scalar(ty, cell, model)
+                    .map_err(|err| format!("{}.{name}: {err}", model.events[*e].name))?;
+                events.get_mut(e).expect("event").data[*f] = Some(v);
+            }
+        }
+    }
+    // An event happened only if its date is given.
+    p.events = events.into_iter().filter(|(e, _)| dated.contains(e)).map(|(_, ev)| ev).collect();
+    Ok(p)
+}
+
+/// Where the rows come from.
+pub enum Input<R: BufRead> {
+    JsonLines(R),
+    Csv(R),
+}
+
+/// How a batch is simulated.
+#[derive(Clone, Copy)]
+pub struct Options {
+    pub as_of: Date,
+    pub explain: bool,
+    /// Stop at the first malformed row.
+    pub strict: bool,
+}
+
+/// Simulates every row and writes one JSON report per line to `out`. Returns the summary,
+/// or the first malformed row when strict (everything before it is written).
+pub fn run<R: BufRead + Send, W: Write>(
+    model: &Model,
+    input: Input<R>,
+    options: Options,
+    out: &mut W,
+    errors: &mut dyn FnMut(&RowError),
+    progress: &dyn Fn(usize),
+) -> Result<Summary, RowError> {
+    let mut summary = Summary::default();
+    let io = |e: std::io::Error| RowError { line: 0, message: format!("cannot write: {e}") };
+    let mut flush =
+        |rows: Vec<(usize, Result<Profile, String>)>, summary: &mut Summary| -> Result<(), RowError> {
+            let results: Vec<(usize, Result<String, String>, Option<Report>)> = rows
+                .into_par_iter()
+                .map(|(line, p)| match p {
+                    Ok(p) => {
+                        let r = engine::simulate(model, &p, options.as_of, options.explain);
+                        let json = serde_json::to_string(&r).expect("reports serialize");
+                        (line, Ok(json), Some(r))
+                    }
+                    Err(e) => (line, Err(e), None),
+                })
+                .collect();
+            for (line, result, report) in results {
+                match result {
+                    Ok(json) => {
+                        writeln!(out, "{json}").map_err(io)?;
+                        summary.add(&report.expect("a report"));
+                    }
+                    Err(message) => {
+                        summary.malformed += 1;
+                        let error = RowError { line, message };
+                        errors(&error);
+                        if options.strict {
+                            return Err(error);
+                        }
+                    }
+                }
+            }
+            progress(summary.rows + summary.malformed);
+            Ok(())
+        };
+    match input {
+        Input::JsonLines(reader) => {
+            let mut chunk = Vec::with_capacity(CHUNK);
+            for (i, line) in reader.lines().enumerate() {
+                let line = line.map_err(|e| RowError { line: i + 1, message: e.to_string() })?;
+                if line.trim().is_empty() {
+                    continue;
+                }
+                let parsed = profile::read_one(model, &line)
+                    .map_err(|e| format!("column {}: {}", e.column, e.message));
+                chunk.push((i + 1, parsed));
+                if chunk.len() == CHUNK {
+                    flush(std::mem::take(&mut chunk), &mut summary)?;
+                }
+            }
+            flush(chunk, &mut summary)?;
+        }
+        Input::Csv(reader) => {
+            let mut csv = csv::ReaderBuilder::new().flexible(false).from_reader(reader);
+            let header = csv.headers().cloned().map_err(|e| e.to_string());
+            let columns = match header.and_then(|h| columns(model, &h)) {
+                Ok(c) => c,
+                Err(message) => {
+                    let error = RowError { line: 1, message };
+                    errors(&error);
+                    return Err(error);
+                }
+            };
+            let mut chunk = Vec::with_capacity(CHUNK);
+            let mut record = csv::StringRecord::new();
+            loop {
+                let line = csv.position().line() as usize;
+                match csv.read_record(&mut record) {
+                    Ok(false) => break,
+                    Ok(true) => chunk.push((line, csv_profile(model, &columns, &record, line))),
+                    Err(e) => chunk.push((line, Err(e.to_string()))),
+                }
+                if chunk.len() == CHUNK {
+                    flush(std::mem::take(&mut chunk), &mut summary)?;
+                }
+            }
+            flush(chunk, &mut summary)?;
+        }
+    }
+    Ok(summary)
+}
