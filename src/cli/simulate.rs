@@ -73,8 +73,14 @@ fn run_batch(model: &Model, path: &std::path::Path, jsonl: bool, as_of: Date, ar
         bar.suspend(|| eprintln!("error: {shown}:{}: {}", e.line, e.message));
     };
     let progress = |rows: usize| bar.set_position(rows as u64);
-    let result =
-        batch::run(model, input, as_of, args.explain, args.strict, &mut out, &mut report_error, &progress);
+    let result = batch::run(
+        model,
+        input,
+        batch::Options { as_of, explain: args.explain, strict: args.strict },
+        &mut out,
+        &mut report_error,
+        &progress,
+    );
     use std::io::Write;
     let _ = out.flush();
     bar.finish_and_clear();
