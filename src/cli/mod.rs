@@ -2,6 +2,7 @@
 
 mod chains;
 mod check;
+mod evaluate;
 mod graph;
 mod load;
 mod schema;
@@ -35,6 +36,8 @@ pub enum Command {
     Simulate(simulate::SimulateArgs),
     /// Print the JSON Schema of the profiles a regulation set accepts
     Schema(schema::SchemaArgs),
+    /// Evaluate one service for every row of a CSV table
+    Evaluate(evaluate::EvaluateArgs),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -82,6 +85,7 @@ pub fn main() -> ExitCode {
         Command::Graph(args) => graph::run(args, cli.color),
         Command::Simulate(args) => simulate::run(args, cli.color),
         Command::Schema(args) => schema::run(args, cli.color),
+        Command::Evaluate(args) => evaluate::run(args, cli.color),
     };
     exit.into()
 }

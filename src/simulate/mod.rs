@@ -8,4 +8,5 @@ pub mod personal;
 pub mod profile;
 pub mod report;
 pub mod schema;
+pub mod table;
 pub mod value;

@@ -50,7 +50,12 @@ impl fmt::Display for Value {
             Value::Bool(b) => write!(f, "{b}"),
             Value::Int(i) => write!(f, "{i}"),
             Value::Decimal(d) => write!(f, "{}", d.normalize()),
-            Value::Money(d) => write!(f, "{:.2}", d.round_dp(2)),
+            // Half up (away from zero), as amounts are written: 0.125 → 0.13.
+            Value::Money(d) => write!(
+                f,
+                "{:.2}",
+                d.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+            ),
             Value::Date(d) => write!(f, "{d}"),
             Value::Days(n, DayKind::Calendar) => write!(f, "{n} days"),
             Value::Days(n, DayKind::Working) => write!(f, "{n} working days"),

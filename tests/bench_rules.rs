@@ -1,0 +1,43 @@
+//! The peer benchmark's rules (`examples/bench/rules.rgl`) give, byte for byte, the
+//! expected output of the 32 edge cases of `../shared/bench/` (every threshold on both
+//! sides), in batch and in one-case-at-a-time mode.
+
+use std::path::Path;
+use std::process::Command;
+
+const COLUMNS: &str = "person_id,household_size,income_per_member,pension_eligible,child_allowance_eligible,child_allowance_amount,second_child_payment,survivor_benefit,disability_extension,total_benefits,any_service_eligible";
+
+fn evaluate(extra: &[&str]) -> (String, String) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let input = root.join("../shared/bench/edge_cases.csv");
+    let out = Command::new(env!("CARGO_BIN_EXE_reglament"))
+        .args(["evaluate", "benefits", "--regulations", "examples/bench/rules.rgl", "--in"])
+        .arg(&input)
+        .args(["--columns", COLUMNS, "--as-of", "2024-01-01", "--timings"])
+        .args(extra)
+        .current_dir(root)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    (String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+}
+
+fn expected() -> String {
+    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/bench/edge_cases_expected.csv"))
+        .expect("the shared bench kit is beside the checkout")
+}
+
+#[test]
+fn edge_cases_are_byte_identical() {
+    let (out, stderr) = evaluate(&[]);
+    assert_eq!(out, expected());
+    assert!(stderr.starts_with("bench tool=reglament mode=batch n=32 "), "{stderr}");
+}
+
+#[test]
+fn single_cases_match_the_first_rows() {
+    let (out, stderr) = evaluate(&["--single-cases", "5"]);
+    let want: String = expected().lines().take(6).map(|l| format!("{l}\n")).collect();
+    assert_eq!(out, want);
+    assert!(stderr.contains("mode=single n=5 "), "{stderr}");
+}
