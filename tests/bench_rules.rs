@@ -1,6 +1,8 @@
 //! The peer benchmark's rules (`examples/bench/rules.rgl`) give, byte for byte, the
-//! expected output of the 32 edge cases of `../shared/bench/` (every threshold on both
-//! sides), in batch and in one-case-at-a-time mode.
+//! expected output of the 32 edge cases of the shared bench kit (every threshold on both
+//! sides), in batch and in one-case-at-a-time mode. `tests/bench/` holds copies of the
+//! kit's `edge_cases.csv` and `edge_cases_expected.csv`, so the test needs nothing beside
+//! the checkout.
 
 use std::path::Path;
 use std::process::Command;
@@ -9,7 +11,7 @@ const COLUMNS: &str = "person_id,household_size,income_per_member,pension_eligib
 
 fn evaluate(extra: &[&str]) -> (String, String) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let input = root.join("../shared/bench/edge_cases.csv");
+    let input = root.join("tests/bench/edge_cases.csv");
     let out = Command::new(env!("CARGO_BIN_EXE_reglament"))
         .args(["evaluate", "benefits", "--regulations", "examples/bench/rules.rgl", "--in"])
         .arg(&input)
@@ -23,8 +25,8 @@ fn evaluate(extra: &[&str]) -> (String, String) {
 }
 
 fn expected() -> String {
-    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/bench/edge_cases_expected.csv"))
-        .expect("the shared bench kit is beside the checkout")
+    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/bench/edge_cases_expected.csv"))
+        .unwrap()
 }
 
 #[test]

@@ -215,4 +215,4 @@ cli_snapshot!(
     "2026-11-24"
 );
 cli_snapshot!(evaluate_help, "evaluate", "--help");
-cli_snapshot!(evaluate_unknown_column, "evaluate", "benefits", "--regulations", "examples/bench/rules.rgl", "--in", "../shared/bench/edge_cases.csv", "--columns", "person_id,total", "--as-of", "2024-01-01");
+cli_snapshot!(evaluate_unknown_column, "evaluate", "benefits", "--regulations", "examples/bench/rules.rgl", "--in", "tests/bench/edge_cases.csv", "--columns", "person_id,total", "--as-of", "2024-01-01");
