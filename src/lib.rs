@@ -17,6 +17,7 @@ pub mod diagnostic;
 pub mod graph;
 pub mod simulate;
 pub mod source;
+pub mod suite;
 pub mod syntax;
 pub mod synthetic;
 pub mod vocabulary;

@@ -215,4 +215,52 @@ cli_snapshot!(
     "2026-11-24"
 );
 cli_snapshot!(evaluate_help, "evaluate", "--help");
-cli_snapshot!(evaluate_unknown_column, "evaluate", "benefits", "--regulations", "examples/bench/rules.rgl", "--in", "tests/bench/edge_cases.csv", "--columns", "person_id,total", "--as-of", "2024-01-01");
+cli_snapshot!(
+    evaluate_unknown_column,
+    "evaluate",
+    "benefits",
+    "--regulations",
+    "examples/bench/rules.rgl",
+    "--in",
+    "tests/bench/edge_cases.csv",
+    "--columns",
+    "person_id,total",
+    "--as-of",
+    "2024-01-01"
+);
+cli_snapshot!(suite_help, "test", "--help");
+cli_snapshot!(suite_with_a_failure, "test", "tests/suite", "--coverage");
+cli_snapshot!(
+    suite_min_coverage,
+    "test",
+    "tests/suite/allowance.rgl",
+    "tests/suite/allowance.test.yaml",
+    "--min-coverage",
+    "90"
+);
+
+/// The library's own tests pass: `reglament test regulations` ends with "N passed, 0 failed".
+#[test]
+fn library_tests_pass() {
+    let (code, stdout, stderr) = run(&["test", "regulations"]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let last = stdout.lines().last().unwrap();
+    assert!(last.ends_with(" passed, 0 failed"), "{last}");
+}
+
+#[test]
+fn junit_xml_is_written() {
+    let file = std::env::temp_dir().join(format!("reglament-junit-{}.xml", std::process::id()));
+    let (code, _, _) = run(&["test", "tests/suite", "--junit", file.to_str().unwrap()]);
+    let xml = std::fs::read_to_string(&file).unwrap();
+    std::fs::remove_file(&file).ok();
+    assert_eq!(code, 1);
+    assert!(xml.contains(r#"<testsuites name="reglament" tests="3" failures="1">"#), "{xml}");
+    assert!(
+        xml.contains(
+            r#"<testcase classname="tests/suite/allowance.test.yaml" name="two children, low income"/>"#
+        ),
+        "{xml}"
+    );
+    assert!(xml.contains("<failure message=\"allowance: expected granted, got refused\">"), "{xml}");
+}

@@ -7,6 +7,7 @@ mod graph;
 mod load;
 mod schema;
 mod simulate;
+mod test;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
@@ -38,6 +39,8 @@ pub enum Command {
     Schema(schema::SchemaArgs),
     /// Evaluate one service for every row of a CSV table
     Evaluate(evaluate::EvaluateArgs),
+    /// Run the regulation tests (`*.test.yaml`) beside the regulations
+    Test(test::TestArgs),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -86,6 +89,7 @@ pub fn main() -> ExitCode {
         Command::Simulate(args) => simulate::run(args, cli.color),
         Command::Schema(args) => schema::run(args, cli.color),
         Command::Evaluate(args) => evaluate::run(args, cli.color),
+        Command::Test(args) => test::run(args, cli.color),
     };
     exit.into()
 }

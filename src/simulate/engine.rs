@@ -43,6 +43,8 @@ pub struct Decision {
     /// `not_started`.
     pub outcome: &'static str,
     pub reason: Option<String>,
+    /// The refusal ground or criterion a refusal rests on.
+    pub refused_by: Option<String>,
     /// Facts the decision needed and the profile lacks.
     pub missing: Vec<String>,
     pub outputs: BTreeMap<String, String>,
@@ -309,6 +311,7 @@ fn not_started(
         trigger: Some(trigger.to_string()),
         outcome,
         reason: Some(reason),
+        refused_by: None,
         missing,
         outputs: BTreeMap::new(),
         notified: Vec::new(),
@@ -421,12 +424,15 @@ fn decide(
         Some(t) => format!("{name} «{t}»"),
         None => name.to_string(),
     };
+    let mut refused_by = None;
     let (outcome, reason) = if let Some(i) = refusals.iter().position(|r| *r == Some(true)) {
+        refused_by = Some(service.refusals[i].name.clone());
         (
             "refused",
             Some(format!("refusal ground {}", titled(&service.refusals[i].name, &service.refusals[i].title))),
         )
     } else if let Some(i) = criteria.iter().position(|c| *c == Some(false)) {
+        refused_by = Some(service.criteria[i].name.clone());
         (
             "refused",
             Some(format!(
@@ -467,6 +473,7 @@ fn decide(
         trigger: trigger.map(str::to_string),
         outcome,
         reason,
+        refused_by,
         missing,
         outputs,
         notified: if outcome == "granted" { notified } else { Vec::new() },

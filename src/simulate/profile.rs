@@ -69,6 +69,11 @@ pub fn read(model: &Model, text: &str, json: bool) -> Result<Vec<Profile>, Profi
     }
 }
 
+/// Reads one profile from a YAML value already parsed (a profile inside a test file).
+pub fn read_value(model: &Model, value: serde_yaml::Value) -> Result<Profile, String> {
+    ProfileSeed { model }.deserialize(value).map_err(|e| e.to_string())
+}
+
 /// Reads one profile (a line of JSON Lines).
 pub fn read_one(model: &Model, text: &str) -> Result<Profile, ProfileError> {
     let mut de = serde_json::Deserializer::from_str(text);

@@ -1,0 +1,128 @@
+//! `reglament test`: run the regulation tests (`*.test.yaml`) that live beside the
+//! regulations.
+
+use super::{Color, Exit, compile_clean, load};
+use crate::simulate::model::Model;
+use crate::suite::{self, coverage, junit};
+use clap::Args;
+use std::path::{Path, PathBuf};
+
+#[derive(Args, Debug)]
+pub struct TestArgs {
+    /// Files or directories: the `.rgl` files form the regulation set, the `*.test.yaml`
+    /// files hold the tests
+    #[arg(default_value = "regulations")]
+    pub paths: Vec<PathBuf>,
+
+    /// Also write the results as JUnit XML to this file
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+
+    /// Report the services, criteria and refusal grounds no test exercised (both ways)
+    #[arg(long)]
+    pub coverage: bool,
+
+    /// Fail when coverage is below this percentage (implies --coverage)
+    #[arg(long, value_name = "PERCENT")]
+    pub min_coverage: Option<f64>,
+}
+
+fn test_files(paths: &[PathBuf]) -> Vec<PathBuf> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        paths.sort();
+        for p in paths {
+            if p.is_dir() {
+                walk(&p, out);
+            } else if suite::is_test_file(&p) {
+                out.push(p);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            walk(p, &mut out);
+        } else if suite::is_test_file(p) {
+            out.push(p.clone());
+        }
+    }
+    out
+}
+
+pub fn run(args: &TestArgs, color: Color) -> Exit {
+    let rgl: Vec<PathBuf> =
+        args.paths.iter().filter(|p| p.is_dir() || !suite::is_test_file(p)).cloned().collect();
+    let (_, compiled) = match compile_clean(&rgl, color) {
+        Ok(c) => c,
+        Err(exit) => return exit,
+    };
+    let model = Model::compile(&compiled.modules);
+    let files = test_files(&args.paths);
+    if files.is_empty() {
+        eprintln!("error: no `*.test.yaml` files under the given paths");
+        return Exit::Usage;
+    }
+    let mut outcomes = Vec::new();
+    let mut broken = 0;
+    for file in &files {
+        let shown = load::display(file);
+        let text = match std::fs::read_to_string(file) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("error: cannot read `{shown}`: {e}");
+                return Exit::Usage;
+            }
+        };
+        println!("{shown}");
+        match suite::read(&model, &shown, &text) {
+            Ok(tests) => {
+                for test in tests {
+                    let outcome = suite::run(&model, test);
+                    let mark = if outcome.passed() { "✓" } else { "✗" };
+                    println!("  {mark} {}", outcome.name);
+                    for failure in &outcome.failures {
+                        for line in failure.lines() {
+                            println!("      {line}");
+                        }
+                    }
+                    outcomes.push(outcome);
+                }
+            }
+            Err(e) => {
+                println!("  ✗ {e}");
+                broken += 1;
+            }
+        }
+    }
+    let failed = outcomes.iter().filter(|o| !o.passed()).count() + broken;
+    let passed = outcomes.len() + broken - failed;
+    if let Some(path) = &args.junit {
+        if let Err(e) = std::fs::write(path, junit::xml(&outcomes)) {
+            eprintln!("error: cannot write `{}`: {e}", path.display());
+            return Exit::Usage;
+        }
+    }
+    let mut low = false;
+    if args.coverage || args.min_coverage.is_some() {
+        let c = coverage::measure(&model, &outcomes);
+        println!(
+            "\ncoverage: {:.1} % ({} of {} services decided and criteria seen both ways)",
+            c.percent(),
+            c.covered,
+            c.total
+        );
+        for m in &c.missing {
+            println!("  not covered: {m}");
+        }
+        if let Some(min) = args.min_coverage {
+            if c.percent() < min {
+                println!("coverage {:.1} % is below the minimum of {min} %", c.percent());
+                low = true;
+            }
+        }
+    }
+    println!("\n{passed} passed, {failed} failed");
+    if failed > 0 || low { Exit::Problems } else { Exit::Clean }
+}

@@ -1,0 +1,230 @@
+//! Regulation tests (`reglament test`): YAML files beside the regulations, each test a
+//! profile, an as-of date and the expected outcome per service, in the spirit of
+//! OpenFisca's YAML tests and `opa test`.
+//!
+//! ```yaml
+//! - name: второй ребёнок в Кирове, места в саду нет
+//!   as_of: 2026-03-01
+//!   profile: { facts: { … }, consent: { … }, events: [ … ] }
+//!   expect:
+//!     kirov_second_child_payment: granted
+//!     unified_allowance: refused by income_too_high
+//!     kindergarten_queue: not started
+//!     survivor_pension: { outcome: insufficient data, missing: [civil_status.children] }
+//!     old_age_pension: { outcome: granted, outputs: { monthly_amount: "26463.35" } }
+//! ```
+
+pub mod coverage;
+pub mod junit;
+
+use crate::date::Date;
+use crate::simulate::engine::{self, Decision, Report};
+use crate::simulate::model::Model;
+use crate::simulate::profile;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTest {
+    name: String,
+    as_of: String,
+    profile: serde_yaml::Value,
+    expect: BTreeMap<String, RawExpectation>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawExpectation {
+    Outcome(String),
+    Detailed {
+        outcome: String,
+        #[serde(default)]
+        outputs: BTreeMap<String, String>,
+        #[serde(default)]
+        missing: Vec<String>,
+    },
+}
+
+/// What a test expects of one service.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expectation {
+    /// `granted`, `eligible`, `refused`, `insufficient data`, `not started`, `stopped`,
+    /// `not decided`.
+    pub outcome: String,
+    pub refused_by: Option<String>,
+    pub outputs: BTreeMap<String, String>,
+    pub missing: Vec<String>,
+}
+
+const OUTCOMES: &[&str] =
+    &["granted", "eligible", "refused", "insufficient data", "not started", "stopped", "not decided"];
+
+impl Expectation {
+    fn parse(raw: RawExpectation) -> Result<Self, String> {
+        let (text, outputs, missing) = match raw {
+            RawExpectation::Outcome(t) => (t, BTreeMap::new(), Vec::new()),
+            RawExpectation::Detailed { outcome, outputs, missing } => (outcome, outputs, missing),
+        };
+        let (outcome, refused_by) = match text.split_once(" by ") {
+            Some((o, by)) if o.trim() == "refused" => ("refused".to_string(), Some(by.trim().to_string())),
+            _ => (text.trim().replace('_', " "), None),
+        };
+        if !OUTCOMES.contains(&outcome.as_str()) {
+            return Err(format!(
+                "`{text}` is not an outcome; expected one of: {}, or `refused by NAME`",
+                OUTCOMES.join(", ")
+            ));
+        }
+        Ok(Expectation { outcome, refused_by, outputs, missing })
+    }
+
+    fn show(&self) -> String {
+        let mut s = self.outcome.clone();
+        if let Some(by) = &self.refused_by {
+            s.push_str(&format!(" by {by}"));
+        }
+        s
+    }
+}
+
+pub struct Test {
+    pub file: String,
+    pub name: String,
+    pub as_of: Date,
+    pub profile: profile::Profile,
+    pub expect: Vec<(String, usize, Expectation)>,
+}
+
+/// The result of one test.
+pub struct Outcome {
+    pub file: String,
+    pub name: String,
+    /// One line per unmet expectation, with the explanation of the decision.
+    pub failures: Vec<String>,
+    pub report: Report,
+}
+
+impl Outcome {
+    pub fn passed(&self) -> bool {
+        self.failures.is_empty()
+    }
+}
+
+/// Reads a test file against the model; errors name the file and the test.
+pub fn read(model: &Model, file: &str, text: &str) -> Result<Vec<Test>, String> {
+    let raw: Vec<RawTest> = serde_yaml::from_str(text).map_err(|e| {
+        let at = e.location().map_or(String::new(), |l| format!(":{}:{}", l.line(), l.column()));
+        format!("{file}{at}: {e}")
+    })?;
+    raw.into_iter()
+        .map(|t| {
+            let context = |m: String| format!("{file}: test `{}`: {m}", t.name);
+            let as_of = Date::parse(&t.as_of)
+                .ok_or_else(|| context(format!("`{}` is not a date for `as_of`", t.as_of)))?;
+            let mut value = t.profile;
+            if let serde_yaml::Value::Mapping(m) = &mut value {
+                let key = serde_yaml::Value::String("id".into());
+                if !m.contains_key(&key) {
+                    m.insert(key, serde_yaml::Value::String(t.name.clone()));
+                }
+            }
+            let profile = profile::read_value(model, value).map_err(|e| context(format!("profile: {e}")))?;
+            let mut expect = Vec::new();
+            for (service, raw) in t.expect {
+                let index = model.service(&service).ok_or_else(|| {
+                    let names = model.services.iter().map(|s| s.name.as_str());
+                    let hint = crate::check::symbols::suggest(&service, names)
+                        .map(|s| format!("; did you mean `{s}`?"))
+                        .unwrap_or_default();
+                    context(format!("no service `{service}`{hint}"))
+                })?;
+                let e = Expectation::parse(raw).map_err(|m| context(format!("{service}: {m}")))?;
+                expect.push((service, index, e));
+            }
+            Ok(Test { file: file.to_string(), name: t.name, as_of, profile, expect })
+        })
+        .collect()
+}
+
+/// The outcome a report gives a service: stopped, or its latest decision.
+fn actual<'r>(report: &'r Report, service: &str) -> (String, Option<&'r Decision>) {
+    if report.stops.iter().any(|s| s.service == service) {
+        return ("stopped".into(), None);
+    }
+    match report.decisions.iter().rev().find(|d| d.service == service) {
+        Some(d) => (d.outcome.replace('_', " "), Some(d)),
+        None => ("not decided".into(), None),
+    }
+}
+
+fn explanation(d: &Decision) -> Vec<String> {
+    let mut lines = Vec::new();
+    if let Some(reason) = &d.reason {
+        lines.push(format!("    {} ({}): {reason}", d.outcome.replace('_', " "), d.route));
+    }
+    for c in &d.explain {
+        let reads: Vec<String> = c.reads.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+        lines.push(format!("    {} {} = {}   [{}]", c.kind, c.name, c.result, reads.join("; ")));
+    }
+    lines
+}
+
+pub fn run(model: &Model, test: Test) -> Outcome {
+    let report = engine::simulate(model, &test.profile, test.as_of, true);
+    let mut failures = Vec::new();
+    for (service, _, want) in &test.expect {
+        let (mut got, mut decision) = actual(&report, service);
+        // A service a trigger did not start may still be eligible on application: "not
+        // started" is about the proactive start, whatever came after.
+        if want.outcome == "not started" {
+            if let Some(d) =
+                report.decisions.iter().find(|d| d.service == *service && d.outcome == "not_started")
+            {
+                (got, decision) = ("not started".into(), Some(d));
+            }
+        }
+        let mut wrong = Vec::new();
+        if got != want.outcome {
+            wrong.push(format!("expected {}, got {got}", want.show()));
+        } else if let Some(by) = &want.refused_by {
+            let actual_by = decision.and_then(|d| d.refused_by.as_deref()).unwrap_or("");
+            if actual_by != by {
+                wrong.push(format!("expected refused by {by}, got refused by {actual_by}"));
+            }
+        }
+        for (output, value) in &want.outputs {
+            let got = decision.and_then(|d| d.outputs.get(output)).map_or("nothing", String::as_str);
+            if got != value {
+                wrong.push(format!("expected {output} = {value}, got {got}"));
+            }
+        }
+        if !want.missing.is_empty() {
+            let got: Vec<String> = decision.map(|d| d.missing.clone()).unwrap_or_default();
+            if got != want.missing {
+                wrong.push(format!(
+                    "expected missing [{}], got [{}]",
+                    want.missing.join(", "),
+                    got.join(", ")
+                ));
+            }
+        }
+        if !wrong.is_empty() {
+            let mut text = format!("{service}: {}", wrong.join("; "));
+            if let Some(d) = decision {
+                for line in explanation(d) {
+                    text.push('\n');
+                    text.push_str(&line);
+                }
+            }
+            failures.push(text);
+        }
+    }
+    Outcome { file: test.file, name: test.name, failures, report }
+}
+
+/// Whether a path names a test file: `*.test.yaml` / `*.test.yml`.
+pub fn is_test_file(path: &std::path::Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    name.ends_with(".test.yaml") || name.ends_with(".test.yml")
+}
