@@ -6,6 +6,8 @@
 //! | parse | [`syntax`] | an [`syntax::ast::Module`] per file, with spans |
 //! | check | [`check`] | names resolved, types checked: [`diagnostic::Diagnostic`]s |
 //! | graph | [`graph`] | the service graph (petgraph): lints, chains, renderings |
+//! | simulate | [`simulate`] | a compiled model; decisions for citizen profiles |
+//! | test | [`suite`] | regulation tests beside the regulations, coverage |
 //! | report | [`diagnostic`] | miette for terminals, JSON with line and column |
 //!
 //! The core does no I/O: the CLI ([`cli`]) reads files and writes output.

@@ -108,3 +108,23 @@ fn simulate_page_profile_example_reads() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("unified_allowance"));
 }
+
+/// The test example of the `test` page passes against the bundled library.
+#[test]
+fn test_page_example_passes() {
+    let page = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/cli/test.md")).unwrap();
+    let example = page.split("```yaml\n").nth(1).and_then(|s| s.split("```").next()).unwrap();
+    let dir = std::env::temp_dir().join(format!("reglament-doc-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("page.test.yaml");
+    std::fs::write(&file, example).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_reglament"))
+        .args(["test", "regulations"])
+        .arg(&file)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    std::fs::remove_dir_all(&dir).ok();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+}
