@@ -5,27 +5,11 @@
 use criterion::{Criterion, criterion_group, criterion_main};
 use reglament::date::Date;
 use reglament::simulate::{engine, model::Model, profile, report};
-use reglament::source::SourceMap;
 use std::hint::black_box;
 
 fn library() -> Model {
-    let mut sources = SourceMap::new();
-    let mut stack = vec![std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/regulations"))];
-    let mut files = Vec::new();
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path)
-            } else if path.extension().is_some_and(|e| e == "rgl") {
-                files.push(path)
-            }
-        }
-    }
-    files.sort();
-    for f in files {
-        sources.add(f.display().to_string(), std::fs::read_to_string(&f).unwrap());
-    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("regulations");
+    let sources = reglament::cli::load::load(&[root]).expect("the library is readable");
     Model::compile(&reglament::compile(&sources).modules)
 }
 

@@ -62,24 +62,7 @@ fn every_code_is_documented() {
 /// The bundled library checks clean, warnings included.
 #[test]
 fn bundled_regulations_check_clean() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("regulations");
-    let mut sources = reglament::source::SourceMap::new();
-    let mut stack = vec![root];
-    let mut files = Vec::new();
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "rgl") {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    for f in files {
-        sources.add(f.display().to_string(), std::fs::read_to_string(&f).unwrap());
-    }
+    let sources = common::library_sources();
     let compiled = reglament::compile(&sources);
     let rendered = render_human(&compiled.diagnostics, &sources, false);
     assert!(compiled.diagnostics.is_empty(), "{rendered}");

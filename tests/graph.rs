@@ -1,31 +1,10 @@
 //! The service graph and chains on the bundled library: the figures the seeds give.
 
+mod common;
+
+use common::library;
 use reglament::graph::ServiceGraph;
 use reglament::graph::chains::{ChainError, chain};
-use reglament::source::SourceMap;
-
-fn library() -> reglament::Compiled {
-    let mut sources = SourceMap::new();
-    let mut stack = vec![std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/regulations"))];
-    let mut files = Vec::new();
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path)
-            } else if path.extension().is_some_and(|e| e == "rgl") {
-                files.push(path)
-            }
-        }
-    }
-    files.sort();
-    for f in files {
-        sources.add(f.display().to_string(), std::fs::read_to_string(&f).unwrap());
-    }
-    let compiled = reglament::compile(&sources);
-    assert!(compiled.diagnostics.is_empty());
-    compiled
-}
 
 /// Seeds [S1]: after a marriage with a change of surname, the passport first (10 days),
 /// then INN, SNILS, driving licence and foreign passport in parallel: 40 and 67 days.

@@ -229,24 +229,7 @@ fn ten_megabytes_of_errors_are_all_reported() {
 }
 
 fn library_model() -> reglament::simulate::model::Model {
-    let mut sources = reglament::source::SourceMap::new();
-    let mut stack = vec![std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/regulations"))];
-    let mut files = Vec::new();
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path)
-            } else if path.extension().is_some_and(|e| e == "rgl") {
-                files.push(path)
-            }
-        }
-    }
-    files.sort();
-    for f in files {
-        sources.add(f.display().to_string(), std::fs::read_to_string(&f).unwrap());
-    }
-    reglament::simulate::model::Model::compile(&reglament::compile(&sources).modules)
+    reglament::simulate::model::Model::compile(&common::library().modules)
 }
 
 const PROFILE: &str = include_str!("simulate/opt_out_and_stop.yaml");

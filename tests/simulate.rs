@@ -2,31 +2,13 @@
 //! 2026-11-24: the human report with explanations and the JSON report in one snapshot;
 //! bad profiles give an error naming the line and the field.
 
+mod common;
+
 use reglament::date::Date;
 use reglament::simulate::{engine, model::Model, profile, report};
-use reglament::source::SourceMap;
 
 fn library() -> Model {
-    let mut sources = SourceMap::new();
-    let mut stack = vec![std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/regulations"))];
-    let mut files = Vec::new();
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path)
-            } else if path.extension().is_some_and(|e| e == "rgl") {
-                files.push(path)
-            }
-        }
-    }
-    files.sort();
-    for f in files {
-        sources.add(f.display().to_string(), std::fs::read_to_string(&f).unwrap());
-    }
-    let compiled = reglament::compile(&sources);
-    assert!(compiled.diagnostics.is_empty());
-    Model::compile(&compiled.modules)
+    Model::compile(&common::library().modules)
 }
 
 const AS_OF: &str = "2026-11-24";

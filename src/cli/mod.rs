@@ -4,7 +4,7 @@ mod chains;
 mod check;
 mod evaluate;
 mod graph;
-mod load;
+pub mod load;
 mod schema;
 mod simulate;
 mod test;

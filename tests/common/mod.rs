@@ -46,3 +46,16 @@ pub fn without_spans(debug: &str) -> String {
     }
     out.join("\n")
 }
+
+/// The bundled regulation library, read as the CLI reads it.
+pub fn library_sources() -> SourceMap {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("regulations");
+    reglament::cli::load::load(&[root]).expect("the library is readable")
+}
+
+/// The bundled library compiled, checking clean.
+pub fn library() -> Compiled {
+    let compiled = compile(&library_sources());
+    assert!(compiled.diagnostics.is_empty(), "the library checks clean");
+    compiled
+}
