@@ -37,15 +37,8 @@ pub fn run(args: &GraphArgs, color: Color) -> Exit {
     };
     let graph = ServiceGraph::build(&compiled.modules);
     let situation = args.situation.as_deref();
-    if let Some(s) = situation {
-        if !render::has_situation(&graph, s) {
-            let names = graph.decls.situations.iter().map(|x| x.name.name.as_str());
-            let hint = crate::check::symbols::suggest(s, names)
-                .map(|x| format!("; did you mean `{x}`?"))
-                .unwrap_or_default();
-            eprintln!("error: no life situation named `{s}`{hint}");
-            return Exit::Usage;
-        }
+    if let Err(exit) = super::require_situation(&graph, situation) {
+        return exit;
     }
     let text = match args.format {
         GraphFormat::Dot => render::graph_dot(&graph, situation),

@@ -117,3 +117,17 @@ fn compile_clean(
     }
     Ok((sources, compiled))
 }
+
+/// Checks that a situation named on the command line exists (a usage error otherwise).
+fn require_situation(graph: &crate::graph::ServiceGraph, name: Option<&str>) -> Result<(), Exit> {
+    let Some(name) = name else { return Ok(()) };
+    if crate::graph::render::has_situation(graph, name) {
+        return Ok(());
+    }
+    let names = graph.decls.situations.iter().map(|x| x.name.name.as_str());
+    let hint = crate::check::symbols::suggest(name, names)
+        .map(|x| format!("; did you mean `{x}`?"))
+        .unwrap_or_default();
+    eprintln!("error: no life situation named `{name}`{hint}");
+    Err(Exit::Usage)
+}

@@ -114,15 +114,8 @@ pub fn run(args: &SimulateArgs, color: Color) -> Exit {
     };
     let model = Model::compile(&compiled.modules);
     let graph = crate::graph::ServiceGraph::build(&compiled.modules);
-    if let Some(s) = &args.chain {
-        if !crate::graph::render::has_situation(&graph, s) {
-            let names = graph.decls.situations.iter().map(|x| x.name.name.as_str());
-            let hint = crate::check::symbols::suggest(s, names)
-                .map(|x| format!("; did you mean `{x}`?"))
-                .unwrap_or_default();
-            eprintln!("error: no life situation named `{s}`{hint}");
-            return Exit::Usage;
-        }
+    if let Err(exit) = super::require_situation(&graph, args.chain.as_deref()) {
+        return exit;
     }
     let as_of = args.as_of.unwrap_or_else(today);
     let mut reports = Vec::new();
