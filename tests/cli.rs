@@ -264,3 +264,11 @@ fn junit_xml_is_written() {
     );
     assert!(xml.contains("<failure message=\"allowance: expected granted, got refused\">"), "{xml}");
 }
+
+/// Every service, criterion and refusal ground of the library is exercised both ways.
+#[test]
+fn library_tests_cover_everything() {
+    let (code, stdout, _) = run(&["test", "regulations", "--min-coverage", "100"]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(stdout.contains("coverage: 100.0 %"), "{stdout}");
+}
