@@ -56,6 +56,11 @@ fn language_reference_examples_check() {
     check_page("language.md");
 }
 
+#[test]
+fn tutorial_examples_check() {
+    check_page("tutorial.md");
+}
+
 /// The JSON example of the `check` page is the real output of the command it names.
 #[test]
 fn check_page_json_example_is_real() {
@@ -127,4 +132,31 @@ fn test_page_example_passes() {
     std::fs::remove_dir_all(&dir).ok();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// The tutorial: every file it shows is the file in the repository, and every command it
+/// shows prints exactly the output shown.
+#[test]
+fn tutorial_is_true() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let page = std::fs::read_to_string(root.join("docs/tutorial.md")).unwrap();
+    let mut checked = 0;
+    for block in page.split("```").skip(1).step_by(2) {
+        let (info, body) = block.split_once('\n').unwrap();
+        if let Some(file) = info.split_whitespace().find_map(|w| w.strip_prefix("file=")) {
+            assert_eq!(body, std::fs::read_to_string(root.join(file)).unwrap(), "{file}");
+            checked += 1;
+        } else if info == "console" {
+            let (command, expected) = body.split_once('\n').unwrap();
+            let args: Vec<&str> = command.strip_prefix("$ reglament ").unwrap().split_whitespace().collect();
+            let out = std::process::Command::new(env!("CARGO_BIN_EXE_reglament"))
+                .args(&args)
+                .current_dir(root)
+                .output()
+                .unwrap();
+            assert_eq!(String::from_utf8_lossy(&out.stdout), expected, "$ reglament {}", args.join(" "));
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 7);
 }

@@ -108,7 +108,7 @@ pub fn run(args: &TestArgs, color: Color) -> Exit {
     if args.coverage || args.min_coverage.is_some() {
         let c = coverage::measure(&model, &outcomes);
         println!(
-            "\ncoverage: {:.1} % ({} of {} services decided and criteria seen both ways)",
+            "\ncoverage: {:.1} % ({} of {} items: services decided, criteria and refusal grounds seen both ways)",
             c.percent(),
             c.covered,
             c.total
