@@ -4,6 +4,7 @@ use super::{Color, Exit, compile_clean};
 use crate::date::Date;
 use crate::simulate::{model::Model, table::Table};
 use clap::Args;
+use rayon::prelude::*;
 use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -34,7 +35,8 @@ pub struct EvaluateArgs {
     #[arg(long, value_parser = |s: &str| Date::parse(s).ok_or_else(|| format!("`{s}` is not a date (YYYY-MM-DD)")))]
     pub as_of: Date,
 
-    /// Evaluate only the first K rows, one case at a time, each from scratch
+    /// Evaluate only the first K rows, one case at a time, each from scratch (batch mode
+    /// spreads the rows over all cores; `RAYON_NUM_THREADS=1` keeps it on one)
     #[arg(long, value_name = "K")]
     pub single_cases: Option<usize>,
 
@@ -43,36 +45,32 @@ pub struct EvaluateArgs {
     pub timings: bool,
 }
 
+/// Rows read, evaluated and written together: memory stays bounded whatever the input.
+const CHUNK: usize = 1 << 16;
+/// Rows one worker evaluates in one go.
+const SLICE: usize = 2048;
+
 pub fn run(args: &EvaluateArgs, color: Color) -> Exit {
     let started = Instant::now();
     let fail = |message: String| {
         eprintln!("error: {message}");
         Exit::Problems
     };
-    // Read: the CSV into memory.
-    let mut reader = match csv::ReaderBuilder::new().from_path(&args.input) {
+    let shown = args.input.display().to_string();
+    let mut reader = match csv::ReaderBuilder::new().buffer_capacity(1 << 20).from_path(&args.input) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: cannot read `{}`: {e}", args.input.display());
+            eprintln!("error: cannot read `{shown}`: {e}");
             return Exit::Usage;
         }
     };
     let header = match reader.byte_headers() {
         Ok(h) => h.clone(),
-        Err(e) => return fail(format!("{}: {e}", args.input.display())),
+        Err(e) => return fail(format!("{shown}: {e}")),
     };
-    let mut records = Vec::new();
-    let mut record = csv::ByteRecord::new();
-    loop {
-        match reader.read_byte_record(&mut record) {
-            Ok(true) => records.push(record.clone()),
-            Ok(false) => break,
-            Err(e) => return fail(format!("{}: {e}", args.input.display())),
-        }
-    }
-    let read_s = started.elapsed().as_secs_f64();
+    let mut read_s = started.elapsed().as_secs_f64();
 
-    // Setup: compile the rules, map the columns, parse the rows.
+    // Setup: compile the rules and map the columns.
     let setup = Instant::now();
     let (_, compiled) = match compile_clean(&args.regulations, color) {
         Ok(c) => c,
@@ -86,59 +84,101 @@ pub fn run(args: &EvaluateArgs, color: Color) -> Exit {
         Ok(t) => t,
         Err(e) => return fail(e),
     };
-    let single = args.single_cases.map(|k| k.min(records.len()));
-    let mut inputs = Vec::with_capacity(records.len());
-    if single.is_none() {
-        for (i, r) in records.iter().enumerate() {
-            match table.parse(r, i as u64 + 2) {
-                Ok(v) => inputs.push(v),
-                Err(e) => return fail(format!("{}: {e}", args.input.display())),
-            }
-        }
-    }
     let setup_s = setup.elapsed().as_secs_f64();
 
-    // Compute.
-    let compute = Instant::now();
-    let mut out = Vec::with_capacity(records.len() * 64);
-    out.extend_from_slice(table.header().as_bytes());
-    let n = match single {
-        Some(k) => {
-            for (i, r) in records.iter().take(k).enumerate() {
-                match table.parse(r, i as u64 + 2) {
-                    Ok(v) => table.evaluate(r, &v, args.as_of, &mut out),
-                    Err(e) => return fail(format!("{}: {e}", args.input.display())),
-                }
-            }
-            k
-        }
-        None => {
-            for (r, v) in records.iter().zip(&inputs) {
-                table.evaluate(r, v, args.as_of, &mut out);
-            }
-            records.len()
-        }
-    };
-    let compute_s = compute.elapsed().as_secs_f64();
-
-    // Write.
-    let write = Instant::now();
-    let written = if args.output.as_os_str() == "-" {
-        std::io::stdout().write_all(&out)
+    let sink: Box<dyn Write> = if args.output.as_os_str() == "-" {
+        Box::new(std::io::stdout())
     } else {
-        std::fs::write(&args.output, &out)
+        match std::fs::File::create(&args.output) {
+            Ok(f) => Box::new(f),
+            Err(e) => {
+                eprintln!("error: cannot write `{}`: {e}", args.output.display());
+                return Exit::Usage;
+            }
+        }
     };
-    if let Err(e) = written {
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, sink);
+    let (mut compute_s, mut write_s) = (0.0, 0.0);
+    let write_error = |e: std::io::Error| {
         eprintln!("error: cannot write `{}`: {e}", args.output.display());
-        return Exit::Usage;
+        Exit::Usage
+    };
+    let t = Instant::now();
+    if let Err(e) = out.write_all(table.header().as_bytes()) {
+        return write_error(e);
     }
-    let write_s = write.elapsed().as_secs_f64();
+    write_s += t.elapsed().as_secs_f64();
+
+    let limit = args.single_cases.unwrap_or(usize::MAX);
+    let mut n = 0usize;
+    let mut chunk: Vec<csv::ByteRecord> = Vec::with_capacity(CHUNK);
+    loop {
+        // Read a chunk into records kept from the previous one (no allocation per row).
+        let t = Instant::now();
+        let mut len = 0;
+        while len < CHUNK && n + len < limit {
+            if len == chunk.len() {
+                chunk.push(csv::ByteRecord::new());
+            }
+            match reader.read_byte_record(&mut chunk[len]) {
+                Ok(true) => len += 1,
+                Ok(false) => break,
+                Err(e) => return fail(format!("{shown}: {e}")),
+            }
+        }
+        read_s += t.elapsed().as_secs_f64();
+        if len == 0 {
+            break;
+        }
+        let rows = &chunk[..len];
+        // Evaluate it: one case at a time in single-case mode, in parallel slices otherwise.
+        let t = Instant::now();
+        let first_line = n as u64 + 2;
+        let evaluate = |rows: &[csv::ByteRecord], line: u64| -> Result<Vec<u8>, String> {
+            let mut buf = Vec::with_capacity(rows.len() * 96);
+            for (i, r) in rows.iter().enumerate() {
+                let inputs = table.parse(r, line + i as u64)?;
+                table.evaluate(r, &inputs, args.as_of, &mut buf);
+            }
+            Ok(buf)
+        };
+        let buffers: Result<Vec<Vec<u8>>, String> = if args.single_cases.is_some() {
+            rows.iter()
+                .enumerate()
+                .map(|(i, r)| evaluate(std::slice::from_ref(r), first_line + i as u64))
+                .collect()
+        } else {
+            rows.par_chunks(SLICE)
+                .enumerate()
+                .map(|(k, rows)| evaluate(rows, first_line + (k * SLICE) as u64))
+                .collect()
+        };
+        compute_s += t.elapsed().as_secs_f64();
+        let buffers = match buffers {
+            Ok(b) => b,
+            Err(e) => return fail(format!("{shown}: {e}")),
+        };
+        n += len;
+        // Write it.
+        let t = Instant::now();
+        for b in &buffers {
+            if let Err(e) = out.write_all(b) {
+                return write_error(e);
+            }
+        }
+        write_s += t.elapsed().as_secs_f64();
+    }
+    let t = Instant::now();
+    if let Err(e) = out.flush() {
+        return write_error(e);
+    }
+    write_s += t.elapsed().as_secs_f64();
     let total_s = started.elapsed().as_secs_f64();
     if args.timings {
         let rate = |s: f64| if s > 0.0 { n as f64 / s } else { 0.0 };
-        match single {
-            Some(k) => eprintln!(
-                "bench tool=reglament mode=single n={k} read_s={read_s:.6} setup_s={setup_s:.6} compute_s={compute_s:.6} write_s={write_s:.6} total_s={total_s:.6} cases_per_s={:.0}",
+        match args.single_cases {
+            Some(_) => eprintln!(
+                "bench tool=reglament mode=single n={n} read_s={read_s:.6} setup_s={setup_s:.6} compute_s={compute_s:.6} write_s={write_s:.6} total_s={total_s:.6} cases_per_s={:.0}",
                 rate(compute_s)
             ),
             None => eprintln!(
