@@ -2,7 +2,7 @@
 //! name; each output column is a criterion, a derived fact or an output of the service, or
 //! an input column copied as it is. For populations where every row is one decision.
 
-use super::eval::Frame;
+use super::eval::{Frame, round_kopecks};
 use super::model::{Model, Service, parse_scalar};
 use super::value::Value;
 use crate::date::Date;
@@ -101,10 +101,31 @@ impl<'m> Table<'m> {
                 OutColumn::Output(i) => frame.output(*i),
             };
             if let Some(v) = value {
-                let _ = write!(out, "{}", self.model.show(&v));
+                self.write_value(out, &v);
             }
         }
         out.push(b'\n');
+    }
+
+    /// Writes a value as the report shows it, without building a string first.
+    fn write_value(&self, out: &mut Vec<u8>, v: &Value) {
+        match v {
+            Value::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
+            Value::Int(i) => {
+                let _ = write!(out, "{i}");
+            }
+            Value::Money(d) => {
+                // Kopecks, rounded half up, as an integer: no decimal formatting needed.
+                let r = round_kopecks(*d);
+                let kopecks = r.mantissa() * 10i128.pow(2u32.saturating_sub(r.scale()));
+                let sign = if kopecks < 0 { "-" } else { "" };
+                let k = kopecks.unsigned_abs();
+                let _ = write!(out, "{sign}{}.{:02}", k / 100, k % 100);
+            }
+            other => {
+                let _ = write!(out, "{}", self.model.show(other));
+            }
+        }
     }
 
     pub fn header(&self) -> String {
