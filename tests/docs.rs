@@ -32,10 +32,10 @@ fn blocks(markdown: &str) -> Vec<Block> {
     out
 }
 
-fn check_page(page: &str) {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs").join(page);
-    let markdown = std::fs::read_to_string(&path).expect("doc page exists");
+fn check_page(name: &str) {
+    let markdown = page(name);
     let blocks = blocks(&markdown);
+    let page = name;
     assert!(!blocks.is_empty(), "{page} has rgl examples");
     let mut set = SourceMap::new();
     for block in &blocks {
@@ -61,54 +61,57 @@ fn tutorial_examples_check() {
     check_page("tutorial.md");
 }
 
+/// A page of `docs/`.
+fn page(name: &str) -> String {
+    std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs").join(name)).unwrap()
+}
+
+/// The text of the first code block that follows `opening` (which ends with the fence line).
+fn block_after<'p>(page: &'p str, opening: &str) -> &'p str {
+    page.split(opening).nth(1).and_then(|s| s.split("```").next()).expect("the block is on the page")
+}
+
+/// Runs the binary from the repository root.
+fn reglament<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_reglament"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap()
+}
+
+/// Writes an example to a fresh temporary directory under the given file name.
+fn temp_file(name: &str, text: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("reglament-docs-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join(name);
+    std::fs::write(&file, text).unwrap();
+    file
+}
+
 /// The JSON example of the `check` page is the real output of the command it names.
 #[test]
 fn check_page_json_example_is_real() {
-    let page = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/cli/check.md")).unwrap();
-    let command = page
-        .split("For `reglament ")
-        .nth(1)
-        .and_then(|s| s.split('`').next())
-        .expect("the page names its command");
-    let example = page.split("```json\n").nth(1).and_then(|s| s.split("```").next()).expect("a json block");
+    let page = page("cli/check.md");
+    let command = page.split("For `reglament ").nth(1).and_then(|s| s.split('`').next()).expect("a command");
     let args: Vec<&str> = command.split_whitespace().collect();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_reglament"))
-        .args(&args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap();
-    assert_eq!(String::from_utf8_lossy(&out.stdout), example);
+    assert_eq!(String::from_utf8_lossy(&reglament(&args).stdout), block_after(&page, "```json\n"));
 }
 
 /// The table in the `chains` page is the real output for the marriage situation.
 #[test]
 fn chains_page_example_is_real() {
-    let page = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/cli/chains.md")).unwrap();
-    let example = page
-        .split("`--format human` (default):\n\n```\n")
-        .nth(1)
-        .and_then(|s| s.split("```").next())
-        .unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_reglament"))
-        .args(["chains", "marriage_surname_change"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap();
+    let page = page("cli/chains.md");
+    let example = block_after(&page, "`--format human` (default):\n\n```\n");
+    let out = reglament(&["chains", "marriage_surname_change"]);
     assert_eq!(String::from_utf8_lossy(&out.stdout), example);
 }
 
 /// The profile example of the `simulate` page reads against the bundled library.
 #[test]
 fn simulate_page_profile_example_reads() {
-    let page = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/cli/simulate.md")).unwrap();
-    let example = page.split("```yaml\n").nth(1).and_then(|s| s.split("```").next()).unwrap();
-    let file = std::env::temp_dir().join(format!("reglament-doc-profile-{}.yaml", std::process::id()));
-    std::fs::write(&file, example).unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_reglament"))
-        .args(["simulate", file.to_str().unwrap(), "--as-of", "2026-03-01"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap();
+    let file = temp_file("profile.yaml", block_after(&page("cli/simulate.md"), "```yaml\n"));
+    let out = reglament(&["simulate".as_ref(), file.as_os_str(), "--as-of".as_ref(), "2026-03-01".as_ref()]);
     std::fs::remove_file(&file).ok();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("unified_allowance"));
@@ -117,21 +120,15 @@ fn simulate_page_profile_example_reads() {
 /// The test example of the `test` page passes against the bundled library.
 #[test]
 fn test_page_example_passes() {
-    let page = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/cli/test.md")).unwrap();
-    let example = page.split("```yaml\n").nth(1).and_then(|s| s.split("```").next()).unwrap();
-    let dir = std::env::temp_dir().join(format!("reglament-doc-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("page.test.yaml");
-    std::fs::write(&file, example).unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_reglament"))
-        .args(["test", "regulations"])
-        .arg(&file)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap();
-    std::fs::remove_dir_all(&dir).ok();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    let file = temp_file("page.test.yaml", block_after(&page("cli/test.md"), "```yaml\n"));
+    let out = reglament(&["test".as_ref(), "regulations".as_ref(), file.as_os_str()]);
+    std::fs::remove_file(&file).ok();
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// The tutorial: every file it shows is the file in the repository, and every command it
@@ -139,7 +136,7 @@ fn test_page_example_passes() {
 #[test]
 fn tutorial_is_true() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let page = std::fs::read_to_string(root.join("docs/tutorial.md")).unwrap();
+    let page = page("tutorial.md");
     let mut checked = 0;
     for block in page.split("```").skip(1).step_by(2) {
         let (info, body) = block.split_once('\n').unwrap();
@@ -149,11 +146,7 @@ fn tutorial_is_true() {
         } else if info == "console" {
             let (command, expected) = body.split_once('\n').unwrap();
             let args: Vec<&str> = command.strip_prefix("$ reglament ").unwrap().split_whitespace().collect();
-            let out = std::process::Command::new(env!("CARGO_BIN_EXE_reglament"))
-                .args(&args)
-                .current_dir(root)
-                .output()
-                .unwrap();
+            let out = reglament(&args);
             assert_eq!(String::from_utf8_lossy(&out.stdout), expected, "$ reglament {}", args.join(" "));
             checked += 1;
         }
