@@ -2,12 +2,13 @@
 
 use super::{Color, Exit, compile_clean};
 use crate::date::Date;
-use crate::simulate::{model::Model, table::Table};
+use crate::simulate::model::Model;
+use crate::simulate::table::{RowError, Table, Times, blocks};
 use clap::Args;
 use rayon::prelude::*;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::PathBuf;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 #[derive(Args, Debug)]
 pub struct EvaluateArgs {
@@ -45,30 +46,48 @@ pub struct EvaluateArgs {
     pub timings: bool,
 }
 
-/// Rows read, evaluated and written together: memory stays bounded whatever the input.
-const CHUNK: usize = 1 << 16;
-/// Rows one worker evaluates in one go.
-const SLICE: usize = 2048;
+/// Bytes read at once: memory stays bounded whatever the input.
+const BLOCK: usize = 4 << 20;
+/// Bytes one worker parses, evaluates and writes in one go.
+const PIECE: usize = 128 << 10;
+
+/// What happened to one block of rows.
+#[derive(Default)]
+struct Block {
+    /// Output lines, in pieces.
+    out: Vec<Vec<u8>>,
+    errors: Vec<RowError>,
+    times: Times,
+}
 
 pub fn run(args: &EvaluateArgs, color: Color) -> Exit {
     let started = Instant::now();
-    let fail = |message: String| {
-        eprintln!("error: {message}");
-        Exit::Problems
-    };
     let shown = args.input.display().to_string();
-    let mut reader = match csv::ReaderBuilder::new().buffer_capacity(1 << 20).from_path(&args.input) {
-        Ok(r) => r,
+    let mut file = match std::fs::File::open(&args.input) {
+        Ok(f) => f,
         Err(e) => {
             eprintln!("error: cannot read `{shown}`: {e}");
             return Exit::Usage;
         }
     };
-    let header = match reader.byte_headers() {
-        Ok(h) => h.clone(),
-        Err(e) => return fail(format!("{shown}: {e}")),
+    let mut input = Input { buf: Vec::with_capacity(BLOCK), start: 0, eof: false, time: Duration::ZERO };
+    if let Err(e) = input.fill(&mut file) {
+        eprintln!("error: cannot read `{shown}`: {e}");
+        return Exit::Usage;
+    }
+    let header_end = blocks::first_record(&input.buf).unwrap_or(input.buf.len());
+    let header = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(&input.buf[..header_end])
+        .byte_records()
+        .next()
+        .and_then(Result::ok);
+    let Some(header) = header else {
+        eprintln!("error: {shown}: no header line naming the columns");
+        return Exit::Problems;
     };
-    let mut read_s = started.elapsed().as_secs_f64();
+    input.start = header_end;
+    let mut line = 1 + memchr::memchr_iter(b'\n', &input.buf[..header_end]).count() as u64;
 
     // Setup: compile the rules and map the columns.
     let setup = Instant::now();
@@ -78,15 +97,19 @@ pub fn run(args: &EvaluateArgs, color: Color) -> Exit {
     };
     let model = Model::compile(&compiled.modules);
     let Some(service) = model.service(&args.service) else {
-        return fail(format!("no service named `{}`", args.service));
+        eprintln!("error: no service named `{}`", args.service);
+        return Exit::Problems;
     };
-    let table = match Table::new(&model, service, &header, &args.columns) {
+    let table = match Table::new(&model, service, &header, &args.columns, args.as_of) {
         Ok(t) => t,
-        Err(e) => return fail(e),
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Exit::Problems;
+        }
     };
     let setup_s = setup.elapsed().as_secs_f64();
 
-    let sink: Box<dyn Write> = if args.output.as_os_str() == "-" {
+    let sink: Box<dyn Write + Send> = if args.output.as_os_str() == "-" {
         Box::new(std::io::stdout())
     } else {
         match std::fs::File::create(&args.output) {
@@ -97,96 +120,206 @@ pub fn run(args: &EvaluateArgs, color: Color) -> Exit {
             }
         }
     };
-    let mut out = std::io::BufWriter::with_capacity(1 << 20, sink);
-    let (mut compute_s, mut write_s) = (0.0, 0.0);
+    let mut output = Output { sink, time: Duration::ZERO, rows: 0, errors: 0, shown: &shown };
     let write_error = |e: std::io::Error| {
         eprintln!("error: cannot write `{}`: {e}", args.output.display());
         Exit::Usage
     };
-    let t = Instant::now();
-    if let Err(e) = out.write_all(table.header().as_bytes()) {
+    let mut times = Times::default();
+    if let Err(e) = output.sink.write_all(table.header().as_bytes()) {
         return write_error(e);
     }
-    write_s += t.elapsed().as_secs_f64();
 
-    let limit = args.single_cases.unwrap_or(usize::MAX);
-    let mut n = 0usize;
-    let mut chunk: Vec<csv::ByteRecord> = Vec::with_capacity(CHUNK);
-    loop {
-        // Read a chunk into records kept from the previous one (no allocation per row).
-        let t = Instant::now();
-        let mut len = 0;
-        while len < CHUNK && n + len < limit {
-            if len == chunk.len() {
-                chunk.push(csv::ByteRecord::new());
+    let result = match args.single_cases {
+        Some(k) => single(&table, &mut input, &mut file, &mut output, line, k, &mut times),
+        None => {
+            // Each block is evaluated over all cores while the previous one is written and
+            // the next one read.
+            let mut done = Block::default();
+            loop {
+                let (end, last) = match input.eof {
+                    true => (input.buf.len(), true),
+                    false => (input.start.max(blocks::last_record(&input.buf)), false),
+                };
+                let bytes = &input.buf[input.start..end];
+                let first = line;
+                line += memchr::memchr_iter(b'\n', bytes).count() as u64;
+                let (block, io) = rayon::join(
+                    || evaluate_block(&table, bytes, first),
+                    || output.write(std::mem::take(&mut done)),
+                );
+                if let Err(e) = io {
+                    return write_error(e);
+                }
+                times += block.times;
+                done = block;
+                input.start = end;
+                if last {
+                    break;
+                }
+                if let Err(e) = input.fill(&mut file) {
+                    eprintln!("error: cannot read `{shown}`: {e}");
+                    return Exit::Usage;
+                }
             }
-            match reader.read_byte_record(&mut chunk[len]) {
-                Ok(true) => len += 1,
-                Ok(false) => break,
-                Err(e) => return fail(format!("{shown}: {e}")),
-            }
+            output.write(done)
         }
-        read_s += t.elapsed().as_secs_f64();
-        if len == 0 {
-            break;
-        }
-        let rows = &chunk[..len];
-        // Evaluate it: one case at a time in single-case mode, in parallel slices otherwise.
-        let t = Instant::now();
-        let first_line = n as u64 + 2;
-        let evaluate = |rows: &[csv::ByteRecord], line: u64| -> Result<Vec<u8>, String> {
-            let mut buf = Vec::with_capacity(rows.len() * 96);
-            for (i, r) in rows.iter().enumerate() {
-                let inputs = table.parse(r, line + i as u64)?;
-                table.evaluate(r, &inputs, args.as_of, &mut buf);
-            }
-            Ok(buf)
-        };
-        let buffers: Result<Vec<Vec<u8>>, String> = if args.single_cases.is_some() {
-            rows.iter()
-                .enumerate()
-                .map(|(i, r)| evaluate(std::slice::from_ref(r), first_line + i as u64))
-                .collect()
-        } else {
-            rows.par_chunks(SLICE)
-                .enumerate()
-                .map(|(k, rows)| evaluate(rows, first_line + (k * SLICE) as u64))
-                .collect()
-        };
-        compute_s += t.elapsed().as_secs_f64();
-        let buffers = match buffers {
-            Ok(b) => b,
-            Err(e) => return fail(format!("{shown}: {e}")),
-        };
-        n += len;
-        // Write it.
-        let t = Instant::now();
-        for b in &buffers {
-            if let Err(e) = out.write_all(b) {
-                return write_error(e);
-            }
-        }
-        write_s += t.elapsed().as_secs_f64();
-    }
-    let t = Instant::now();
-    if let Err(e) = out.flush() {
+    };
+    if let Err(e) = result.and_then(|()| output.sink.flush()) {
         return write_error(e);
     }
-    write_s += t.elapsed().as_secs_f64();
+    let n = output.rows;
     let total_s = started.elapsed().as_secs_f64();
     if args.timings {
+        let read_s = input.time.as_secs_f64() + times.parse.as_secs_f64();
+        let compute_s = times.compute.as_secs_f64();
+        let write_s = output.time.as_secs_f64() + times.format.as_secs_f64();
         let rate = |s: f64| if s > 0.0 { n as f64 / s } else { 0.0 };
+        let phases = format!(
+            "n={n} read_s={read_s:.6} setup_s={setup_s:.6} compute_s={compute_s:.6} write_s={write_s:.6} total_s={total_s:.6}"
+        );
         match args.single_cases {
-            Some(_) => eprintln!(
-                "bench tool=reglament mode=single n={n} read_s={read_s:.6} setup_s={setup_s:.6} compute_s={compute_s:.6} write_s={write_s:.6} total_s={total_s:.6} cases_per_s={:.0}",
-                rate(compute_s)
-            ),
+            Some(_) => {
+                eprintln!("bench tool=reglament mode=single {phases} cases_per_s={:.0}", rate(compute_s))
+            }
             None => eprintln!(
-                "bench tool=reglament mode=batch n={n} read_s={read_s:.6} setup_s={setup_s:.6} compute_s={compute_s:.6} write_s={write_s:.6} total_s={total_s:.6} persons_per_s={:.0} compute_persons_per_s={:.0}",
+                "bench tool=reglament mode=batch {phases} persons_per_s={:.0} compute_persons_per_s={:.0}",
                 rate(total_s),
                 rate(compute_s)
             ),
         }
     }
+    if output.errors > 0 {
+        eprintln!("error: {shown}: {} rows could not be read and were left out", output.errors);
+        return Exit::Problems;
+    }
     Exit::Clean
+}
+
+/// Evaluates a block of whole records over all cores, in pieces, keeping their order.
+fn evaluate_block(table: &Table, bytes: &[u8], line: u64) -> Block {
+    let pieces = blocks::pieces(bytes, PIECE);
+    let mut first = Vec::with_capacity(pieces.len());
+    let mut at = line;
+    for p in &pieces {
+        first.push(at);
+        at += memchr::memchr_iter(b'\n', &bytes[p.clone()]).count() as u64;
+    }
+    let done: Vec<Block> = pieces
+        .par_iter()
+        .zip(first)
+        .map_init(
+            || table.work(),
+            |work, (piece, line)| {
+                let mut out = Vec::with_capacity(piece.len() * 2);
+                let mut block = Block::default();
+                block.times =
+                    table.evaluate_slice(&bytes[piece.clone()], line, work, &mut out, &mut block.errors);
+                block.out.push(out);
+                block
+            },
+        )
+        .collect();
+    let mut all = Block::default();
+    for b in done {
+        all.out.extend(b.out);
+        all.errors.extend(b.errors);
+        all.times += b.times;
+    }
+    all
+}
+
+/// The first `k` rows, one case at a time through the interpreter, each from scratch.
+fn single(
+    table: &Table,
+    input: &mut Input,
+    file: &mut std::fs::File,
+    output: &mut Output,
+    line: u64,
+    k: usize,
+    times: &mut Times,
+) -> std::io::Result<()> {
+    // Whole records up to the k-th, read on as needed.
+    let end = loop {
+        match blocks::records(&input.buf[input.start..], k.max(1)) {
+            Some(n) => break input.start + n,
+            None if input.eof => break input.buf.len(),
+            None => input.fill(file)?,
+        }
+    };
+    let mut reader =
+        csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(&input.buf[input.start..end]);
+    let mut block = Block { out: vec![Vec::new()], ..Block::default() };
+    let mut record = csv::ByteRecord::new();
+    let mut done = 0;
+    while done < k {
+        let t = Instant::now();
+        match reader.read_byte_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                let at = e.position().map_or(line, |p| line + p.line() - 1);
+                block.errors.push((at, e.to_string()));
+                break;
+            }
+        }
+        done += 1;
+        let at = line + record.position().map_or(1, |p| p.line()) - 1;
+        let inputs = table.parse(&record);
+        times.parse += t.elapsed();
+        let t = Instant::now();
+        match inputs {
+            Ok(inputs) => table.evaluate(&record, &inputs, &mut block.out[0]),
+            Err(e) => block.errors.push((at, e)),
+        }
+        times.compute += t.elapsed();
+    }
+    output.write(block)
+}
+
+/// The input file, read a block at a time; `buf[start..]` is not evaluated yet.
+struct Input {
+    buf: Vec<u8>,
+    start: usize,
+    eof: bool,
+    time: Duration,
+}
+
+impl Input {
+    /// Drops what was evaluated and reads up to `BLOCK` more bytes.
+    fn fill(&mut self, file: &mut std::fs::File) -> std::io::Result<()> {
+        let t = Instant::now();
+        self.buf.drain(..self.start);
+        self.start = 0;
+        let before = self.buf.len();
+        let n = Read::by_ref(file).take(BLOCK as u64).read_to_end(&mut self.buf)?;
+        self.eof = n == 0 || self.buf.len() - before < BLOCK;
+        self.time += t.elapsed();
+        Ok(())
+    }
+}
+
+/// Where output lines go, with the rows written and errors reported so far.
+struct Output<'a> {
+    sink: Box<dyn Write + Send>,
+    time: Duration,
+    rows: usize,
+    errors: usize,
+    shown: &'a str,
+}
+
+impl Output<'_> {
+    fn write(&mut self, block: Block) -> std::io::Result<()> {
+        let t = Instant::now();
+        for out in &block.out {
+            self.sink.write_all(out)?;
+            self.rows += memchr::memchr_iter(b'\n', out).count();
+        }
+        for (line, message) in &block.errors {
+            eprintln!("error: {}:{line}: {message}", self.shown);
+        }
+        self.errors += block.errors.len();
+        self.time += t.elapsed();
+        Ok(())
+    }
 }

@@ -1,6 +1,7 @@
 //! Stage 4: simulation of citizen profiles against a compiled regulation set.
 
 pub mod batch;
+pub mod columnar;
 pub mod engine;
 pub mod eval;
 pub mod model;

@@ -1,0 +1,333 @@
+//! From the interpreter's expressions to columnar steps, with the type of every column
+//! worked out as the interpreter would find it at run time.
+
+use super::{Kind, Program, Reg, Step, num};
+use crate::date::Date;
+use crate::simulate::model::{Ir, Model, Service, Ty};
+use crate::simulate::value::Value;
+use crate::syntax::ast::{BinOp, DayKind};
+use crate::vocabulary::Function;
+use std::collections::HashMap;
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Slot {
+    Derived(usize),
+    Criterion(usize),
+    Output(usize),
+}
+
+/// A compiled expression: its register, type and, when every known value has the same
+/// denominator (whole numbers 1, money 100), that denominator, which lets steps work
+/// without looking at denominators row by row.
+#[derive(Clone, Copy)]
+struct Col {
+    reg: Reg,
+    kind: Kind,
+    den: Option<i64>,
+}
+
+struct Compiler<'m> {
+    model: &'m Model,
+    service: &'m Service,
+    on: Date,
+    steps: Vec<Step>,
+    consts: Vec<(Reg, i64, i64)>,
+    registers: usize,
+    inputs: Vec<Option<(Reg, Kind)>>,
+    /// `None` while a slot is being compiled (a cycle, which the checker rejects).
+    slots: HashMap<Slot, Option<Col>>,
+}
+
+impl Program {
+    /// Compiles the targets (criteria, derived facts or outputs of `service`, as `Ir`
+    /// references) for decisions on `on`; `None` when one needs what columns do not hold.
+    pub fn compile(model: &Model, service: &Service, on: Date, targets: &[Ir]) -> Option<Program> {
+        let mut c = Compiler {
+            model,
+            service,
+            on,
+            steps: Vec::new(),
+            consts: Vec::new(),
+            registers: 0,
+            inputs: vec![None; service.inputs.len()],
+            slots: HashMap::new(),
+        };
+        let targets =
+            targets.iter().map(|t| c.expr(t).map(|c| (c.reg, c.kind))).collect::<Option<Vec<_>>>()?;
+        Some(Program { steps: c.steps, consts: c.consts, registers: c.registers, inputs: c.inputs, targets })
+    }
+}
+
+/// A value as a constant column, if columns hold its type.
+fn constant(value: &Value) -> Option<(i64, i64, Kind)> {
+    Some(match value {
+        Value::Bool(b) => (i64::from(*b), 1, Kind::Bool),
+        Value::Int(i) => (*i, 1, Kind::Int),
+        Value::Money(d) => {
+            let (n, den) = money_parts(*d)?;
+            (n, den, Kind::Money)
+        }
+        Value::Decimal(d) => {
+            let (n, den) = decimal_parts(*d)?;
+            (n, den, Kind::Decimal)
+        }
+        Value::Date(d) => (d.day_number(), 1, Kind::Date),
+        Value::Days(n, k) => (*n, 1, Kind::Days(*k)),
+        Value::Enum(e, v) => (i64::from(*v), 1, Kind::Enum(*e)),
+        _ => return None,
+    })
+}
+
+/// An exact decimal as `num / den`, when it fits.
+pub fn decimal_parts(d: rust_decimal::Decimal) -> Option<(i64, i64)> {
+    let num = i64::try_from(d.mantissa()).ok()?;
+    let den = 10i64.checked_pow(d.scale())?;
+    num::fits(num, den).then_some((num, den))
+}
+
+/// An amount in kopecks (`num / 100`), when it has at most two decimals and fits.
+pub fn money_parts(d: rust_decimal::Decimal) -> Option<(i64, i64)> {
+    let (n, den) = decimal_parts(d)?;
+    (den <= 100).then(|| n.checked_mul(100 / den)).flatten().filter(|n| num::fits(*n, 100)).map(|n| (n, 100))
+}
+
+/// The denominator every known value of a type has, when it is fixed.
+fn natural_den(kind: Kind) -> Option<i64> {
+    match kind {
+        Kind::Decimal => None,
+        Kind::Money => Some(100),
+        _ => Some(1),
+    }
+}
+
+/// The column type of an input's type, if columns hold it.
+pub fn input_kind(ty: &Ty) -> Option<Kind> {
+    Some(match ty {
+        Ty::Bool => Kind::Bool,
+        Ty::Int => Kind::Int,
+        Ty::Decimal => Kind::Decimal,
+        Ty::Money => Kind::Money,
+        Ty::Date => Kind::Date,
+        Ty::Days(k) => Kind::Days(*k),
+        Ty::Enum(e) => Kind::Enum(*e),
+        _ => return None,
+    })
+}
+
+/// Whether the interpreter orders two values of these types.
+fn comparable(l: Kind, r: Kind) -> bool {
+    (l.numeric() && r.numeric())
+        || matches!((l, r), (Kind::Days(_), Kind::Days(_)))
+        || (l == r && matches!(l, Kind::Bool | Kind::Date | Kind::Enum(_)))
+}
+
+impl Compiler<'_> {
+    fn reg(&mut self) -> Reg {
+        self.registers += 1;
+        self.registers - 1
+    }
+
+    fn constant(&mut self, num: i64, den: i64, kind: Kind) -> Col {
+        let reg = self.reg();
+        self.consts.push((reg, num, den));
+        let fixed = if den == 0 { natural_den(kind) } else { Some(den) };
+        Col { reg, kind, den: fixed }
+    }
+
+    fn step(&mut self, kind: Kind, den: Option<i64>, make: impl FnOnce(Reg) -> Step) -> Option<Col> {
+        let reg = self.reg();
+        self.steps.push(make(reg));
+        Some(Col { reg, kind, den })
+    }
+
+    fn slot(&mut self, slot: Slot) -> Option<Col> {
+        if let Some(done) = self.slots.get(&slot) {
+            return *done;
+        }
+        self.slots.insert(slot, None);
+        let service = self.service;
+        let compiled = match slot {
+            Slot::Derived(i) => self.expr(&service.derived.get(i)?.1),
+            Slot::Criterion(i) => self.expr(&service.criteria.get(i)?.ir).filter(|c| c.kind == Kind::Bool),
+            Slot::Output(i) => self.expr(service.outputs.get(i)?.value.as_ref()?),
+        };
+        self.slots.insert(slot, compiled);
+        compiled
+    }
+
+    fn value(&mut self, v: &Value) -> Option<Col> {
+        let (n, d, k) = constant(v)?;
+        Some(self.constant(n, d, k))
+    }
+
+    fn expr(&mut self, ir: &Ir) -> Option<Col> {
+        match ir {
+            Ir::Const(v) => self.value(v),
+            Ir::Today => Some(self.constant(self.on.day_number(), 1, Kind::Date)),
+            Ir::Param(p) => {
+                let param = self.model.params.get(*p)?;
+                match param.at(self.on) {
+                    Some(v) => self.value(v),
+                    None => {
+                        let (_, _, k) = constant(&param.periods.first()?.2)?;
+                        Some(self.constant(0, 0, k))
+                    }
+                }
+            }
+            Ir::Input(i) => {
+                if let Some((reg, kind)) = self.inputs.get(*i)? {
+                    return Some(Col { reg: *reg, kind: *kind, den: natural_den(*kind) });
+                }
+                let kind = input_kind(&self.service.inputs[*i].ty)?;
+                let reg = self.reg();
+                self.inputs[*i] = Some((reg, kind));
+                Some(Col { reg, kind, den: natural_den(kind) })
+            }
+            Ir::Derived(i) => self.slot(Slot::Derived(*i)),
+            Ir::Criterion(i) => self.slot(Slot::Criterion(*i)),
+            Ir::Output(i) => self.slot(Slot::Output(*i)),
+            Ir::Not(x) => {
+                let x = self.expr(x)?;
+                (x.kind == Kind::Bool).then_some(())?;
+                self.step(Kind::Bool, Some(1), |dst| Step::Not { dst, x: x.reg })
+            }
+            Ir::Neg(x) => {
+                let Col { reg: x, kind, den } = self.expr(x)?;
+                match kind {
+                    Kind::Int => self.step(kind, den, |dst| Step::NegInt { dst, x }),
+                    Kind::Decimal | Kind::Money | Kind::Days(_) => {
+                        self.step(kind, den, |dst| Step::Neg { dst, x })
+                    }
+                    _ => None,
+                }
+            }
+            Ir::Binary(op, l, r) => {
+                let l = self.expr(l)?;
+                let r = self.expr(r)?;
+                self.binary(*op, l, r)
+            }
+            Ir::In(x, items) => {
+                let x = self.expr(x)?;
+                let mut regs = Vec::with_capacity(items.len());
+                for item in items {
+                    let item = self.expr(item)?;
+                    comparable(x.kind, item.kind).then_some(())?;
+                    regs.push(item.reg);
+                }
+                self.step(Kind::Bool, Some(1), |dst| Step::In { dst, x: x.reg, items: regs })
+            }
+            Ir::If(c, t, f) => {
+                let (c, t, f) = (self.expr(c)?, self.expr(t)?, self.expr(f)?);
+                (c.kind == Kind::Bool && t.kind == f.kind).then_some(())?;
+                let den = if t.den == f.den { t.den } else { None };
+                self.step(t.kind, den, |dst| Step::If { dst, c: c.reg, t: t.reg, f: f.reg })
+            }
+            Ir::Call(f, args) => self.call(*f, args),
+            Ir::Var(_) | Ir::EventField(_) | Ir::Field(..) | Ir::Aggregate(..) => None,
+        }
+    }
+
+    fn binary(&mut self, op: BinOp, lc: Col, rc: Col) -> Option<Col> {
+        use BinOp::*;
+        let (l, r, lk, rk) = (lc.reg, rc.reg, lc.kind, rc.kind);
+        let number = if lk == Kind::Money || rk == Kind::Money { Kind::Money } else { Kind::Decimal };
+        // Both sides with one fixed denominator: compare and add numerators directly.
+        let same = lc.den.is_some() && lc.den == rc.den;
+        match op {
+            Eq | Ne | Lt | Le | Gt | Ge => {
+                comparable(lk, rk).then_some(())?;
+                match same {
+                    true => self.step(Kind::Bool, Some(1), |dst| Step::CmpSame { dst, op, l, r }),
+                    false => self.step(Kind::Bool, Some(1), |dst| Step::Cmp { dst, op, l, r }),
+                }
+            }
+            And | Or => {
+                (lk == Kind::Bool && rk == Kind::Bool).then_some(())?;
+                self.step(Kind::Bool, Some(1), |dst| {
+                    if op == And { Step::And { dst, l, r } } else { Step::Or { dst, l, r } }
+                })
+            }
+            Add | Sub | Mul => match (lk, rk) {
+                (Kind::Int, Kind::Int) => {
+                    self.step(Kind::Int, Some(1), |dst| Step::IntArith { dst, op, l, r })
+                }
+                (Kind::Date, Kind::Days(kind)) if op != Mul => {
+                    let sign = if op == Add { 1 } else { -1 };
+                    self.step(Kind::Date, Some(1), |dst| Step::Shift { dst, date: l, days: r, sign, kind })
+                }
+                (Kind::Days(kind), Kind::Date) if op == Add => {
+                    self.step(Kind::Date, Some(1), |dst| Step::Shift { dst, date: r, days: l, sign: 1, kind })
+                }
+                (Kind::Date, Kind::Date) if op == Sub => {
+                    self.step(Kind::Days(DayKind::Calendar), Some(1), |dst| Step::DateDiff { dst, l, r })
+                }
+                (Kind::Days(k), Kind::Days(_)) if op != Mul => {
+                    self.step(Kind::Days(k), Some(1), |dst| Step::Days { dst, op, l, r })
+                }
+                (Kind::Days(k), Kind::Int) if op == Mul => {
+                    self.step(Kind::Days(k), Some(1), |dst| Step::Days { dst, op, l, r })
+                }
+                (Kind::Int, Kind::Days(k)) if op == Mul => {
+                    self.step(Kind::Days(k), Some(1), |dst| Step::Days { dst, op, l: r, r: l })
+                }
+                _ if lk.numeric() && rk.numeric() => match (op, lc.den, rc.den) {
+                    (Add | Sub, Some(den), _) if same => {
+                        let limit = num::limit(den);
+                        self.step(number, Some(den), |dst| Step::AddSame {
+                            dst,
+                            sub: op == Sub,
+                            l,
+                            r,
+                            den,
+                            limit,
+                        })
+                    }
+                    (Mul, Some(x), Some(y)) if x.checked_mul(y).is_some_and(|d| num::fits(0, d)) => {
+                        let den = x * y;
+                        let limit = num::limit(den);
+                        self.step(number, Some(den), |dst| Step::MulFixed { dst, l, r, den, limit })
+                    }
+                    _ => self.step(number, None, |dst| Step::Arith { dst, op, l, r }),
+                },
+                _ => None,
+            },
+            Div => {
+                (lk.numeric() && rk.numeric()).then_some(())?;
+                let kind = if lk == Kind::Money && rk != Kind::Money { Kind::Money } else { Kind::Decimal };
+                self.step(kind, None, |dst| Step::Div { dst, l, r })
+            }
+        }
+    }
+
+    fn call(&mut self, f: Function, args: &[Ir]) -> Option<Col> {
+        let mut compiled = Vec::with_capacity(args.len());
+        for a in args {
+            compiled.push(self.expr(a)?);
+        }
+        let kinds: Vec<Kind> = compiled.iter().map(|c| c.kind).collect();
+        let regs: Vec<Reg> = compiled.iter().map(|c| c.reg).collect();
+        match (f, kinds.as_slice()) {
+            (Function::Age, [Kind::Date]) => {
+                let on = self.constant(self.on.day_number(), 1, Kind::Date).reg;
+                self.step(Kind::Int, Some(1), |dst| Step::Age { dst, birth: regs[0], on })
+            }
+            (Function::Age, [Kind::Date, Kind::Date]) => {
+                self.step(Kind::Int, Some(1), |dst| Step::Age { dst, birth: regs[0], on: regs[1] })
+            }
+            (Function::DaysBetween, [Kind::Date, Kind::Date]) => {
+                self.step(Kind::Int, Some(1), |dst| Step::DaysBetween { dst, a: regs[0], b: regs[1] })
+            }
+            (Function::Round, [k @ (Kind::Money | Kind::Decimal)]) => {
+                let den = if *k == Kind::Money { Some(100) } else { None };
+                self.step(*k, den, |dst| Step::Round { dst, x: regs[0] })
+            }
+            (Function::Min | Function::Max, [k, ..]) => {
+                let k = *k;
+                kinds.iter().all(|a| *a == k && comparable(k, k)).then_some(())?;
+                let den = compiled[0].den.filter(|d| compiled.iter().all(|c| c.den == Some(*d)));
+                self.step(k, den, |dst| Step::Extreme { dst, args: regs, max: f == Function::Max })
+            }
+            _ => None,
+        }
+    }
+}

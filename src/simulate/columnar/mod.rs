@@ -1,0 +1,177 @@
+//! The columnar evaluator: a service's criteria, derived facts and outputs compiled once
+//! into steps over columns of a batch of rows, so that a population is evaluated without
+//! walking an expression tree per row. It covers the scalar types (truth values, numbers,
+//! money, dates, days, enumerations); a service that needs more (texts, lists, records)
+//! is left to the interpreter, and so is any row where exact 64-bit arithmetic would not
+//! give what the interpreter gives (see `num`): both paths always agree.
+
+mod compile;
+mod exec;
+pub mod num;
+
+pub use compile::{decimal_parts, input_kind, money_parts};
+pub use exec::Batch;
+
+use crate::syntax::ast::{BinOp, DayKind};
+
+/// The static type of a column.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Kind {
+    Bool,
+    Int,
+    Decimal,
+    Money,
+    Date,
+    Days(DayKind),
+    Enum(u32),
+}
+
+impl Kind {
+    fn numeric(self) -> bool {
+        matches!(self, Kind::Int | Kind::Decimal | Kind::Money)
+    }
+}
+
+/// A register: one column of the batch.
+pub type Reg = usize;
+
+/// One step over all rows of a batch; `dst` never names an operand.
+#[derive(Debug)]
+enum Step {
+    Not {
+        dst: Reg,
+        x: Reg,
+    },
+    /// Whole numbers: overflow is unknown, as in the interpreter.
+    NegInt {
+        dst: Reg,
+        x: Reg,
+    },
+    Neg {
+        dst: Reg,
+        x: Reg,
+    },
+    And {
+        dst: Reg,
+        l: Reg,
+        r: Reg,
+    },
+    Or {
+        dst: Reg,
+        l: Reg,
+        r: Reg,
+    },
+    Cmp {
+        dst: Reg,
+        op: BinOp,
+        l: Reg,
+        r: Reg,
+    },
+    /// A comparison of two columns with one fixed denominator: numerators compare.
+    CmpSame {
+        dst: Reg,
+        op: BinOp,
+        l: Reg,
+        r: Reg,
+    },
+    /// `+ -` of decimals with one fixed denominator; a result beyond `limit` goes to the
+    /// interpreter.
+    AddSame {
+        dst: Reg,
+        sub: bool,
+        l: Reg,
+        r: Reg,
+        den: i64,
+        limit: u64,
+    },
+    /// `*` of decimals with fixed denominators whose product `den` is exact.
+    MulFixed {
+        dst: Reg,
+        l: Reg,
+        r: Reg,
+        den: i64,
+        limit: u64,
+    },
+    /// `+ - *` of whole numbers: overflow is unknown.
+    IntArith {
+        dst: Reg,
+        op: BinOp,
+        l: Reg,
+        r: Reg,
+    },
+    /// `+ - *` of exact decimals.
+    Arith {
+        dst: Reg,
+        op: BinOp,
+        l: Reg,
+        r: Reg,
+    },
+    Div {
+        dst: Reg,
+        l: Reg,
+        r: Reg,
+    },
+    /// `+ -` of two day counts, or a day count (`l`) times a whole number.
+    Days {
+        dst: Reg,
+        op: BinOp,
+        l: Reg,
+        r: Reg,
+    },
+    /// A date moved by a day count, forwards (`sign` 1) or back (-1).
+    Shift {
+        dst: Reg,
+        date: Reg,
+        days: Reg,
+        sign: i64,
+        kind: DayKind,
+    },
+    DateDiff {
+        dst: Reg,
+        l: Reg,
+        r: Reg,
+    },
+    If {
+        dst: Reg,
+        c: Reg,
+        t: Reg,
+        f: Reg,
+    },
+    In {
+        dst: Reg,
+        x: Reg,
+        items: Vec<Reg>,
+    },
+    Age {
+        dst: Reg,
+        birth: Reg,
+        on: Reg,
+    },
+    DaysBetween {
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+    },
+    Round {
+        dst: Reg,
+        x: Reg,
+    },
+    Extreme {
+        dst: Reg,
+        args: Vec<Reg>,
+        max: bool,
+    },
+}
+
+/// A service compiled for one decision date.
+#[derive(Debug)]
+pub struct Program {
+    steps: Vec<Step>,
+    /// Constant registers: `(register, num, den)`.
+    consts: Vec<(Reg, i64, i64)>,
+    registers: usize,
+    /// The register and type of each service input the program reads.
+    pub inputs: Vec<Option<(Reg, Kind)>>,
+    /// The register and type of each target asked for, in order.
+    pub targets: Vec<(Reg, Kind)>,
+}

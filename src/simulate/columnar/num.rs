@@ -1,0 +1,177 @@
+//! Exact numbers of the columnar evaluator: a value is `num / den` in 64-bit integers.
+//! `den == 0` is unknown; `den > 0` is a decimal the interpreter holds exactly (the
+//! denominator divides 10^18 and the digits fit `rust_decimal`'s 96 bits); `den < 0` is a
+//! quotient `num / -den` that may have no finite decimal form (`1 / 3`), which the
+//! interpreter rounds to 28 digits. Such a quotient is compared or rounded as it is only
+//! where both ways must agree; otherwise it is first settled (is it a decimal after all?)
+//! and, if it is not, the row goes to the interpreter, so the two never differ. Settling
+//! costs divisions, so a division leaves it to the few rows that need it.
+
+use std::cmp::Ordering;
+
+pub const POW18: i64 = 1_000_000_000_000_000_000;
+/// Largest mantissa `rust_decimal` holds.
+const MANTISSA: u128 = (1 << 96) - 1;
+/// Bounds within which an inexact quotient compares and rounds as its 28-digit decimal
+/// does: denominators up to 10^6 keep distinct values 10^-12 apart, magnitudes below 10^12
+/// leave the decimal at least 16 digits after the point.
+const INEXACT_DEN: i64 = 1_000_000;
+const INEXACT_MAGNITUDE: i128 = 1_000_000_000_000;
+
+/// What a row needs next: a value, unknown, or the interpreter.
+pub enum Exact {
+    Value(i64, i64),
+    Unknown,
+    Redo,
+}
+
+/// `num / den` (den > 0) as an exact decimal, or else as an inexact quotient. The quotient
+/// terminates when the part of `den` prime to 10 divides `num`; no gcd is needed.
+pub fn quotient(num: i64, den: i64) -> Exact {
+    let twos = den.trailing_zeros();
+    let mut odd = den >> twos;
+    let mut fives = 0;
+    while odd % 5 == 0 {
+        odd /= 5;
+        fives += 1;
+    }
+    if odd == 1 || num % odd == 0 {
+        let (n, d) = (num / odd, den / odd);
+        if twos <= 18 && fives <= 18 && fits(n, d) {
+            return Exact::Value(n, d);
+        }
+    }
+    Exact::Value(num, -den)
+}
+
+/// A known value as an exact decimal, settling a quotient; `None` for a quotient that is
+/// not one.
+#[inline]
+pub fn settled(num: i64, den: i64) -> Option<(i64, i64)> {
+    if den > 0 {
+        return Some((num, den));
+    }
+    match quotient(num, -den) {
+        Exact::Value(n, d) if d > 0 => Some((n, d)),
+        _ => None,
+    }
+}
+
+/// Whether `num / den` (den > 0) is a decimal the interpreter holds exactly.
+#[inline]
+pub fn fits(num: i64, den: i64) -> bool {
+    match den {
+        1 => true,
+        // Kopecks, the common case, without a division.
+        100 => u128::from(num.unsigned_abs()) * (POW18 / 100) as u128 <= MANTISSA,
+        _ => POW18 % den == 0 && u128::from(num.unsigned_abs()) * (POW18 / den) as u128 <= MANTISSA,
+    }
+}
+
+/// The largest numerator that `fits` over `den` (a divisor of 10^18).
+pub fn limit(den: i64) -> u64 {
+    if den == 1 {
+        return i64::MAX as u64;
+    }
+    (MANTISSA / (POW18 / den) as u128).min(i64::MAX as u128) as u64
+}
+
+/// The result of an arithmetic step, checked for exactness.
+pub fn exact(num: Option<i64>, den: Option<i64>) -> Exact {
+    match (num, den) {
+        (Some(n), Some(d)) if d > 0 && fits(n, d) => Exact::Value(n, d),
+        _ => Exact::Redo,
+    }
+}
+
+/// Brings two exact values to one denominator: `(a', c', den)`.
+pub fn align(a: i64, b: i64, c: i64, d: i64) -> Option<(i64, i64, i64)> {
+    if b == d {
+        Some((a, c, b))
+    } else if d % b == 0 {
+        Some((a.checked_mul(d / b)?, c, d))
+    } else if b % d == 0 {
+        Some((a, c.checked_mul(b / d)?, b))
+    } else {
+        Some((a.checked_mul(d)?, c.checked_mul(b)?, b.checked_mul(d)?))
+    }
+}
+
+/// Orders two known values; `None` when one is a quotient with no decimal form outside
+/// the bounds where its 28-digit decimal would order the same way.
+#[inline]
+pub fn compare(a: i64, b: i64, c: i64, d: i64) -> Option<Ordering> {
+    if b == d && b > 0 {
+        return Some(a.cmp(&c));
+    }
+    if (b > 0 && d > 0) || ((b > 0 || d > 0) && safe_inexact(a, b) && safe_inexact(c, d)) {
+        return Some(cross(a, b.abs(), c, d.abs()));
+    }
+    let ((a, b), (c, d)) = (settled(a, b).unwrap_or((a, b)), settled(c, d).unwrap_or((c, d)));
+    if (b > 0 && d > 0) || ((b > 0 || d > 0) && safe_inexact(a, b) && safe_inexact(c, d)) {
+        return Some(cross(a, b.abs(), c, d.abs()));
+    }
+    None
+}
+
+/// `a / b` against `c / d` (b, d > 0), in 64 bits when the products fit.
+#[inline]
+fn cross(a: i64, b: i64, c: i64, d: i64) -> Ordering {
+    match (a.checked_mul(d), c.checked_mul(b)) {
+        (Some(x), Some(y)) => x.cmp(&y),
+        _ => (i128::from(a) * i128::from(d)).cmp(&(i128::from(c) * i128::from(b))),
+    }
+}
+
+fn safe_inexact(num: i64, den: i64) -> bool {
+    let den = den.abs();
+    den <= INEXACT_DEN && i128::from(num).abs() < INEXACT_MAGNITUDE * i128::from(den)
+}
+
+/// A known value rounded to kopecks, half away from zero; `None` for an inexact quotient
+/// outside the safe bounds.
+#[inline]
+pub fn kopecks(num: i64, den: i64) -> Option<i64> {
+    if den == 100 {
+        return Some(num);
+    }
+    let (num, den) = if den > 0 || safe_inexact(num, den) { (num, den.abs()) } else { settled(num, den)? };
+    if let Some(scaled) = num.checked_mul(100) {
+        let (q, r) = (scaled / den, scaled % den);
+        return Some(if 2 * r.unsigned_abs() >= den.unsigned_abs() { q + scaled.signum() } else { q });
+    }
+    let den = i128::from(den);
+    let scaled = i128::from(num) * 100;
+    let (q, r) = (scaled / den, scaled % den);
+    let q = if 2 * r.abs() >= den { q + scaled.signum() } else { q };
+    i64::try_from(q).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotients_reduce_and_know_when_they_terminate() {
+        assert!(matches!(quotient(300, 3), Exact::Value(100, 1)));
+        assert!(matches!(quotient(300, 30), Exact::Value(100, 10)));
+        assert!(matches!(quotient(100, 8), Exact::Value(100, 8)));
+        assert!(matches!(quotient(4635899, 300), Exact::Value(4635899, -300)));
+    }
+
+    #[test]
+    fn kopecks_round_half_away_from_zero() {
+        assert_eq!(kopecks(1, 8), Some(13)); // 0.125
+        assert_eq!(kopecks(-1, 8), Some(-13));
+        assert_eq!(kopecks(3090599, 200), Some(1545300)); // 15452.995
+        assert_eq!(kopecks(4635899, -300), Some(1545300)); // 15452.99666…
+    }
+
+    #[test]
+    fn inexact_quotients_compare_only_within_bounds() {
+        assert_eq!(compare(4635899, -300, 1545300, 100), Some(Ordering::Less));
+        assert_eq!(compare(1, -3, 1, -3), None);
+        assert_eq!(compare(3, -3, 1, -1), Some(Ordering::Equal)); // both settle to 1
+        assert_eq!(compare(i64::MAX, -3, 1, 1), None);
+    }
+}

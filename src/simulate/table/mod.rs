@@ -1,0 +1,402 @@
+//! One service evaluated over a table: each CSV row gives the service's inputs by column
+//! name; each output column is a criterion, a derived fact or an output of the service, or
+//! an input column copied as it is. For populations where every row is one decision.
+//!
+//! Rows are evaluated in batches by the columnar evaluator; a row it cannot take (or a
+//! service it cannot compile) goes through the interpreter, which is also what evaluates
+//! one case on its own.
+
+pub mod blocks;
+mod cells;
+mod plain;
+mod write;
+
+use write::LineBuf;
+
+use super::columnar::{Batch, Kind, Program, input_kind};
+use super::eval::Frame;
+use super::model::{Ir, Model, Service, parse_scalar};
+use super::value::Value;
+use crate::date::Date;
+use cells::{Cell, Cells};
+use std::time::{Duration, Instant};
+
+/// Rows evaluated together: enough to make each step a long loop, few enough that the
+/// batch's columns stay in cache.
+const BATCH: usize = 512;
+
+enum OutColumn {
+    /// An input column, copied byte for byte.
+    Copy(usize),
+    /// A criterion, derived fact or output, with its place among the program's targets.
+    Value(Ir, usize),
+}
+
+pub struct Table<'m> {
+    model: &'m Model,
+    service: &'m Service,
+    on: Date,
+    /// The number of header columns every row must have.
+    width: usize,
+    /// For each service input, the CSV column holding it.
+    inputs: Vec<Option<usize>>,
+    /// For each CSV column, the service input it holds (with its column type, if any).
+    plan: Vec<Option<(usize, Option<Kind>)>>,
+    columns: Vec<(String, OutColumn)>,
+    program: Option<Program>,
+}
+
+/// A row that could not be read: its line and what is wrong.
+pub type RowError = (u64, String);
+
+/// Time spent in each phase, summed over the workers.
+#[derive(Default, Clone, Copy)]
+pub struct Times {
+    pub parse: Duration,
+    pub compute: Duration,
+    pub format: Duration,
+}
+
+impl std::ops::AddAssign for Times {
+    fn add_assign(&mut self, o: Times) {
+        self.parse += o.parse;
+        self.compute += o.compute;
+        self.format += o.format;
+    }
+}
+
+/// One worker's reusable buffers.
+pub struct Work {
+    records: Vec<csv::ByteRecord>,
+    spans: Vec<(usize, usize)>,
+    batch: Option<Batch>,
+}
+
+impl<'m> Table<'m> {
+    /// Maps the CSV header and the wanted output columns onto the service, and compiles
+    /// them for decisions on `on`.
+    pub fn new(
+        model: &'m Model,
+        service: usize,
+        header: &csv::ByteRecord,
+        wanted: &[String],
+        on: Date,
+    ) -> Result<Self, String> {
+        let service = &model.services[service];
+        let names: Vec<&str> = header.iter().map(|h| std::str::from_utf8(h).unwrap_or("")).collect();
+        let inputs: Vec<Option<usize>> =
+            service.inputs.iter().map(|i| names.iter().position(|n| *n == i.name)).collect();
+        let mut targets = Vec::new();
+        let columns = wanted
+            .iter()
+            .map(|w| {
+                let target = if let Some(i) = service.criteria.iter().position(|c| c.name == *w) {
+                    Ir::Criterion(i)
+                } else if let Some(i) = service.outputs.iter().position(|o| o.name == *w && o.value.is_some()) {
+                    Ir::Output(i)
+                } else if let Some(i) = service.derived.iter().position(|d| d.0 == *w) {
+                    Ir::Derived(i)
+                } else if let Some(i) = names.iter().position(|n| n == w) {
+                    return Ok((w.clone(), OutColumn::Copy(i)));
+                } else {
+                    return Err(format!(
+                        "column `{w}` is neither a criterion, derived fact or computed output of `{}` nor an input column",
+                        service.name
+                    ));
+                };
+                targets.push(target.clone());
+                Ok((w.clone(), OutColumn::Value(target, targets.len() - 1)))
+            })
+            .collect::<Result<_, _>>()?;
+        let program = Program::compile(model, service, on, &targets);
+        let mut plan = vec![None; names.len()];
+        for (i, column) in inputs.iter().enumerate() {
+            if let Some(c) = column {
+                plan[*c] = Some((i, input_kind(&service.inputs[i].ty)));
+            }
+        }
+        Ok(Table { model, service, on, width: names.len(), inputs, plan, columns, program })
+    }
+
+    /// Whether rows are evaluated by the columnar evaluator.
+    pub fn columnar(&self) -> bool {
+        self.program.is_some()
+    }
+
+    pub fn header(&self) -> String {
+        let names: Vec<&str> = self.columns.iter().map(|(n, _)| n.as_str()).collect();
+        format!("{}\n", names.join(","))
+    }
+
+    pub fn work(&self) -> Work {
+        Work {
+            records: Vec::new(),
+            spans: Vec::new(),
+            batch: self.program.as_ref().map(|p| Batch::new(p, BATCH)),
+        }
+    }
+
+    /// Evaluates the rows of `bytes` (whole CSV records without the header, the first on
+    /// line `line`) and appends their output lines; a row that cannot be read is skipped
+    /// and reported. Bytes without quotes or carriage returns are cut into cells in place;
+    /// others go through the csv reader.
+    pub fn evaluate_slice(
+        &self,
+        bytes: &[u8],
+        line: u64,
+        work: &mut Work,
+        out: &mut Vec<u8>,
+        errors: &mut Vec<RowError>,
+    ) -> Times {
+        let mut times = Times::default();
+        if memchr::memchr2(b'"', b'\r', bytes).is_some() {
+            self.evaluate_csv(bytes, line, work, out, errors, &mut times);
+            return times;
+        }
+        self.evaluate_plain(bytes, line, work, out, errors, &mut times);
+        times
+    }
+
+    /// The general path: cells as the csv reader finds them.
+    fn evaluate_csv(
+        &self,
+        bytes: &[u8],
+        line: u64,
+        work: &mut Work,
+        out: &mut Vec<u8>,
+        errors: &mut Vec<RowError>,
+        times: &mut Times,
+    ) {
+        let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
+        loop {
+            let t = Instant::now();
+            let mut len = 0;
+            let mut done = false;
+            while len < BATCH {
+                if len == work.records.len() {
+                    work.records.push(csv::ByteRecord::new());
+                }
+                match reader.read_byte_record(&mut work.records[len]) {
+                    Ok(true) => {}
+                    Ok(false) => {
+                        done = true;
+                        break;
+                    }
+                    Err(e) => {
+                        let at = e.position().map_or(line, |p| line + p.line() - 1);
+                        errors.push((at, e.to_string()));
+                        done = true;
+                        break;
+                    }
+                }
+                let record = &work.records[len];
+                let at = line + record.position().map_or(1, |p| p.line()) - 1;
+                let result = if record.len() != self.width {
+                    Err(format!("{} fields, but the header has {}", record.len(), self.width))
+                } else {
+                    self.load_row(record, work.batch.as_mut(), len)
+                };
+                match result {
+                    Ok(()) => len += 1,
+                    Err(e) => errors.push((at, e)),
+                }
+            }
+            times.parse += t.elapsed();
+            self.finish(&work.records[..len], work.batch.as_mut(), out, times);
+            if done {
+                return;
+            }
+        }
+    }
+
+    /// Checks a row's cells, and loads them into the batch when there is one.
+    pub(super) fn load_row(
+        &self,
+        row: &impl Cells,
+        batch: Option<&mut Batch>,
+        at: usize,
+    ) -> Result<(), String> {
+        match batch {
+            Some(batch) => self.load(row, batch, at),
+            None => self.parse(row).map(|_| ()),
+        }
+    }
+
+    /// Evaluates loaded rows and writes their lines.
+    pub(super) fn finish(
+        &self,
+        rows: &[impl Cells],
+        batch: Option<&mut Batch>,
+        out: &mut Vec<u8>,
+        times: &mut Times,
+    ) {
+        match batch {
+            Some(batch) => {
+                let t = Instant::now();
+                batch.len = rows.len();
+                batch.run(self.program.as_ref().expect("a batch comes with its program"));
+                times.compute += t.elapsed();
+                let t = Instant::now();
+                let mut line = LineBuf::new();
+                for (i, row) in rows.iter().enumerate() {
+                    self.write_row(row, batch, i, &mut line, out);
+                }
+                times.format += t.elapsed();
+            }
+            None => {
+                let t = Instant::now();
+                for row in rows {
+                    let inputs = self.parse(row).expect("parsed before");
+                    self.evaluate(row, &inputs, out);
+                }
+                times.compute += t.elapsed();
+            }
+        }
+    }
+
+    /// Parses one row's inputs into row `row` of the batch's input columns.
+    fn load(&self, record: &impl Cells, batch: &mut Batch, row: usize) -> Result<(), String> {
+        let program = self.program.as_ref().expect("a batch comes with its program");
+        batch.redo[row] = false;
+        for (i, input) in self.service.inputs.iter().enumerate() {
+            let column = program.inputs[i];
+            let cell = self.inputs[i].map_or(&b""[..], |c| record.cell(c));
+            let (num, den) = if cell.is_empty() {
+                (0, 0)
+            } else {
+                match cells::parse(cell, &input.ty, input_kind(&input.ty), self.model)
+                    .map_err(|e| format!("{}: {e}", input.name))?
+                {
+                    Cell::Column(n, d) => (n, d),
+                    Cell::Redo => {
+                        batch.redo[row] = column.is_some();
+                        (0, 0)
+                    }
+                }
+            };
+            if let Some((reg, _)) = column {
+                batch.set(reg, row, num, den);
+            }
+        }
+        Ok(())
+    }
+
+    /// Parses one row's inputs for the interpreter; an empty cell is unknown.
+    pub fn parse(&self, record: &impl Cells) -> Result<Vec<Option<Value>>, String> {
+        self.inputs
+            .iter()
+            .zip(&self.service.inputs)
+            .map(|(column, input)| {
+                let Some(c) = column else { return Ok(None) };
+                let cell = record.cell(*c);
+                if cell.is_empty() {
+                    return Ok(None);
+                }
+                let text = std::str::from_utf8(cell).map_err(|_| format!("{}: is not UTF-8", input.name))?;
+                parse_scalar(&input.ty, text, self.model)
+                    .map(Some)
+                    .map_err(|e| format!("{}: {e}", input.name))
+            })
+            .collect()
+    }
+
+    /// Evaluates one row with the interpreter and appends its output line.
+    pub fn evaluate(&self, record: &impl Cells, inputs: &[Option<Value>], out: &mut Vec<u8>) {
+        let mut frame = Frame::new(self.model, Some(self.service), inputs, &[], self.on);
+        for (k, (_, column)) in self.columns.iter().enumerate() {
+            if k > 0 {
+                out.push(b',');
+            }
+            match column {
+                OutColumn::Copy(c) => out.extend_from_slice(record.cell(*c)),
+                OutColumn::Value(ir, _) => {
+                    if let Some(v) = frame.eval(ir) {
+                        write::value(self.model, out, &v);
+                    }
+                }
+            }
+        }
+        out.push(b'\n');
+    }
+
+    /// Appends one row's output line from the batch, or from the interpreter when the
+    /// batch could not decide the row exactly.
+    /// The common case of `write_row`: a line that fits on the stack.
+    #[inline]
+    fn write_line(
+        &self,
+        record: &impl Cells,
+        batch: &Batch,
+        row: usize,
+        line: &mut LineBuf,
+        out: &mut Vec<u8>,
+    ) -> bool {
+        let program = self.program.as_ref().expect("a batch comes with its program");
+        line.clear();
+        for (k, (_, column)) in self.columns.iter().enumerate() {
+            if line.used() + LineBuf::CELL + 2 > LineBuf::SIZE {
+                return false;
+            }
+            if k > 0 {
+                line.push(b',');
+            }
+            match column {
+                OutColumn::Copy(c) => {
+                    let cell = record.cell(*c);
+                    if line.used() + cell.len() + LineBuf::CELL + 2 > LineBuf::SIZE {
+                        return false;
+                    }
+                    line.put(cell);
+                }
+                OutColumn::Value(_, t) => {
+                    let (reg, kind) = program.targets[*t];
+                    let (num, den) = batch.get(reg, row);
+                    if !line.value(self.model, kind, num, den) {
+                        return false;
+                    }
+                }
+            }
+        }
+        line.push(b'\n');
+        out.extend_from_slice(line.bytes());
+        true
+    }
+
+    fn write_row(
+        &self,
+        record: &impl Cells,
+        batch: &Batch,
+        row: usize,
+        line: &mut LineBuf,
+        out: &mut Vec<u8>,
+    ) {
+        if !batch.redo[row] && self.write_line(record, batch, row, line, out) {
+            return;
+        }
+        let start = out.len();
+        if !batch.redo[row] {
+            let program = self.program.as_ref().expect("a batch comes with its program");
+            let mut ok = true;
+            for (k, (_, column)) in self.columns.iter().enumerate() {
+                if k > 0 {
+                    out.push(b',');
+                }
+                match column {
+                    OutColumn::Copy(c) => out.extend_from_slice(record.cell(*c)),
+                    OutColumn::Value(_, t) => {
+                        let (reg, kind) = program.targets[*t];
+                        let (num, den) = batch.get(reg, row);
+                        ok &= write::column(self.model, out, kind, num, den);
+                    }
+                }
+            }
+            if ok {
+                out.push(b'\n');
+                return;
+            }
+            out.truncate(start);
+        }
+        let inputs = self.parse(record).expect("the row parsed before");
+        self.evaluate(record, &inputs, out);
+    }
+}
