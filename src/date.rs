@@ -55,6 +55,14 @@ impl Date {
         Date { year, month, day }
     }
 
+    /// The date `days` later, if it is within years 1 to 9999.
+    pub fn checked_add_days(self, days: i64) -> Option<Date> {
+        let first = Date { year: 1, month: 1, day: 1 }.day_number();
+        let last = Date { year: 9999, month: 12, day: 31 }.day_number();
+        let n = self.day_number().checked_add(days)?;
+        (first..=last).contains(&n).then(|| Date::from_day_number(n))
+    }
+
     pub fn add_days(self, days: i64) -> Date {
         Date::from_day_number(self.day_number() + days)
     }

@@ -129,7 +129,7 @@ impl<'m> Frame<'m> {
                 Value::Int(i) => i.checked_neg().map(Value::Int),
                 Value::Decimal(d) => Some(Value::Decimal(-d)),
                 Value::Money(d) => Some(Value::Money(-d)),
-                Value::Days(n, k) => Some(Value::Days(-n, k)),
+                Value::Days(n, k) => n.checked_neg().map(|n| Value::Days(n, k)),
                 _ => None,
             },
             Ir::Binary(BinOp::And, l, r) => {
@@ -231,14 +231,14 @@ fn binary(op: BinOp, l: &Value, r: &Value) -> Option<Value> {
                 if op == Add { a.checked_add(*b) } else { a.checked_sub(*b) }.map(Value::Int)
             }
             (Value::Date(d), Value::Days(n, k)) => {
-                Some(Value::Date(add_days(*d, if op == Add { *n } else { -n }, *k)))
+                add_days(*d, if op == Add { *n } else { n.checked_neg()? }, *k).map(Value::Date)
             }
-            (Value::Days(n, k), Value::Date(d)) if op == Add => Some(Value::Date(add_days(*d, *n, *k))),
+            (Value::Days(n, k), Value::Date(d)) if op == Add => add_days(*d, *n, *k).map(Value::Date),
             (Value::Date(a), Value::Date(b)) if op == Sub => {
                 Some(Value::Days(a.day_number() - b.day_number(), DayKind::Calendar))
             }
             (Value::Days(a, k), Value::Days(b, _)) => {
-                Some(Value::Days(if op == Add { a + b } else { a - b }, *k))
+                if op == Add { a.checked_add(*b) } else { a.checked_sub(*b) }.map(|n| Value::Days(n, *k))
             }
             _ => {
                 let (a, b) = (l.as_decimal()?, r.as_decimal()?);
@@ -249,7 +249,7 @@ fn binary(op: BinOp, l: &Value, r: &Value) -> Option<Value> {
         Mul => match (l, r) {
             (Value::Int(a), Value::Int(b)) => a.checked_mul(*b).map(Value::Int),
             (Value::Days(n, k), Value::Int(m)) | (Value::Int(m), Value::Days(n, k)) => {
-                Some(Value::Days(n * m, *k))
+                n.checked_mul(*m).map(|n| Value::Days(n, *k))
             }
             _ => {
                 let v = l.as_decimal()?.checked_mul(r.as_decimal()?)?;
@@ -265,22 +265,32 @@ fn binary(op: BinOp, l: &Value, r: &Value) -> Option<Value> {
     }
 }
 
-/// Adds calendar days, or working days skipping Saturdays and Sundays.
-pub fn add_days(date: Date, days: i64, kind: DayKind) -> Date {
+/// Adds calendar days, or working days skipping Saturdays and Sundays; `None` beyond the
+/// years 1 to 9999.
+pub fn add_days(date: Date, days: i64, kind: DayKind) -> Option<Date> {
     if kind == DayKind::Calendar {
-        return date.add_days(days);
+        return date.checked_add_days(days);
     }
+    // 1970-01-01 was a Thursday: weekday 0 is Monday.
+    let weekday = |d: Date| (d.day_number() + 3).rem_euclid(7) < 5;
     let step = days.signum();
     let mut d = date;
-    let mut left = days.abs();
-    while left > 0 {
-        d = d.add_days(step);
-        // 1970-01-01 was a Thursday: weekday 0 is Monday.
-        if (d.day_number() + 3).rem_euclid(7) < 5 {
-            left -= 1;
-        }
+    let mut left = days.unsigned_abs();
+    // From a weekday, five working days are a week: jump whole weeks, walk the rest.
+    while left > 0 && !weekday(d) {
+        d = d.checked_add_days(step)?;
+        left -= u64::from(weekday(d));
     }
-    d
+    if left > 5 {
+        let weeks = (left - 1) / 5;
+        d = d.checked_add_days(step * i64::try_from(weeks.checked_mul(7)?).ok()?)?;
+        left -= weeks * 5;
+    }
+    while left > 0 {
+        d = d.checked_add_days(step)?;
+        left -= u64::from(weekday(d));
+    }
+    Some(d)
 }
 
 /// Money and decimals rounded to kopecks, half up (half away from zero).
@@ -375,5 +385,35 @@ fn aggregate(f: Function, results: &[Option<Value>]) -> Option<Value> {
             extreme(f, &values)
         }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Working days one at a time, the definition the week jumps must agree with.
+    fn walk(date: Date, days: i64) -> Date {
+        let mut d = date;
+        for _ in 0..days.abs() {
+            d = d.add_days(days.signum());
+            while (d.day_number() + 3).rem_euclid(7) >= 5 {
+                d = d.add_days(days.signum());
+            }
+        }
+        d
+    }
+
+    #[test]
+    fn working_days_jump_whole_weeks_as_walking_would() {
+        let start = Date::parse("2024-03-01").unwrap();
+        for offset in 0..14 {
+            let date = start.add_days(offset);
+            for days in -23..=23 {
+                assert_eq!(add_days(date, days, DayKind::Working), Some(walk(date, days)), "{date} {days}");
+            }
+        }
+        assert_eq!(add_days(start, i64::MAX, DayKind::Working), None);
+        assert_eq!(add_days(start, i64::MIN, DayKind::Calendar), None);
     }
 }

@@ -72,9 +72,9 @@ impl Batch {
                 (1, Some(n)) => Exact::Value(n, 1),
                 _ => Exact::Unknown,
             }),
-            Step::Neg { dst, x } => self.unary(dst, x, |a, b| match b {
-                0 => Exact::Unknown,
-                _ => Exact::Value(a.wrapping_neg(), b),
+            Step::Neg { dst, x } => self.unary(dst, x, |a, b| match (b, a.checked_neg()) {
+                (0, _) | (_, None) => Exact::Unknown,
+                (_, Some(n)) => Exact::Value(n, b),
             }),
             Step::And { dst, l, r } => self.map2(dst, l, r, |a, b, c, d| {
                 let false_side = (b & (a ^ 1)) | (d & (c ^ 1));
@@ -157,17 +157,20 @@ impl Batch {
                     return Exact::Unknown;
                 }
                 let v = match op {
-                    BinOp::Add => a.wrapping_add(c),
-                    BinOp::Sub => a.wrapping_sub(c),
-                    _ => a.wrapping_mul(c),
+                    BinOp::Add => a.checked_add(c),
+                    BinOp::Sub => a.checked_sub(c),
+                    _ => a.checked_mul(c),
                 };
-                Exact::Value(v, 1)
+                v.map_or(Exact::Unknown, |v| Exact::Value(v, 1))
             }),
             Step::Shift { dst, date, days, sign, kind } => self.binary(dst, date, days, |a, b, c, d| {
                 if b == 0 || d == 0 {
                     return Exact::Unknown;
                 }
-                Exact::Value(add_days(Date::from_day_number(a), sign * c, kind).day_number(), 1)
+                match c.checked_mul(sign).and_then(|days| add_days(Date::from_day_number(a), days, kind)) {
+                    Some(date) => Exact::Value(date.day_number(), 1),
+                    None => Exact::Unknown,
+                }
             }),
             Step::DateDiff { dst, l, r } => {
                 self.binary(

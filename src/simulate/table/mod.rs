@@ -55,6 +55,8 @@ pub struct Times {
     pub parse: Duration,
     pub compute: Duration,
     pub format: Duration,
+    /// Rows of batches that the interpreter evaluated instead.
+    pub redone: usize,
 }
 
 impl std::ops::AddAssign for Times {
@@ -62,6 +64,7 @@ impl std::ops::AddAssign for Times {
         self.parse += o.parse;
         self.compute += o.compute;
         self.format += o.format;
+        self.redone += o.redone;
     }
 }
 
@@ -116,6 +119,13 @@ impl<'m> Table<'m> {
             }
         }
         Ok(Table { model, service, on, width: names.len(), inputs, plan, columns, program })
+    }
+
+    /// The same table evaluated by the interpreter alone (the reference the columnar
+    /// evaluator is tested against).
+    pub fn interpreted(mut self) -> Self {
+        self.program = None;
+        self
     }
 
     /// Whether rows are evaluated by the columnar evaluator.
@@ -239,7 +249,7 @@ impl<'m> Table<'m> {
                 let t = Instant::now();
                 let mut line = LineBuf::new();
                 for (i, row) in rows.iter().enumerate() {
-                    self.write_row(row, batch, i, &mut line, out);
+                    times.redone += usize::from(!self.write_row(row, batch, i, &mut line, out));
                 }
                 times.format += t.elapsed();
             }
@@ -269,7 +279,7 @@ impl<'m> Table<'m> {
                 {
                     Cell::Column(n, d) => (n, d),
                     Cell::Redo => {
-                        batch.redo[row] = column.is_some();
+                        batch.redo[row] |= column.is_some();
                         (0, 0)
                     }
                 }
@@ -319,8 +329,6 @@ impl<'m> Table<'m> {
         out.push(b'\n');
     }
 
-    /// Appends one row's output line from the batch, or from the interpreter when the
-    /// batch could not decide the row exactly.
     /// The common case of `write_row`: a line that fits on the stack.
     #[inline]
     fn write_line(
@@ -362,6 +370,8 @@ impl<'m> Table<'m> {
         true
     }
 
+    /// Appends one row's output line from the batch, or from the interpreter when the
+    /// batch could not decide the row exactly (then `false`).
     fn write_row(
         &self,
         record: &impl Cells,
@@ -369,9 +379,9 @@ impl<'m> Table<'m> {
         row: usize,
         line: &mut LineBuf,
         out: &mut Vec<u8>,
-    ) {
+    ) -> bool {
         if !batch.redo[row] && self.write_line(record, batch, row, line, out) {
-            return;
+            return true;
         }
         let start = out.len();
         if !batch.redo[row] {
@@ -392,11 +402,12 @@ impl<'m> Table<'m> {
             }
             if ok {
                 out.push(b'\n');
-                return;
+                return true;
             }
             out.truncate(start);
         }
         let inputs = self.parse(record).expect("the row parsed before");
         self.evaluate(record, &inputs, out);
+        false
     }
 }

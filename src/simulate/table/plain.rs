@@ -144,11 +144,11 @@ fn integer(bytes: &[u8], p: &mut usize) -> Option<(i64, i64)> {
     let start = *p;
     let mut n: i64 = 0;
     while let Some(d) = bytes.get(*p).map(|b| b.wrapping_sub(b'0')).filter(|d| *d <= 9) {
-        n = n * 10 + i64::from(d);
-        *p += 1;
-        if *p - start > 18 {
+        if *p - start == 18 {
             return None;
         }
+        n = n * 10 + i64::from(d);
+        *p += 1;
     }
     (*p > start).then_some((if negative { -n } else { n }, 1))
 }
@@ -161,11 +161,11 @@ fn kopecks(bytes: &[u8], p: &mut usize) -> Option<(i64, i64)> {
     let start = *p;
     let mut n: i64 = 0;
     while let Some(d) = bytes.get(*p).map(|b| b.wrapping_sub(b'0')).filter(|d| *d <= 9) {
-        n = n * 10 + i64::from(d);
-        *p += 1;
-        if *p - start > 10 {
+        if *p - start == 10 {
             return None;
         }
+        n = n * 10 + i64::from(d);
+        *p += 1;
     }
     if *p == start {
         return None;
@@ -216,6 +216,8 @@ mod tests {
     #[test]
     fn numbers_parse_in_place() {
         assert_eq!(at(integer, b"-42,"), (Some((-42, 1)), 3));
+        assert_eq!(at(integer, b"999999999999999999,"), (Some((999_999_999_999_999_999, 1)), 18));
+        assert_eq!(at(integer, b"9223372036854775807,").0, None); // left to the general path
         assert_eq!(at(kopecks, b"46358.99,"), (Some((4635899, 100)), 8));
         assert_eq!(at(kopecks, b"5.5\n"), (Some((550, 100)), 3));
         assert_eq!(at(kopecks, b"7,"), (Some((700, 100)), 1));

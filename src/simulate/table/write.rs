@@ -145,8 +145,11 @@ pub fn column(model: &Model, out: &mut Vec<u8>, kind: Kind, n: i64, den: i64) ->
         },
         Kind::Decimal => {
             let Some((n, den)) = num::settled(n, den) else { return false };
-            let scaled = i128::from(n) * i128::from(num::POW18 / den);
-            value(model, out, &Value::Decimal(Decimal::from_i128_with_scale(scaled, 18)));
+            // The fewest decimals that hold it: `den` divides 10^18.
+            let Some(scale) = (0..=18u32).find(|k| 10i64.pow(*k) % den == 0) else { return false };
+            let mantissa = i128::from(n) * i128::from(10i64.pow(scale) / den);
+            let Ok(d) = Decimal::try_from_i128_with_scale(mantissa, scale) else { return false };
+            value(model, out, &Value::Decimal(d));
         }
         Kind::Date => value(model, out, &Value::Date(Date::from_day_number(n))),
         Kind::Days(k) => value(model, out, &Value::Days(n, k)),

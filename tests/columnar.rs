@@ -1,0 +1,160 @@
+//! The columnar evaluator writes exactly what the interpreter writes, for any row: every
+//! kind of expression (`tests/columnar/exprs.rgl`) and every service of the library that
+//! compiles to columns, over random rows with unknown cells, edge values, bad cells,
+//! quoted cells and wrong numbers of cells.
+
+mod common;
+
+use proptest::prelude::*;
+use reglament::date::Date;
+use reglament::simulate::model::{Model, Ty};
+use reglament::simulate::table::Table;
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Rows the columnar evaluator wrote itself, so that the comparison is not vacuous.
+static COLUMNAR_ROWS: AtomicUsize = AtomicUsize::new(0);
+
+/// Cells a row may hold for an input of a type: edge values, unknown and bad ones.
+fn cells(ty: &Ty, model: &Model) -> BoxedStrategy<String> {
+    let fixed: Vec<&str> = match ty {
+        Ty::Int | Ty::Days(_) => {
+            vec!["", "0", "1", "-1", "3", "9223372036854775807", "-9223372036854775808", "+5", "x"]
+        }
+        Ty::Decimal => {
+            vec!["", "0", "0.5", "-2.25", "3", "1.0000001", "79228162514264337593543950335", "1e3"]
+        }
+        Ty::Money => {
+            vec!["", "0", "0.01", "46358.99", "-10.5", "10000000.00", "99999999999.99", "1.234", "7."]
+        }
+        Ty::Bool => vec!["", "true", "false", "yes"],
+        Ty::Date => vec!["", "2024-01-01", "1970-01-01", "2024-02-29", "2023-02-29", "1900-12-31"],
+        Ty::Enum(e) => {
+            let mut v: Vec<&str> = model.enums[*e as usize].variants.iter().map(String::as_str).collect();
+            v.extend(["", "nobody"]);
+            v
+        }
+        _ => vec!["", "text"],
+    };
+    let fixed: Vec<String> = fixed.into_iter().map(String::from).collect();
+    let random = match ty {
+        Ty::Int | Ty::Days(_) => (-1000i64..1000).prop_map(|n| n.to_string()).boxed(),
+        Ty::Decimal => (-100000i64..100000, 0u32..5).prop_map(|(n, s)| decimal(n, s)).boxed(),
+        Ty::Money => (-10_000_000i64..100_000_000, 0u32..3).prop_map(|(n, s)| decimal(n, s)).boxed(),
+        Ty::Date => (0i64..40000).prop_map(|n| Date::from_day_number(n).to_string()).boxed(),
+        _ => proptest::sample::select(fixed.clone()).boxed(),
+    };
+    prop_oneof![proptest::sample::select(fixed), random].boxed()
+}
+
+fn decimal(n: i64, scale: u32) -> String {
+    rust_decimal::Decimal::new(n, scale).to_string()
+}
+
+/// Runs both paths over `text` and compares their output and errors.
+fn same(model: &Model, service: usize, columns: &[String], text: &str) -> Result<(), TestCaseError> {
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(text.as_bytes());
+    let header = reader.byte_records().next().unwrap().unwrap();
+    let body = &text.as_bytes()[text.find('\n').unwrap() + 1..];
+    let on = Date::parse("2024-03-01").unwrap();
+    let run = |table: &Table| {
+        let (mut out, mut errors) = (Vec::new(), Vec::new());
+        let times = table.evaluate_slice(body, 2, &mut table.work(), &mut out, &mut errors);
+        ((String::from_utf8(out).unwrap(), errors), times.redone)
+    };
+    let columnar = Table::new(model, service, &header, columns, on).unwrap();
+    prop_assert!(columnar.columnar(), "{} does not compile to columns", model.services[service].name);
+    let interpreted = Table::new(model, service, &header, columns, on).unwrap().interpreted();
+    let ((got, redone), (want, _)) = (run(&columnar), run(&interpreted));
+    prop_assert_eq!(got, want, "{}", text);
+    let written = text.lines().count() - 1;
+    COLUMNAR_ROWS.fetch_add(written.saturating_sub(redone), Ordering::Relaxed);
+    Ok(())
+}
+
+/// A CSV of `rows` (cells per input), some cells quoted, some rows short of a cell.
+fn csv_text(names: &[String], rows: &[(Vec<String>, u8)]) -> String {
+    let mut text = names.join(",") + "\n";
+    for (cells, shape) in rows {
+        let mut cells = cells.clone();
+        match shape {
+            0 => {
+                cells.pop();
+            }
+            1 => cells[0] = format!("\"{}\"", cells[0]),
+            _ => {}
+        }
+        text += &cells.join(",");
+        text.push('\n');
+    }
+    text
+}
+
+fn rows(model: &Model, service: usize) -> impl Strategy<Value = Vec<(Vec<String>, u8)>> {
+    let strategies: Vec<BoxedStrategy<String>> =
+        model.services[service].inputs.iter().map(|i| cells(&i.ty, model)).collect();
+    proptest::collection::vec(
+        (strategies, prop_oneof![1 => Just(0u8), 1 => Just(1u8), 30 => Just(2u8)]),
+        1..40,
+    )
+}
+
+fn targets(model: &Model, service: usize) -> Vec<String> {
+    let s = &model.services[service];
+    let mut columns: Vec<String> = s.inputs.iter().take(1).map(|i| i.name.clone()).collect();
+    columns.extend(s.criteria.iter().map(|c| c.name.clone()));
+    columns.extend(s.derived.iter().map(|d| d.0.clone()));
+    columns.extend(s.outputs.iter().filter(|o| o.value.is_some()).map(|o| o.name.clone()));
+    columns
+}
+
+fn model_of(path: &Path) -> Model {
+    let (_, compiled) = common::compile_file(path);
+    Model::compile(&compiled.modules)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn every_expression_kind_matches_the_interpreter(
+        rows in rows(&model_of(Path::new("tests/columnar/exprs.rgl")), 0),
+    ) {
+        let model = model_of(Path::new("tests/columnar/exprs.rgl"));
+        let names: Vec<String> = model.services[0].inputs.iter().map(|i| i.name.clone()).collect();
+        same(&model, 0, &targets(&model, 0), &csv_text(&names, &rows))?;
+    }
+}
+
+#[test]
+fn most_rows_stay_on_the_columnar_path() {
+    // Rows whose quotients are decimals: none needs the interpreter.
+    let model = model_of(Path::new("tests/columnar/exprs.rgl"));
+    let names: Vec<String> = model.services[0].inputs.iter().map(|i| i.name.clone()).collect();
+    let row = "3,4,0.5,2.5,46359.00,99.00,true,false,2024-01-01,2024-03-01,10,5,retired";
+    let text = format!("{}\n{row}\n{row}\n", names.join(","));
+    let before = COLUMNAR_ROWS.load(Ordering::Relaxed);
+    same(&model, 0, &targets(&model, 0), &text).unwrap();
+    assert!(COLUMNAR_ROWS.load(Ordering::Relaxed) >= before + 2);
+}
+
+#[test]
+fn library_services_that_compile_to_columns_match_the_interpreter() {
+    let model = Model::compile(&common::library().modules);
+    let mut checked = 0;
+    for service in 0..model.services.len() {
+        let names: Vec<String> = model.services[service].inputs.iter().map(|i| i.name.clone()).collect();
+        let header = csv::ByteRecord::from(names.clone());
+        let columns = targets(&model, service);
+        let on = Date::parse("2024-03-01").unwrap();
+        if columns.is_empty() || !Table::new(&model, service, &header, &columns, on).unwrap().columnar() {
+            continue;
+        }
+        checked += 1;
+        let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(16));
+        runner
+            .run(&rows(&model, service), |rows| same(&model, service, &columns, &csv_text(&names, &rows)))
+            .unwrap();
+    }
+    assert!(checked >= 5, "only {checked} library services compile to columns");
+}
