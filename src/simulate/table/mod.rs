@@ -13,7 +13,7 @@ mod write;
 
 use write::LineBuf;
 
-use super::columnar::{Batch, Kind, Program, input_kind};
+use super::columnar::{Batch, Kind, Program, Reg, input_kind};
 use super::eval::Frame;
 use super::model::{Ir, Model, Service, parse_scalar};
 use super::value::Value;
@@ -44,6 +44,15 @@ pub struct Table<'m> {
     plan: Vec<Option<(usize, Option<Kind>)>>,
     columns: Vec<(String, OutColumn)>,
     program: Option<Program>,
+    /// What each output cell is, for writing lines from a batch.
+    puts: Vec<Put>,
+}
+
+/// An output cell written from a batch.
+#[derive(Clone, Copy)]
+enum Put {
+    Copy(usize),
+    Value(Reg, Kind),
 }
 
 /// A row that could not be read: its line and what is wrong.
@@ -90,7 +99,7 @@ impl<'m> Table<'m> {
         let inputs: Vec<Option<usize>> =
             service.inputs.iter().map(|i| names.iter().position(|n| *n == i.name)).collect();
         let mut targets = Vec::new();
-        let columns = wanted
+        let columns: Vec<(String, OutColumn)> = wanted
             .iter()
             .map(|w| {
                 let target = if let Some(i) = service.criteria.iter().position(|c| c.name == *w) {
@@ -118,13 +127,24 @@ impl<'m> Table<'m> {
                 plan[*c] = Some((i, input_kind(&service.inputs[i].ty)));
             }
         }
-        Ok(Table { model, service, on, width: names.len(), inputs, plan, columns, program })
+        let puts = match &program {
+            Some(p) => columns
+                .iter()
+                .map(|(_, c)| match c {
+                    OutColumn::Copy(i) => Put::Copy(*i),
+                    OutColumn::Value(_, t) => Put::Value(p.targets[*t].0, p.targets[*t].1),
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+        Ok(Table { model, service, on, width: names.len(), inputs, plan, columns, program, puts })
     }
 
     /// The same table evaluated by the interpreter alone (the reference the columnar
     /// evaluator is tested against).
     pub fn interpreted(mut self) -> Self {
         self.program = None;
+        self.puts.clear();
         self
     }
 
@@ -339,25 +359,24 @@ impl<'m> Table<'m> {
         line: &mut LineBuf,
         out: &mut Vec<u8>,
     ) -> bool {
-        let program = self.program.as_ref().expect("a batch comes with its program");
         line.clear();
-        for (k, (_, column)) in self.columns.iter().enumerate() {
-            if line.used() + LineBuf::CELL + 2 > LineBuf::SIZE {
-                return false;
+        // Room for the whole line, checked once.
+        let mut room = self.puts.len() * (LineBuf::CELL + 1) + 1;
+        for p in &self.puts {
+            if let Put::Copy(c) = p {
+                room += record.cell(*c).len();
             }
+        }
+        if room > LineBuf::SIZE {
+            return false;
+        }
+        for (k, p) in self.puts.iter().enumerate() {
             if k > 0 {
                 line.push(b',');
             }
-            match column {
-                OutColumn::Copy(c) => {
-                    let cell = record.cell(*c);
-                    if line.used() + cell.len() + LineBuf::CELL + 2 > LineBuf::SIZE {
-                        return false;
-                    }
-                    line.put(cell);
-                }
-                OutColumn::Value(_, t) => {
-                    let (reg, kind) = program.targets[*t];
+            match *p {
+                Put::Copy(c) => line.put(record.cell(c)),
+                Put::Value(reg, kind) => {
                     let (num, den) = batch.get(reg, row);
                     if !line.value(self.model, kind, num, den) {
                         return false;

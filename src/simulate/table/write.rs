@@ -45,7 +45,8 @@ fn money(out: &mut Vec<u8>, kopecks: i128) {
 /// One output line assembled on the stack and appended at once: no capacity check or
 /// copy call per cell. Callers make sure the line fits.
 pub struct LineBuf {
-    buf: [u8; LineBuf::SIZE],
+    /// Eight bytes beyond `SIZE` let a truth value be stored as one word.
+    buf: [u8; LineBuf::SIZE + 8],
     len: usize,
 }
 
@@ -55,7 +56,7 @@ impl LineBuf {
     pub const CELL: usize = 24;
 
     pub fn new() -> Self {
-        LineBuf { buf: [0; Self::SIZE], len: 0 }
+        LineBuf { buf: [0; Self::SIZE + 8], len: 0 }
     }
 
     #[inline]
@@ -84,13 +85,19 @@ impl LineBuf {
     }
 
     /// A column value the way `column` writes it; `false` when only the interpreter can.
-    #[inline]
+    #[inline(always)]
     pub fn value(&mut self, model: &Model, kind: Kind, n: i64, den: i64) -> bool {
         if den == 0 {
             return true;
         }
         match kind {
-            Kind::Bool => self.put(if n == 1 { b"true" } else { b"false" }),
+            Kind::Bool => {
+                // Without a branch: random truth values would mispredict one.
+                const WORDS: [[u8; 8]; 2] = [*b"false\0\0\0", *b"true\0\0\0\0"];
+                let t = usize::from(n == 1);
+                self.buf[self.len..self.len + 8].copy_from_slice(&WORDS[t]);
+                self.len += 5 - t;
+            }
             Kind::Int => {
                 if n < 0 {
                     self.push(b'-');
@@ -119,10 +126,6 @@ impl LineBuf {
             }
         }
         true
-    }
-
-    pub fn used(&self) -> usize {
-        self.len
     }
 
     pub fn bytes(&self) -> &[u8] {
