@@ -216,6 +216,32 @@ cli_snapshot!(
 );
 cli_snapshot!(evaluate_help, "evaluate", "--help");
 cli_snapshot!(
+    evaluate_bad_rows,
+    "evaluate",
+    "benefits",
+    "--regulations",
+    "examples/bench/rules.rgl",
+    "--in",
+    "tests/bench/bad_rows.csv",
+    "--columns",
+    "person_id,pension_eligible,total_benefits",
+    "--as-of",
+    "2024-01-01"
+);
+cli_snapshot!(
+    evaluate_quoted_rows,
+    "evaluate",
+    "benefits",
+    "--regulations",
+    "examples/bench/rules.rgl",
+    "--in",
+    "tests/bench/quoted_rows.csv",
+    "--columns",
+    "person_id,income_per_member,total_benefits",
+    "--as-of",
+    "2024-01-01"
+);
+cli_snapshot!(
     evaluate_unknown_column,
     "evaluate",
     "benefits",

@@ -58,6 +58,8 @@ struct Block {
     out: Vec<Vec<u8>>,
     errors: Vec<RowError>,
     times: Times,
+    /// Line ends in the block.
+    lines: u64,
 }
 
 pub fn run(args: &EvaluateArgs, color: Color) -> Exit {
@@ -134,33 +136,37 @@ pub fn run(args: &EvaluateArgs, color: Color) -> Exit {
         Some(k) => single(&table, &mut input, &mut file, &mut output, line, k, &mut times),
         None => {
             // Each block is evaluated over all cores while the previous one is written and
-            // the next one read.
+            // the next one read (after the unfinished record the block ends with).
             let mut done = Block::default();
+            let mut next = Vec::with_capacity(BLOCK);
             loop {
                 let (end, last) = match input.eof {
                     true => (input.buf.len(), true),
                     false => (input.start.max(blocks::last_record(&input.buf)), false),
                 };
+                next.clear();
+                next.extend_from_slice(&input.buf[end..]);
                 let bytes = &input.buf[input.start..end];
-                let first = line;
-                line += memchr::memchr_iter(b'\n', bytes).count() as u64;
+                let (time, output) = (&mut input.time, &mut output);
                 let (block, io) = rayon::join(
-                    || evaluate_block(&table, bytes, first),
-                    || output.write(std::mem::take(&mut done)),
+                    || evaluate_block(&table, bytes, line),
+                    || {
+                        output.write(std::mem::take(&mut done))?;
+                        if last { Ok(true) } else { read_block(&mut file, &mut next, time) }
+                    },
                 );
-                if let Err(e) = io {
-                    return write_error(e);
-                }
+                let eof = match io {
+                    Ok(eof) => eof,
+                    Err(e) => return write_error(e),
+                };
                 times += block.times;
+                line += block.lines;
                 done = block;
-                input.start = end;
                 if last {
                     break;
                 }
-                if let Err(e) = input.fill(&mut file) {
-                    eprintln!("error: cannot read `{shown}`: {e}");
-                    return Exit::Usage;
-                }
+                std::mem::swap(&mut input.buf, &mut next);
+                (input.start, input.eof) = (0, eof);
             }
             output.write(done)
         }
@@ -198,23 +204,17 @@ pub fn run(args: &EvaluateArgs, color: Color) -> Exit {
 
 /// Evaluates a block of whole records over all cores, in pieces, keeping their order.
 fn evaluate_block(table: &Table, bytes: &[u8], line: u64) -> Block {
-    let pieces = blocks::pieces(bytes, PIECE);
-    let mut first = Vec::with_capacity(pieces.len());
-    let mut at = line;
-    for p in &pieces {
-        first.push(at);
-        at += memchr::memchr_iter(b'\n', &bytes[p.clone()]).count() as u64;
-    }
-    let done: Vec<Block> = pieces
+    // Each piece counts its own lines; its errors are numbered from 0 and moved after.
+    let done: Vec<Block> = blocks::pieces(bytes, PIECE)
         .par_iter()
-        .zip(first)
         .map_init(
             || table.work(),
-            |work, (piece, line)| {
+            |work, piece| {
+                let piece = &bytes[piece.clone()];
                 let mut out = Vec::with_capacity(piece.len() * 2);
                 let mut block = Block::default();
-                block.times =
-                    table.evaluate_slice(&bytes[piece.clone()], line, work, &mut out, &mut block.errors);
+                block.times = table.evaluate_slice(piece, 0, work, &mut out, &mut block.errors);
+                block.lines = memchr::memchr_iter(b'\n', piece).count() as u64;
                 block.out.push(out);
                 block
             },
@@ -223,10 +223,19 @@ fn evaluate_block(table: &Table, bytes: &[u8], line: u64) -> Block {
     let mut all = Block::default();
     for b in done {
         all.out.extend(b.out);
-        all.errors.extend(b.errors);
+        all.errors.extend(b.errors.into_iter().map(|(at, e)| (line + all.lines + at, e)));
         all.times += b.times;
+        all.lines += b.lines;
     }
     all
+}
+
+/// Appends up to `BLOCK` bytes of the file; whether it has ended.
+fn read_block(file: &mut std::fs::File, buf: &mut Vec<u8>, time: &mut Duration) -> std::io::Result<bool> {
+    let t = Instant::now();
+    let n = Read::by_ref(file).take(BLOCK as u64).read_to_end(buf)?;
+    *time += t.elapsed();
+    Ok(n < BLOCK)
 }
 
 /// The first `k` rows, one case at a time through the interpreter, each from scratch.
@@ -288,13 +297,9 @@ struct Input {
 impl Input {
     /// Drops what was evaluated and reads up to `BLOCK` more bytes.
     fn fill(&mut self, file: &mut std::fs::File) -> std::io::Result<()> {
-        let t = Instant::now();
         self.buf.drain(..self.start);
         self.start = 0;
-        let before = self.buf.len();
-        let n = Read::by_ref(file).take(BLOCK as u64).read_to_end(&mut self.buf)?;
-        self.eof = n == 0 || self.buf.len() - before < BLOCK;
-        self.time += t.elapsed();
+        self.eof = read_block(file, &mut self.buf, &mut self.time)?;
         Ok(())
     }
 }
