@@ -1,7 +1,7 @@
 //! From the interpreter's expressions to columnar steps, with the type of every column
 //! worked out as the interpreter would find it at run time.
 
-use super::{Kind, Program, Reg, Step, num};
+use super::{Kind, Program, Reg, Shape, Step, num};
 use crate::date::Date;
 use crate::simulate::model::{Ir, Model, Service, Ty};
 use crate::simulate::value::Value;
@@ -32,7 +32,7 @@ struct Compiler<'m> {
     on: Date,
     steps: Vec<Step>,
     consts: Vec<(Reg, i64, i64)>,
-    registers: usize,
+    shapes: Vec<Shape>,
     inputs: Vec<Option<(Reg, Kind)>>,
     /// `None` while a slot is being compiled (a cycle, which the checker rejects).
     slots: HashMap<Slot, Option<Col>>,
@@ -48,13 +48,13 @@ impl Program {
             on,
             steps: Vec::new(),
             consts: Vec::new(),
-            registers: 0,
+            shapes: Vec::new(),
             inputs: vec![None; service.inputs.len()],
             slots: HashMap::new(),
         };
         let targets =
             targets.iter().map(|t| c.expr(t).map(|c| (c.reg, c.kind))).collect::<Option<Vec<_>>>()?;
-        Some(Program { steps: c.steps, consts: c.consts, registers: c.registers, inputs: c.inputs, targets })
+        Some(Program { steps: c.steps, consts: c.consts, shapes: c.shapes, inputs: c.inputs, targets })
     }
 }
 
@@ -114,6 +114,17 @@ pub fn input_kind(ty: &Ty) -> Option<Kind> {
     })
 }
 
+/// The comparison with its operands swapped.
+fn flipped(op: BinOp) -> BinOp {
+    match op {
+        BinOp::Lt => BinOp::Gt,
+        BinOp::Le => BinOp::Ge,
+        BinOp::Gt => BinOp::Lt,
+        BinOp::Ge => BinOp::Le,
+        other => other,
+    }
+}
+
 /// Whether the interpreter orders two values of these types.
 fn comparable(l: Kind, r: Kind) -> bool {
     (l.numeric() && r.numeric())
@@ -122,20 +133,20 @@ fn comparable(l: Kind, r: Kind) -> bool {
 }
 
 impl Compiler<'_> {
-    fn reg(&mut self) -> Reg {
-        self.registers += 1;
-        self.registers - 1
+    fn reg(&mut self, kind: Kind, den: Option<i64>) -> Reg {
+        self.shapes.push(Shape::of(kind, den));
+        self.shapes.len() - 1
     }
 
     fn constant(&mut self, num: i64, den: i64, kind: Kind) -> Col {
-        let reg = self.reg();
-        self.consts.push((reg, num, den));
         let fixed = if den == 0 { natural_den(kind) } else { Some(den) };
+        let reg = self.reg(kind, fixed);
+        self.consts.push((reg, num, den));
         Col { reg, kind, den: fixed }
     }
 
     fn step(&mut self, kind: Kind, den: Option<i64>, make: impl FnOnce(Reg) -> Step) -> Option<Col> {
-        let reg = self.reg();
+        let reg = self.reg(kind, den);
         self.steps.push(make(reg));
         Some(Col { reg, kind, den })
     }
@@ -179,7 +190,7 @@ impl Compiler<'_> {
                     return Some(Col { reg: *reg, kind: *kind, den: natural_den(*kind) });
                 }
                 let kind = input_kind(&self.service.inputs[*i].ty)?;
-                let reg = self.reg();
+                let reg = self.reg(kind, natural_den(kind));
                 self.inputs[*i] = Some((reg, kind));
                 Some(Col { reg, kind, den: natural_den(kind) })
             }
@@ -236,9 +247,16 @@ impl Compiler<'_> {
         match op {
             Eq | Ne | Lt | Le | Gt | Ge => {
                 comparable(lk, rk).then_some(())?;
-                match same {
-                    true => self.step(Kind::Bool, Some(1), |dst| Step::CmpSame { dst, op, l, r }),
-                    false => self.step(Kind::Bool, Some(1), |dst| Step::Cmp { dst, op, l, r }),
+                match (lc.den, rc.den) {
+                    _ if same => self.step(Kind::Bool, Some(1), |dst| Step::CmpSame { dst, op, l, r }),
+                    (None, Some(den)) => {
+                        self.step(Kind::Bool, Some(1), |dst| Step::CmpMixed { dst, op, l, r, den })
+                    }
+                    (Some(den), None) => {
+                        let op = flipped(op);
+                        self.step(Kind::Bool, Some(1), |dst| Step::CmpMixed { dst, op, l: r, r: l, den })
+                    }
+                    _ => self.step(Kind::Bool, Some(1), |dst| Step::Cmp { dst, op, l, r }),
                 }
             }
             And | Or => {
@@ -273,19 +291,12 @@ impl Compiler<'_> {
                 _ if lk.numeric() && rk.numeric() => match (op, lc.den, rc.den) {
                     (Add | Sub, Some(den), _) if same => {
                         let limit = num::limit(den);
-                        self.step(number, Some(den), |dst| Step::AddSame {
-                            dst,
-                            sub: op == Sub,
-                            l,
-                            r,
-                            den,
-                            limit,
-                        })
+                        self.step(number, Some(den), |dst| Step::AddSame { dst, sub: op == Sub, l, r, limit })
                     }
                     (Mul, Some(x), Some(y)) if x.checked_mul(y).is_some_and(|d| num::fits(0, d)) => {
                         let den = x * y;
                         let limit = num::limit(den);
-                        self.step(number, Some(den), |dst| Step::MulFixed { dst, l, r, den, limit })
+                        self.step(number, Some(den), |dst| Step::MulFixed { dst, l, r, limit })
                     }
                     _ => self.step(number, None, |dst| Step::Arith { dst, op, l, r }),
                 },
@@ -294,7 +305,10 @@ impl Compiler<'_> {
             Div => {
                 (lk.numeric() && rk.numeric()).then_some(())?;
                 let kind = if lk == Kind::Money && rk != Kind::Money { Kind::Money } else { Kind::Decimal };
-                self.step(kind, None, |dst| Step::Div { dst, l, r })
+                match (lc.den, rc.den) {
+                    (Some(x), Some(y)) => self.step(kind, None, |dst| Step::DivFixed { dst, l, r, x, y }),
+                    _ => self.step(kind, None, |dst| Step::Div { dst, l, r }),
+                }
             }
         }
     }

@@ -1,16 +1,27 @@
 //! Running a program over a batch: each step is one tight loop over the rows.
 
 use super::num::{self, Exact};
-use super::{Program, Reg, Step};
+use super::{Program, Reg, Shape, Step};
 use crate::date::Date;
 use crate::simulate::eval::add_days;
 use crate::syntax::ast::BinOp;
 use std::cmp::Ordering;
 
+/// One register's column. Every shape has `known` (0 or 1 per row); truth values live in
+/// `truth` (0 when unknown, so that bit operations give Kleene's logic), numbers with a
+/// fixed denominator in `num`, others in `num` and `den` (`den` 0 when unknown).
+#[derive(Default)]
+struct Column {
+    num: Vec<i64>,
+    den: Vec<i64>,
+    truth: Vec<u8>,
+    known: Vec<u8>,
+}
+
 /// The columns of one batch of rows, reused from batch to batch.
 pub struct Batch {
-    num: Vec<Vec<i64>>,
-    den: Vec<Vec<i64>>,
+    cols: Vec<Column>,
+    shapes: Vec<Shape>,
     /// Rows the interpreter must evaluate instead.
     pub redo: Vec<bool>,
     pub len: usize,
@@ -33,27 +44,48 @@ fn truth(b: bool) -> Exact {
 
 impl Batch {
     pub fn new(program: &Program, capacity: usize) -> Batch {
-        let mut num = vec![vec![0; capacity]; program.registers];
-        let mut den = vec![vec![0; capacity]; program.registers];
+        let cols = program
+            .shapes
+            .iter()
+            .map(|shape| {
+                let mut c = Column { known: vec![0; capacity], ..Column::default() };
+                match shape {
+                    Shape::Bool => c.truth = vec![0; capacity],
+                    Shape::Fixed(_) => c.num = vec![0; capacity],
+                    Shape::Dynamic => (c.num, c.den) = (vec![0; capacity], vec![0; capacity]),
+                }
+                c
+            })
+            .collect();
+        let mut batch = Batch { cols, shapes: program.shapes.clone(), redo: vec![false; capacity], len: 0 };
         for &(r, n, d) in &program.consts {
-            num[r].fill(n);
-            den[r].fill(d);
+            for row in 0..capacity {
+                batch.set(r, row, n, d);
+            }
         }
-        Batch { num, den, redo: vec![false; capacity], len: 0 }
+        batch
     }
 
     pub fn capacity(&self) -> usize {
         self.redo.len()
     }
 
-    /// Sets one cell of an input column.
+    /// Sets one cell (`den` 0: unknown); a known value of a fixed-denominator column has
+    /// that denominator.
+    #[inline(always)]
     pub fn set(&mut self, reg: Reg, row: usize, num: i64, den: i64) {
-        self.num[reg][row] = num;
-        self.den[reg][row] = den;
+        put(&mut self.cols[reg], self.shapes[reg], row, num, den);
     }
 
+    #[inline(always)]
     pub fn get(&self, reg: Reg, row: usize) -> (i64, i64) {
-        (self.num[reg][row], self.den[reg][row])
+        let c = &self.cols[reg];
+        let known = i64::from(c.known[row]);
+        match self.shapes[reg] {
+            Shape::Bool => (i64::from(c.truth[row]), known),
+            Shape::Fixed(den) => (c.num[row], den * known),
+            Shape::Dynamic => (c.num[row], c.den[row]),
+        }
     }
 
     /// Runs every step over the first `len` rows.
@@ -85,9 +117,18 @@ impl Batch {
     #[inline(always)]
     fn step(&mut self, step: &Step) {
         match *step {
-            // Truth values are 0 or 1 over 1, unknown is 0 over 0: Kleene's logic in bit
-            // operations, without a branch.
-            Step::Not { dst, x } => self.map2(dst, x, x, |a, b, _, _| ((a ^ 1) & b, b, false)),
+            Step::Not { dst, x } => {
+                let mut o = self.take(dst);
+                let n = self.len;
+                let x = &self.cols[x];
+                let (xt, xk) = (&x.truth[..n], &x.known[..n]);
+                let (ot, ok) = (&mut o.truth[..n], &mut o.known[..n]);
+                for i in 0..n {
+                    ot[i] = (xt[i] ^ 1) & xk[i];
+                    ok[i] = xk[i];
+                }
+                self.cols[dst] = o;
+            }
             Step::NegInt { dst, x } => self.unary(dst, x, |a, b| match (b, a.checked_neg()) {
                 (1, Some(n)) => Exact::Value(n, 1),
                 _ => Exact::Unknown,
@@ -96,11 +137,44 @@ impl Batch {
                 (0, _) | (_, None) => Exact::Unknown,
                 (_, Some(n)) => Exact::Value(n, b),
             }),
-            Step::And { dst, l, r } => self.map2(dst, l, r, |a, b, c, d| {
-                let false_side = (b & (a ^ 1)) | (d & (c ^ 1));
-                (a & c, false_side | (b & d), false)
+            Step::And { dst, l, r } => self.logic(dst, l, r, |lt, lk, rt, rk| {
+                let false_side = (lk & (lt ^ 1)) | (rk & (rt ^ 1));
+                (lt & rt, false_side | (lk & rk))
             }),
-            Step::Or { dst, l, r } => self.map2(dst, l, r, |a, b, c, d| (a | c, a | c | (b & d), false)),
+            Step::Or { dst, l, r } => self.logic(dst, l, r, |lt, lk, rt, rk| (lt | rt, lt | rt | (lk & rk))),
+            Step::CmpMixed { dst, op, l, r, den } => match op {
+                BinOp::Eq => self.compare_mixed(dst, l, r, den, |o| o == Ordering::Equal),
+                BinOp::Ne => self.compare_mixed(dst, l, r, den, |o| o != Ordering::Equal),
+                BinOp::Lt => self.compare_mixed(dst, l, r, den, |o| o == Ordering::Less),
+                BinOp::Le => self.compare_mixed(dst, l, r, den, |o| o != Ordering::Greater),
+                BinOp::Gt => self.compare_mixed(dst, l, r, den, |o| o == Ordering::Greater),
+                _ => self.compare_mixed(dst, l, r, den, |o| o != Ordering::Less),
+            },
+            Step::DivFixed { dst, l, r, x, y } => {
+                let mut o = self.take(dst);
+                let n = self.len;
+                let (lc, rc) = (&self.cols[l], &self.cols[r]);
+                let (ln, lk, rn, rk) = (&lc.num[..n], &lc.known[..n], &rc.num[..n], &rc.known[..n]);
+                let (on, od, ok) = (&mut o.num[..n], &mut o.den[..n], &mut o.known[..n]);
+                let redo = &mut self.redo[..n];
+                for i in 0..n {
+                    let (num, o1) = ln[i].overflowing_mul(y);
+                    let (den, o2) = rn[i].overflowing_mul(x);
+                    let known = (lk[i] & rk[i] != 0) & (rn[i] != 0);
+                    // The sign goes to the numerator; a negative denominator marks the
+                    // quotient unsettled.
+                    let negative = -i64::from(den < 0);
+                    let (num, den) =
+                        ((num ^ negative).wrapping_sub(negative), (den ^ negative).wrapping_sub(negative));
+                    let valid = !o1 & !o2 & (num != i64::MIN) & (den != i64::MIN);
+                    let keep = known & valid;
+                    on[i] = num;
+                    od[i] = den.wrapping_neg() & -i64::from(keep);
+                    ok[i] = u8::from(keep);
+                    redo[i] |= known & !valid;
+                }
+                self.cols[dst] = o;
+            }
             Step::CmpSame { dst, op, l, r } => match op {
                 BinOp::Eq => self.compare_same(dst, l, r, |a, c| a == c),
                 BinOp::Ne => self.compare_same(dst, l, r, |a, c| a != c),
@@ -109,19 +183,13 @@ impl Batch {
                 BinOp::Gt => self.compare_same(dst, l, r, |a, c| a > c),
                 _ => self.compare_same(dst, l, r, |a, c| a >= c),
             },
-            Step::AddSame { dst, sub, l, r, den, limit } => self.map2(dst, l, r, |a, b, c, d| {
+            Step::AddSame { dst, sub, l, r, limit, .. } => self.fixed(dst, l, r, |a, c| {
                 let (v, overflow) = if sub { a.overflowing_sub(c) } else { a.overflowing_add(c) };
-                let known = (b != 0) & (d != 0);
-                let ok = known & !overflow & (v.unsigned_abs() <= limit);
-                let keep = -i64::from(ok);
-                (v & keep, den & keep, known & !ok)
+                (v, !overflow & (v.unsigned_abs() <= limit), true)
             }),
-            Step::MulFixed { dst, l, r, den, limit } => self.map2(dst, l, r, |a, b, c, d| {
+            Step::MulFixed { dst, l, r, limit, .. } => self.fixed(dst, l, r, |a, c| {
                 let (v, overflow) = a.overflowing_mul(c);
-                let known = (b != 0) & (d != 0);
-                let ok = known & !overflow & (v.unsigned_abs() <= limit);
-                let keep = -i64::from(ok);
-                (v & keep, den & keep, known & !ok)
+                (v, !overflow & (v.unsigned_abs() <= limit), true)
             }),
             Step::Cmp { dst, op, l, r } => self.binary(dst, l, r, |a, b, c, d| {
                 if b == 0 || d == 0 {
@@ -133,14 +201,13 @@ impl Batch {
                 }
             }),
             // Overflow of whole numbers is unknown, as in the interpreter.
-            Step::IntArith { dst, op, l, r } => self.map2(dst, l, r, |a, b, c, d| {
+            Step::IntArith { dst, op, l, r } => self.fixed(dst, l, r, |a, c| {
                 let (v, overflow) = match op {
                     BinOp::Add => a.overflowing_add(c),
                     BinOp::Sub => a.overflowing_sub(c),
                     _ => a.overflowing_mul(c),
                 };
-                let keep = -i64::from((b != 0) & (d != 0) & !overflow);
-                (v & keep, keep & 1, false)
+                (v, !overflow, false)
             }),
             Step::Arith { dst, op, l, r } => self.binary(dst, l, r, |a, b, c, d| {
                 if b == 0 || d == 0 {
@@ -227,29 +294,14 @@ impl Batch {
                     None => Exact::Redo,
                 }
             }),
-            Step::If { dst, c, t, f } => {
-                let (mut dn, mut dd) = self.take(dst);
-                let n = self.len;
-                let (cn, cd) = (&self.num[c][..n], &self.den[c][..n]);
-                let (tn, td) = (&self.num[t][..n], &self.den[t][..n]);
-                let (fnum, fd) = (&self.num[f][..n], &self.den[f][..n]);
-                let (dn_, dd_) = (&mut dn[..n], &mut dd[..n]);
-                for i in 0..n {
-                    // All ones when the condition is known to hold, or known to fail.
-                    let yes = -(cn[i] & cd[i]);
-                    let no = -((cn[i] ^ 1) & cd[i]);
-                    dn_[i] = (tn[i] & yes) | (fnum[i] & no);
-                    dd_[i] = (td[i] & yes) | (fd[i] & no);
-                }
-                self.put(dst, dn, dd);
-            }
+            Step::If { dst, c, t, f } => self.choose(dst, c, t, f),
             Step::In { dst, x, ref items } => {
-                let (mut dn, mut dd) = self.take(dst);
+                let mut o = self.take(dst);
                 for i in 0..self.len {
-                    let (a, b) = (self.num[x][i], self.den[x][i]);
+                    let (a, b) = self.get(x, i);
                     let (mut found, mut all, mut redo) = (false, true, false);
                     for &item in items {
-                        let (c, d) = (self.num[item][i], self.den[item][i]);
+                        let (c, d) = self.get(item, i);
                         if d == 0 {
                             all = false;
                         } else if b != 0 {
@@ -260,18 +312,17 @@ impl Batch {
                         }
                     }
                     let known = b != 0 && !redo && (found || all);
-                    dn[i] = i64::from(found && known);
-                    dd[i] = i64::from(known);
+                    put(&mut o, Shape::Bool, i, i64::from(found), i64::from(known));
                     self.redo[i] |= redo;
                 }
-                self.put(dst, dn, dd);
+                self.cols[dst] = o;
             }
             Step::Extreme { dst, ref args, max } => {
-                let (mut dn, mut dd) = self.take(dst);
+                let mut o = self.take(dst);
                 for i in 0..self.len {
-                    let (mut best, mut known) = ((self.num[args[0]][i], self.den[args[0]][i]), true);
+                    let (mut best, mut known) = (self.get(args[0], i), true);
                     for &arg in &args[1..] {
-                        let (c, d) = (self.num[arg][i], self.den[arg][i]);
+                        let (c, d) = self.get(arg, i);
                         if d == 0 || best.1 == 0 {
                             known = false;
                             continue;
@@ -287,82 +338,207 @@ impl Batch {
                             }
                         }
                     }
-                    (dn[i], dd[i]) = if known { best } else { (0, 0) };
+                    let (n, d) = if known { best } else { (0, 0) };
+                    put(&mut o, self.shapes[dst], i, n, d);
                 }
-                self.put(dst, dn, dd);
+                self.cols[dst] = o;
             }
         }
     }
 
-    fn take(&mut self, dst: Reg) -> (Vec<i64>, Vec<i64>) {
-        (std::mem::take(&mut self.num[dst]), std::mem::take(&mut self.den[dst]))
+    fn take(&mut self, dst: Reg) -> Column {
+        std::mem::take(&mut self.cols[dst])
     }
 
-    fn put(&mut self, dst: Reg, num: Vec<i64>, den: Vec<i64>) {
-        self.num[dst] = num;
-        self.den[dst] = den;
-    }
-
-    /// A step that needs no branch per row: `f` gives the value, its denominator and
-    /// whether the row goes to the interpreter.
+    /// `and`, `or` over truth columns: `f` gives the truth and whether it is known.
     #[inline(always)]
-    fn map2(&mut self, dst: Reg, l: Reg, r: Reg, f: impl Fn(i64, i64, i64, i64) -> (i64, i64, bool)) {
-        let (mut dn, mut dd) = self.take(dst);
+    fn logic(&mut self, dst: Reg, l: Reg, r: Reg, f: impl Fn(u8, u8, u8, u8) -> (u8, u8)) {
+        let mut o = self.take(dst);
         let n = self.len;
-        let (ln, ld) = (&self.num[l][..n], &self.den[l][..n]);
-        let (rn, rd) = (&self.num[r][..n], &self.den[r][..n]);
-        let (dn_, dd_, redo) = (&mut dn[..n], &mut dd[..n], &mut self.redo[..n]);
+        let (l, r) = (&self.cols[l], &self.cols[r]);
+        let (lt, lk, rt, rk) = (&l.truth[..n], &l.known[..n], &r.truth[..n], &r.known[..n]);
+        let (ot, ok) = (&mut o.truth[..n], &mut o.known[..n]);
         for i in 0..n {
-            let (v, d, again) = f(ln[i], ld[i], rn[i], rd[i]);
-            dn_[i] = v;
-            dd_[i] = d;
-            redo[i] |= again;
+            (ot[i], ok[i]) = f(lt[i], lk[i], rt[i], rk[i]);
         }
-        self.put(dst, dn, dd);
+        self.cols[dst] = o;
     }
 
-    /// A comparison of numerators over one denominator.
+    /// A step over two columns of one fixed denominator into another: `f` gives the
+    /// numerator, whether it is valid, and whether an invalid one is for the interpreter
+    /// (else unknown).
+    #[inline(always)]
+    fn fixed(&mut self, dst: Reg, l: Reg, r: Reg, f: impl Fn(i64, i64) -> (i64, bool, bool)) {
+        let mut o = self.take(dst);
+        let n = self.len;
+        let (l, r) = (&self.cols[l], &self.cols[r]);
+        let (ln, lk, rn, rk) = (&l.num[..n], &l.known[..n], &r.num[..n], &r.known[..n]);
+        let (on, ok, redo) = (&mut o.num[..n], &mut o.known[..n], &mut self.redo[..n]);
+        for i in 0..n {
+            let (v, valid, again) = f(ln[i], rn[i]);
+            let known = lk[i] & rk[i];
+            on[i] = v;
+            ok[i] = known & u8::from(valid);
+            redo[i] |= (known != 0) & !valid & again;
+        }
+        self.cols[dst] = o;
+    }
+
+    /// A comparison of numerators over one denominator, or of two truth columns.
     #[inline(always)]
     fn compare_same(&mut self, dst: Reg, l: Reg, r: Reg, holds: impl Fn(i64, i64) -> bool) {
-        self.map2(dst, l, r, |a, b, c, d| {
-            let known = i64::from((b != 0) & (d != 0));
-            (i64::from(holds(a, c)) & known, known, false)
-        });
+        let mut o = self.take(dst);
+        let n = self.len;
+        let (lc, rc) = (&self.cols[l], &self.cols[r]);
+        let (lk, rk) = (&lc.known[..n], &rc.known[..n]);
+        let (ot, ok) = (&mut o.truth[..n], &mut o.known[..n]);
+        if self.shapes[l] == Shape::Bool {
+            let (lt, rt) = (&lc.truth[..n], &rc.truth[..n]);
+            for i in 0..n {
+                let known = lk[i] & rk[i];
+                ot[i] = u8::from(holds(i64::from(lt[i]), i64::from(rt[i]))) & known;
+                ok[i] = known;
+            }
+        } else {
+            let (ln, rn) = (&lc.num[..n], &rc.num[..n]);
+            for i in 0..n {
+                let known = lk[i] & rk[i];
+                ot[i] = u8::from(holds(ln[i], rn[i])) & known;
+                ok[i] = known;
+            }
+        }
+        self.cols[dst] = o;
+    }
+
+    /// A column of quotients (`num`, `den` per row) against one of fixed denominator
+    /// `den`: exact cross products where the quotient is a decimal or within the bounds
+    /// where it orders as its 28-digit decimal does; the general comparison otherwise.
+    #[inline(always)]
+    fn compare_mixed(&mut self, dst: Reg, l: Reg, r: Reg, den: i64, holds: impl Fn(Ordering) -> bool) {
+        let mut o = self.take(dst);
+        let n = self.len;
+        let (lc, rc) = (&self.cols[l], &self.cols[r]);
+        let (ln, ld, lk, rn, rk) = (&lc.num[..n], &lc.den[..n], &lc.known[..n], &rc.num[..n], &rc.known[..n]);
+        let (ot, ok) = (&mut o.truth[..n], &mut o.known[..n]);
+        for i in 0..n {
+            let known = lk[i] & rk[i];
+            let (a, b, c) = (ln[i], ld[i], rn[i]);
+            let fast = b > 0 || num::safe_inexact(a, b) && num::safe_inexact(c, den);
+            let order = if known == 0 {
+                None
+            } else if fast {
+                Some((i128::from(a) * i128::from(den)).cmp(&(i128::from(c) * i128::from(b.abs()))))
+            } else {
+                let order = num::compare(a, b, c, den);
+                self.redo[i] |= order.is_none();
+                order
+            };
+            ot[i] = u8::from(order.is_some_and(&holds));
+            ok[i] = u8::from(order.is_some());
+        }
+        self.cols[dst] = o;
+    }
+
+    /// `if`: the chosen branch where the condition is known.
+    #[inline(always)]
+    fn choose(&mut self, dst: Reg, c: Reg, t: Reg, f: Reg) {
+        let mut o = self.take(dst);
+        let n = self.len;
+        let (cc, tc, fc) = (&self.cols[c], &self.cols[t], &self.cols[f]);
+        let (ct, ck) = (&cc.truth[..n], &cc.known[..n]);
+        let (tk, fk, ok) = (&tc.known[..n], &fc.known[..n], &mut o.known[..n]);
+        let shape = self.shapes[dst];
+        if shape != self.shapes[t] || shape != self.shapes[f] {
+            for i in 0..n {
+                let (v, d) = match (ck[i], ct[i]) {
+                    (0, _) => (0, 0),
+                    (_, 1) => self.get(t, i),
+                    _ => self.get(f, i),
+                };
+                put(&mut o, shape, i, v, d);
+            }
+            self.cols[dst] = o;
+            return;
+        }
+        for i in 0..n {
+            let yes = ct[i] & ck[i];
+            let no = (ct[i] ^ 1) & ck[i];
+            ok[i] = (tk[i] & yes) | (fk[i] & no);
+        }
+        // All ones where the condition holds, where it fails.
+        let mask = |v: u8| -i64::from(v);
+        match shape {
+            Shape::Bool => {
+                let (tt, ft, ot) = (&tc.truth[..n], &fc.truth[..n], &mut o.truth[..n]);
+                for i in 0..n {
+                    ot[i] = (tt[i] & ct[i] & ck[i]) | (ft[i] & (ct[i] ^ 1) & ck[i]);
+                }
+            }
+            Shape::Fixed(_) => {
+                let (tn, fnum, on) = (&tc.num[..n], &fc.num[..n], &mut o.num[..n]);
+                for i in 0..n {
+                    on[i] = (tn[i] & mask(ct[i] & ck[i])) | (fnum[i] & mask((ct[i] ^ 1) & ck[i]));
+                }
+            }
+            Shape::Dynamic => {
+                let (tn, fnum, td, fd) = (&tc.num[..n], &fc.num[..n], &tc.den[..n], &fc.den[..n]);
+                let (on, od) = (&mut o.num[..n], &mut o.den[..n]);
+                for i in 0..n {
+                    let (yes, no) = (mask(ct[i] & ck[i]), mask((ct[i] ^ 1) & ck[i]));
+                    on[i] = (tn[i] & yes) | (fnum[i] & no);
+                    od[i] = (td[i] & yes) | (fd[i] & no);
+                }
+            }
+        }
+        self.cols[dst] = o;
     }
 
     #[inline(always)]
     fn unary(&mut self, dst: Reg, x: Reg, f: impl Fn(i64, i64) -> Exact) {
-        let (mut dn, mut dd) = self.take(dst);
-        let (xn, xd) = (&self.num[x][..self.len], &self.den[x][..self.len]);
+        let mut o = self.take(dst);
+        let shape = self.shapes[dst];
         for i in 0..self.len {
-            (dn[i], dd[i]) = match f(xn[i], xd[i]) {
-                Exact::Value(n, d) => (n, d),
-                Exact::Unknown => (0, 0),
-                Exact::Redo => {
-                    self.redo[i] = true;
-                    (0, 0)
-                }
-            };
+            let (a, b) = self.get(x, i);
+            let (n, d) = self.settle(i, f(a, b));
+            put(&mut o, shape, i, n, d);
         }
-        self.put(dst, dn, dd);
+        self.cols[dst] = o;
     }
 
     #[inline(always)]
     fn binary(&mut self, dst: Reg, l: Reg, r: Reg, f: impl Fn(i64, i64, i64, i64) -> Exact) {
-        let (mut dn, mut dd) = self.take(dst);
-        let len = self.len;
-        let (ln, ld) = (&self.num[l][..len], &self.den[l][..len]);
-        let (rn, rd) = (&self.num[r][..len], &self.den[r][..len]);
-        for i in 0..len {
-            (dn[i], dd[i]) = match f(ln[i], ld[i], rn[i], rd[i]) {
-                Exact::Value(n, d) => (n, d),
-                Exact::Unknown => (0, 0),
-                Exact::Redo => {
-                    self.redo[i] = true;
-                    (0, 0)
-                }
-            };
+        let mut o = self.take(dst);
+        let shape = self.shapes[dst];
+        for i in 0..self.len {
+            let ((a, b), (c, d)) = (self.get(l, i), self.get(r, i));
+            let (n, d) = self.settle(i, f(a, b, c, d));
+            put(&mut o, shape, i, n, d);
         }
-        self.put(dst, dn, dd);
+        self.cols[dst] = o;
+    }
+
+    /// A value to store, marking the row for the interpreter when it must redo it.
+    #[inline(always)]
+    fn settle(&mut self, row: usize, e: Exact) -> (i64, i64) {
+        match e {
+            Exact::Value(n, d) => (n, d),
+            Exact::Unknown => (0, 0),
+            Exact::Redo => {
+                self.redo[row] = true;
+                (0, 0)
+            }
+        }
+    }
+}
+
+/// Stores one cell into a column of a shape.
+#[inline(always)]
+fn put(c: &mut Column, shape: Shape, row: usize, num: i64, den: i64) {
+    let known = u8::from(den != 0);
+    c.known[row] = known;
+    match shape {
+        Shape::Bool => c.truth[row] = (num == 1) as u8 & known,
+        Shape::Fixed(_) => c.num[row] = num,
+        Shape::Dynamic => (c.num[row], c.den[row]) = (num, den),
     }
 }

@@ -32,6 +32,25 @@ impl Kind {
     }
 }
 
+/// How a column holds its values: truth values as bytes, numbers whose known values all
+/// have one denominator as numerators alone, other numbers with a denominator per row.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Shape {
+    Bool,
+    Fixed(i64),
+    Dynamic,
+}
+
+impl Shape {
+    fn of(kind: Kind, den: Option<i64>) -> Shape {
+        match (kind, den) {
+            (Kind::Bool, _) => Shape::Bool,
+            (_, Some(d)) => Shape::Fixed(d),
+            (_, None) => Shape::Dynamic,
+        }
+    }
+}
+
 /// A register: one column of the batch.
 pub type Reg = usize;
 
@@ -67,6 +86,24 @@ enum Step {
         l: Reg,
         r: Reg,
     },
+    /// A comparison of a column of quotients (`l`, per-row denominators) with a column of
+    /// fixed denominator `den`.
+    CmpMixed {
+        dst: Reg,
+        op: BinOp,
+        l: Reg,
+        r: Reg,
+        den: i64,
+    },
+    /// `/` of columns with fixed denominators `x` and `y`: `(a/x) / (c/y) = (a·y) / (x·c)`,
+    /// left unsettled.
+    DivFixed {
+        dst: Reg,
+        l: Reg,
+        r: Reg,
+        x: i64,
+        y: i64,
+    },
     /// A comparison of two columns with one fixed denominator: numerators compare.
     CmpSame {
         dst: Reg,
@@ -81,7 +118,6 @@ enum Step {
         sub: bool,
         l: Reg,
         r: Reg,
-        den: i64,
         limit: u64,
     },
     /// `*` of decimals with fixed denominators whose product `den` is exact.
@@ -89,7 +125,6 @@ enum Step {
         dst: Reg,
         l: Reg,
         r: Reg,
-        den: i64,
         limit: u64,
     },
     /// `+ - *` of whole numbers: overflow is unknown.
@@ -169,7 +204,8 @@ pub struct Program {
     steps: Vec<Step>,
     /// Constant registers: `(register, num, den)`.
     consts: Vec<(Reg, i64, i64)>,
-    registers: usize,
+    /// How each register holds its values.
+    shapes: Vec<Shape>,
     /// The register and type of each service input the program reads.
     pub inputs: Vec<Option<(Reg, Kind)>>,
     /// The register and type of each target asked for, in order.

@@ -123,7 +123,8 @@ fn cross(a: i64, b: i64, c: i64, d: i64) -> Ordering {
     }
 }
 
-fn safe_inexact(num: i64, den: i64) -> bool {
+#[inline(always)]
+pub fn safe_inexact(num: i64, den: i64) -> bool {
     let den = den.abs();
     den <= INEXACT_DEN && i128::from(num).abs() < INEXACT_MAGNITUDE * i128::from(den)
 }
