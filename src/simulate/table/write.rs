@@ -45,8 +45,8 @@ fn money(out: &mut Vec<u8>, kopecks: i128) {
 /// One output line assembled on the stack and appended at once: no capacity check or
 /// copy call per cell. Callers make sure the line fits.
 pub struct LineBuf {
-    /// Eight bytes beyond `SIZE` let a truth value be stored as one word.
-    buf: [u8; LineBuf::SIZE + 8],
+    /// Bytes beyond `SIZE` let a cell be stored as one fixed-size word.
+    buf: [u8; LineBuf::SIZE + LineBuf::CELL],
     len: usize,
 }
 
@@ -56,7 +56,7 @@ impl LineBuf {
     pub const CELL: usize = 24;
 
     pub fn new() -> Self {
-        LineBuf { buf: [0; Self::SIZE + 8], len: 0 }
+        LineBuf { buf: [0; Self::SIZE + Self::CELL], len: 0 }
     }
 
     #[inline]
@@ -71,13 +71,30 @@ impl LineBuf {
         self.len += s.len();
     }
 
-    /// Digits by `itoa`, copied byte by byte: shorter than a copy call for a few bytes.
-    #[inline]
-    fn uint(&mut self, v: u64) {
-        let mut digits = itoa::Buffer::new();
-        for &b in digits.format(v).as_bytes() {
-            self.push(b);
+    /// The digits of `v`, then `tail`, assembled in a word and stored with one fixed-size
+    /// copy (a copy of a variable length would be a call).
+    #[inline(always)]
+    fn uint(&mut self, v: u64, tail: &[u8]) {
+        const PAIRS: &[u8; 200] = b"000102030405060708091011121314151617181920212223242526272829303132\
+            33343536373839404142434445464748495051525354555657585960616263646566\
+            676869707172737475767778798081828384858687888990919293949596979899";
+        let count = v.checked_ilog10().map_or(1, |l| l as usize + 1);
+        let mut word = [0u8; Self::CELL];
+        let (mut v, mut i) = (v, count);
+        while v >= 100 {
+            let pair = (v % 100) as usize * 2;
+            v /= 100;
+            i -= 2;
+            word[i..i + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
         }
+        if v >= 10 {
+            word[i - 2..i].copy_from_slice(&PAIRS[v as usize * 2..v as usize * 2 + 2]);
+        } else {
+            word[i - 1] = b'0' + v as u8;
+        }
+        word[count..count + tail.len()].copy_from_slice(tail);
+        self.buf[self.len..self.len + Self::CELL].copy_from_slice(&word);
+        self.len += count + tail.len();
     }
 
     pub fn clear(&mut self) {
@@ -102,7 +119,7 @@ impl LineBuf {
                 if n < 0 {
                     self.push(b'-');
                 }
-                self.uint(n.unsigned_abs());
+                self.uint(n.unsigned_abs(), &[]);
             }
             Kind::Money => {
                 let Some(k) = num::kopecks(n, den) else { return false };
@@ -110,9 +127,8 @@ impl LineBuf {
                     self.push(b'-');
                 }
                 let k = k.unsigned_abs();
-                self.uint(k / 100);
                 let cents = (k % 100) as u8;
-                self.put(&[b'.', b'0' + cents / 10, b'0' + cents % 10]);
+                self.uint(k / 100, &[b'.', b'0' + cents / 10, b'0' + cents % 10]);
             }
             _ => {
                 let mut text = Vec::new();
