@@ -153,3 +153,17 @@ fn tutorial_is_true() {
     }
     assert_eq!(checked, 7);
 }
+
+/// The bad-rows example of the `evaluate` page is the real transcript of its command.
+#[test]
+fn evaluate_page_bad_rows_example_is_real() {
+    let page = page("cli/evaluate.md");
+    let block = block_after(&page, "and the exit code is 1.\n\n```\n");
+    let (command, shown) = block.split_once('\n').expect("a command line, then its output");
+    let args: Vec<&str> = command.trim_start_matches("$ reglament ").split_whitespace().collect();
+    let out = reglament(&args);
+    assert_eq!(out.status.code(), Some(1));
+    let transcript =
+        format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(transcript, shown);
+}
