@@ -389,8 +389,9 @@ impl<'m> Table<'m> {
         true
     }
 
-    /// Appends one row's output line from the batch, or from the interpreter when the
-    /// batch could not decide the row exactly (then `false`).
+    /// Appends one row's output line from the batch, or from the interpreter (then
+    /// `false`) when the batch could not decide the row exactly or the line is too long
+    /// for the stack.
     fn write_row(
         &self,
         record: &impl Cells,
@@ -401,29 +402,6 @@ impl<'m> Table<'m> {
     ) -> bool {
         if !batch.redo[row] && self.write_line(record, batch, row, line, out) {
             return true;
-        }
-        let start = out.len();
-        if !batch.redo[row] {
-            let program = self.program.as_ref().expect("a batch comes with its program");
-            let mut ok = true;
-            for (k, (_, column)) in self.columns.iter().enumerate() {
-                if k > 0 {
-                    out.push(b',');
-                }
-                match column {
-                    OutColumn::Copy(c) => out.extend_from_slice(record.cell(*c)),
-                    OutColumn::Value(_, t) => {
-                        let (reg, kind) = program.targets[*t];
-                        let (num, den) = batch.get(reg, row);
-                        ok &= write::column(self.model, out, kind, num, den);
-                    }
-                }
-            }
-            if ok {
-                out.push(b'\n');
-                return true;
-            }
-            out.truncate(start);
         }
         let inputs = self.parse(record).expect("the row parsed before");
         self.evaluate(record, &inputs, out);

@@ -151,7 +151,7 @@ impl LineBuf {
 
 /// Writes one column value (`den` 0: unknown, an empty cell); `false` when only the
 /// interpreter can write it exactly.
-pub fn column(model: &Model, out: &mut Vec<u8>, kind: Kind, n: i64, den: i64) -> bool {
+fn column(model: &Model, out: &mut Vec<u8>, kind: Kind, n: i64, den: i64) -> bool {
     if den == 0 {
         return true;
     }
