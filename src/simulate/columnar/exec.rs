@@ -77,6 +77,12 @@ impl Batch {
         put(&mut self.cols[reg], self.shapes[reg], row, num, den);
     }
 
+    /// `set` with the register's shape known to the caller.
+    #[inline(always)]
+    pub fn set_shaped(&mut self, reg: Reg, shape: Shape, row: usize, num: i64, den: i64) {
+        put(&mut self.cols[reg], shape, row, num, den);
+    }
+
     #[inline(always)]
     pub fn get(&self, reg: Reg, row: usize) -> (i64, i64) {
         let c = &self.cols[reg];

@@ -211,3 +211,10 @@ pub struct Program {
     /// The register and type of each target asked for, in order.
     pub targets: Vec<(Reg, Kind)>,
 }
+
+impl Program {
+    /// How a register holds its values.
+    pub fn shape(&self, reg: Reg) -> Shape {
+        self.shapes[reg]
+    }
+}

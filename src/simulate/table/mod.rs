@@ -13,7 +13,7 @@ mod write;
 
 use write::LineBuf;
 
-use super::columnar::{Batch, Kind, Program, Reg, input_kind};
+use super::columnar::{Batch, Kind, Program, Reg, Shape, input_kind};
 use super::eval::Frame;
 use super::model::{Ir, Model, Service, parse_scalar};
 use super::value::Value;
@@ -41,11 +41,20 @@ pub struct Table<'m> {
     /// For each service input, the CSV column holding it.
     inputs: Vec<Option<usize>>,
     /// For each CSV column, the service input it holds (with its column type, if any).
-    plan: Vec<Option<(usize, Option<Kind>)>>,
+    plan: Vec<Option<Plan>>,
     columns: Vec<(String, OutColumn)>,
     program: Option<Program>,
     /// What each output cell is, for writing lines from a batch.
     puts: Vec<Put>,
+}
+
+/// A CSV column that holds a service input: the input, its column type if columns hold it,
+/// and the register (with its shape) the program reads it from, if it reads it.
+#[derive(Clone, Copy)]
+struct Plan {
+    input: usize,
+    kind: Option<Kind>,
+    slot: Option<(Reg, Shape)>,
 }
 
 /// An output cell written from a batch.
@@ -124,7 +133,8 @@ impl<'m> Table<'m> {
         let mut plan = vec![None; names.len()];
         for (i, column) in inputs.iter().enumerate() {
             if let Some(c) = column {
-                plan[*c] = Some((i, input_kind(&service.inputs[i].ty)));
+                let slot = program.as_ref().and_then(|p| p.inputs[i].map(|(reg, _)| (reg, p.shape(reg))));
+                plan[*c] = Some(Plan { input: i, kind: input_kind(&service.inputs[i].ty), slot });
             }
         }
         let puts = match &program {

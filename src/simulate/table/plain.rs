@@ -4,7 +4,7 @@
 //! cut first and parsed cell by cell, which also words its errors.
 
 use super::cells::{self, Cell, Line};
-use super::{BATCH, RowError, Table, Times, Work};
+use super::{BATCH, Plan, RowError, Table, Times, Work};
 use crate::simulate::columnar::{Batch, Kind};
 use std::time::Instant;
 
@@ -88,16 +88,16 @@ impl Table<'_> {
         batch: &mut Batch,
         row: usize,
     ) -> Option<usize> {
-        let program = self.program.as_ref()?;
+        self.program.as_ref()?;
         let w = self.width;
         let mut p = pos;
         batch.redo[row] = false;
         for (j, plan) in self.plan.iter().enumerate() {
             let start = p;
-            let parsed = match plan {
-                Some((_, Some(Kind::Int | Kind::Days(_)))) => integer(bytes, &mut p),
-                Some((_, Some(Kind::Money))) => kopecks(bytes, &mut p),
-                Some((_, Some(Kind::Bool))) => boolean(bytes, &mut p),
+            let parsed = match plan.and_then(|p| p.kind) {
+                Some(Kind::Int | Kind::Days(_)) => integer(bytes, &mut p),
+                Some(Kind::Money) => kopecks(bytes, &mut p),
+                Some(Kind::Bool) => boolean(bytes, &mut p),
                 _ => {
                     while p < bytes.len() && bytes[p] != b',' && bytes[p] != b'\n' {
                         p += 1;
@@ -112,7 +112,7 @@ impl Table<'_> {
             }
             spans.push((start, p));
             p += 1;
-            let Some((input, kind)) = *plan else { continue };
+            let Some(Plan { input, kind, slot }) = *plan else { continue };
             let value = match parsed {
                 Some(v) => v,
                 None if start == p - 1 => (0, 0),
@@ -121,15 +121,15 @@ impl Table<'_> {
                     {
                         Ok(Cell::Column(n, d)) => (n, d),
                         Ok(Cell::Redo) => {
-                            batch.redo[row] |= program.inputs[input].is_some();
+                            batch.redo[row] |= slot.is_some();
                             (0, 0)
                         }
                         Err(_) => return None,
                     }
                 }
             };
-            if let Some((reg, _)) = program.inputs[input] {
-                batch.set(reg, row, value.0, value.1);
+            if let Some((reg, shape)) = slot {
+                batch.set_shaped(reg, shape, row, value.0, value.1);
             }
         }
         Some(p)

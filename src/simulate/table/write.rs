@@ -71,29 +71,32 @@ impl LineBuf {
         self.len += s.len();
     }
 
-    /// The digits of `v`, then `tail`, assembled in a word and stored with one fixed-size
-    /// copy (a copy of a variable length would be a call).
+    /// The digits of `v`, then `tail`, two digits at a time straight into the line (the
+    /// line has room for a whole cell past its end, so no check per digit is needed).
     #[inline(always)]
     fn uint(&mut self, v: u64, tail: &[u8]) {
         const PAIRS: &[u8; 200] = b"000102030405060708091011121314151617181920212223242526272829303132\
             33343536373839404142434445464748495051525354555657585960616263646566\
             676869707172737475767778798081828384858687888990919293949596979899";
         let count = v.checked_ilog10().map_or(1, |l| l as usize + 1);
-        let mut word = [0u8; Self::CELL];
+        let cell = &mut self.buf[self.len..self.len + Self::CELL];
         let (mut v, mut i) = (v, count);
         while v >= 100 {
             let pair = (v % 100) as usize * 2;
             v /= 100;
             i -= 2;
-            word[i..i + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+            cell[i] = PAIRS[pair];
+            cell[i + 1] = PAIRS[pair + 1];
         }
         if v >= 10 {
-            word[i - 2..i].copy_from_slice(&PAIRS[v as usize * 2..v as usize * 2 + 2]);
+            cell[i - 2] = PAIRS[v as usize * 2];
+            cell[i - 1] = PAIRS[v as usize * 2 + 1];
         } else {
-            word[i - 1] = b'0' + v as u8;
+            cell[i - 1] = b'0' + v as u8;
         }
-        word[count..count + tail.len()].copy_from_slice(tail);
-        self.buf[self.len..self.len + Self::CELL].copy_from_slice(&word);
+        for (k, &b) in tail.iter().enumerate() {
+            cell[count + k] = b;
+        }
         self.len += count + tail.len();
     }
 
