@@ -189,9 +189,16 @@ impl Batch {
                 BinOp::Gt => self.compare_same(dst, l, r, |a, c| a > c),
                 _ => self.compare_same(dst, l, r, |a, c| a >= c),
             },
-            Step::AddSame { dst, sub, l, r, limit, .. } => self.fixed(dst, l, r, |a, c| {
-                let (v, overflow) = if sub { a.overflowing_sub(c) } else { a.overflowing_add(c) };
-                (v, !overflow & (v.unsigned_abs() <= limit), true)
+            // Overflow and the bound in signed comparisons, which vectorise.
+            Step::AddSame { dst, sub, l, r, limit, .. } if sub => self.fixed(dst, l, r, |a, c| {
+                let v = a.wrapping_sub(c);
+                let overflow = ((a ^ c) & (a ^ v)) < 0;
+                (v, !overflow & (v <= limit as i64) & (v >= -(limit as i64)), true)
+            }),
+            Step::AddSame { dst, l, r, limit, .. } => self.fixed(dst, l, r, |a, c| {
+                let v = a.wrapping_add(c);
+                let overflow = ((a ^ v) & (c ^ v)) < 0;
+                (v, !overflow & (v <= limit as i64) & (v >= -(limit as i64)), true)
             }),
             Step::MulFixed { dst, l, r, limit, .. } => self.fixed(dst, l, r, |a, c| {
                 let (v, overflow) = a.overflowing_mul(c);
@@ -207,12 +214,16 @@ impl Batch {
                 }
             }),
             // Overflow of whole numbers is unknown, as in the interpreter.
-            Step::IntArith { dst, op, l, r } => self.fixed(dst, l, r, |a, c| {
-                let (v, overflow) = match op {
-                    BinOp::Add => a.overflowing_add(c),
-                    BinOp::Sub => a.overflowing_sub(c),
-                    _ => a.overflowing_mul(c),
-                };
+            Step::IntArith { dst, op: BinOp::Add, l, r } => self.fixed(dst, l, r, |a, c| {
+                let v = a.wrapping_add(c);
+                (v, ((a ^ v) & (c ^ v)) >= 0, false)
+            }),
+            Step::IntArith { dst, op: BinOp::Sub, l, r } => self.fixed(dst, l, r, |a, c| {
+                let v = a.wrapping_sub(c);
+                (v, ((a ^ c) & (a ^ v)) >= 0, false)
+            }),
+            Step::IntArith { dst, l, r, .. } => self.fixed(dst, l, r, |a, c| {
+                let (v, overflow) = a.overflowing_mul(c);
                 (v, !overflow, false)
             }),
             Step::Arith { dst, op, l, r } => self.binary(dst, l, r, |a, b, c, d| {
