@@ -66,10 +66,6 @@ impl Batch {
         batch
     }
 
-    pub fn capacity(&self) -> usize {
-        self.redo.len()
-    }
-
     /// Sets one cell (`den` 0: unknown); a known value of a fixed-denominator column has
     /// that denominator.
     #[inline(always)]
