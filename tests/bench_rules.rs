@@ -43,3 +43,36 @@ fn single_cases_match_the_first_rows() {
     assert_eq!(out, want);
     assert!(stderr.contains("mode=single n=5 "), "{stderr}");
 }
+
+/// A cell of megabytes that does not parse is named by its beginning; the other rows are
+/// written.
+#[test]
+fn a_huge_bad_cell_is_reported_briefly() {
+    let dir = std::env::temp_dir().join(format!("reglament-huge-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let input = dir.join("huge.csv");
+    let header =
+        "person_id,age,is_female,income,is_disabled,children_count,region_has_kindergarten_place,is_alive";
+    let huge = "1".repeat(3_000_000);
+    std::fs::write(
+        &input,
+        format!("{header}\n{huge},55,true,0.00,false,0,true,true\n2,40,true,1.00,false,1,true,true\n"),
+    )
+    .unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = Command::new(env!("CARGO_BIN_EXE_reglament"))
+        .args(["evaluate", "benefits", "--regulations", "examples/bench/rules.rgl", "--in"])
+        .arg(&input)
+        .args(["--columns", "person_id,total_benefits", "--as-of", "2024-01-01"])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "person_id,total_benefits\n2,7000.00\n");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.len() < 400, "{}", &stderr[..400.min(stderr.len())]);
+    assert!(
+        stderr.contains(":2: person_id: `1111") && stderr.contains("…` is not a whole number"),
+        "{stderr}"
+    );
+}

@@ -590,7 +590,12 @@ fn local(s: &ast::Service, name: &str) -> Option<Ir> {
 
 /// Parses a literal of a type, as profiles give them.
 pub fn parse_scalar(ty: &Ty, text: &str, model: &Model) -> Result<Value, String> {
-    let bad = |what: &str| Err(format!("`{text}` is not {what}"));
+    // A cell of megabytes is named by its beginning, not echoed whole.
+    let shown = || match text.char_indices().nth(60) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
+    };
+    let bad = |what: &str| Err(format!("`{}` is not {what}", shown()));
     match ty {
         Ty::Bool => match text {
             "true" => Ok(Value::Bool(true)),
@@ -609,7 +614,7 @@ pub fn parse_scalar(ty: &Ty, text: &str, model: &Model) -> Result<Value, String>
         Ty::Text => Ok(Value::Text(text.into())),
         Ty::Id(kind) => match crate::check::identifiers::validate(*kind, text) {
             Ok(()) => Ok(Value::Text(text.into())),
-            Err(why) => Err(format!("`{text}`: {why}")),
+            Err(why) => Err(format!("`{}`: {why}", shown())),
         },
         Ty::Document => match text {
             "true" | "present" => Ok(Value::Document),
@@ -619,9 +624,12 @@ pub fn parse_scalar(ty: &Ty, text: &str, model: &Model) -> Result<Value, String>
             let en = &model.enums[*e as usize];
             match en.variants.iter().position(|v| v == text) {
                 Some(v) => Ok(Value::Enum(*e, v as u32)),
-                None => {
-                    Err(format!("`{text}` is not a variant of `{}` ({})", en.name, en.variants.join(", ")))
-                }
+                None => Err(format!(
+                    "`{}` is not a variant of `{}` ({})",
+                    shown(),
+                    en.name,
+                    en.variants.join(", ")
+                )),
             }
         }
         Ty::Record(_) | Ty::List(_) => bad("a single value"),
