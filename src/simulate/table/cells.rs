@@ -2,18 +2,24 @@
 //! through the interpreter's parser, which accepts exactly what profiles accept and words
 //! the errors.
 
-use crate::simulate::columnar::{self, Kind, num};
+use crate::simulate::columnar::{self, Kind};
 use crate::simulate::model::{Model, Ty, parse_scalar};
 use crate::simulate::value::Value;
 
 /// The cells of one row, by column.
 pub trait Cells {
     fn cell(&self, column: usize) -> &[u8];
+    /// How many cells the row has.
+    fn count(&self) -> usize;
 }
 
 impl Cells for csv::ByteRecord {
     fn cell(&self, column: usize) -> &[u8] {
         self.get(column).unwrap_or(b"")
+    }
+
+    fn count(&self) -> usize {
+        self.len()
     }
 }
 
@@ -27,7 +33,14 @@ impl Cells for Line<'_> {
     fn cell(&self, column: usize) -> &[u8] {
         self.spans.get(column).map_or(b"", |&(from, to)| &self.bytes[from..to])
     }
+
+    fn count(&self) -> usize {
+        self.spans.len()
+    }
 }
+
+/// A parser of a form at a position, moving past it: `(num, den)` as the columns hold it.
+type InPlace = fn(&[u8], &mut usize) -> Option<(i64, i64)>;
 
 /// A parsed cell: `(num, den)` as the columns hold it (`den` 0: unknown), or a value the
 /// columns cannot hold exactly, for which the row goes to the interpreter.
@@ -38,15 +51,16 @@ pub enum Cell {
 
 /// Parses one non-empty cell of an input of type `ty` (`kind` when a column holds it).
 pub fn parse(cell: &[u8], ty: &Ty, kind: Option<Kind>, model: &Model) -> Result<Cell, String> {
+    // The common forms from bytes; anything else (a sign `+`, more digits, decimals of a
+    // `decimal`) through the interpreter's parser.
+    let whole = |f: InPlace| {
+        let mut p = 0;
+        f(cell, &mut p).filter(|_| p == cell.len())
+    };
     let fast = match kind {
-        Some(Kind::Bool) => match cell {
-            b"true" => Some((1, 1)),
-            b"false" => Some((0, 1)),
-            _ => None,
-        },
-        Some(Kind::Int | Kind::Days(_)) => integer(cell).map(|n| (n, 1)),
-        Some(Kind::Money) => decimal(cell, 2).and_then(|(n, d)| Some((n.checked_mul(100 / d)?, 100))),
-        Some(Kind::Decimal) => decimal(cell, 18),
+        Some(Kind::Bool) => whole(boolean),
+        Some(Kind::Int | Kind::Days(_)) => whole(integer),
+        Some(Kind::Money) => whole(kopecks),
         _ => None,
     };
     if let Some((n, d)) = fast {
@@ -68,58 +82,93 @@ pub fn parse(cell: &[u8], ty: &Ty, kind: Option<Kind>, model: &Model) -> Result<
     })
 }
 
-/// `-?[0-9]+` without overflow.
-fn integer(cell: &[u8]) -> Option<i64> {
-    let (negative, digits) = match cell {
-        [b'-', rest @ ..] => (true, rest),
-        _ => (false, cell),
-    };
-    if digits.is_empty() || digits.len() > 19 {
-        return None;
-    }
-    let mut n: u64 = 0;
-    for &b in digits {
-        let d = b.wrapping_sub(b'0');
-        if d > 9 {
+/// `-?[0-9]{1,18}` at `*p`, moving past it; `None` (and `*p` anywhere) otherwise.
+#[inline]
+pub fn integer(bytes: &[u8], p: &mut usize) -> Option<(i64, i64)> {
+    let negative = bytes.get(*p) == Some(&b'-');
+    *p += usize::from(negative);
+    let start = *p;
+    let mut n: i64 = 0;
+    while let Some(d) = bytes.get(*p).map(|b| b.wrapping_sub(b'0')).filter(|d| *d <= 9) {
+        if *p - start == 18 {
             return None;
         }
-        n = n.checked_mul(10)?.checked_add(u64::from(d))?;
+        n = n * 10 + i64::from(d);
+        *p += 1;
     }
-    if negative { 0i64.checked_sub_unsigned(n) } else { i64::try_from(n).ok() }
+    (*p > start).then_some((if negative { -n } else { n }, 1))
 }
 
-/// `-?[0-9]+(\.[0-9]{1,max})?` as `(mantissa, 10^decimals)`.
-fn decimal(cell: &[u8], max: usize) -> Option<(i64, i64)> {
-    let dot = cell.iter().position(|&b| b == b'.');
-    let Some(dot) = dot else { return integer(cell).map(|n| (n, 1)) };
-    let (whole, fraction) = (&cell[..dot], &cell[dot + 1..]);
-    if fraction.is_empty() || fraction.len() > max || whole.is_empty() || whole == b"-" {
+/// `-?[0-9]{1,10}(\.[0-9]{1,2})?` at `*p` as kopecks.
+#[inline]
+pub fn kopecks(bytes: &[u8], p: &mut usize) -> Option<(i64, i64)> {
+    let negative = bytes.get(*p) == Some(&b'-');
+    *p += usize::from(negative);
+    let start = *p;
+    let mut n: i64 = 0;
+    while let Some(d) = bytes.get(*p).map(|b| b.wrapping_sub(b'0')).filter(|d| *d <= 9) {
+        if *p - start == 10 {
+            return None;
+        }
+        n = n * 10 + i64::from(d);
+        *p += 1;
+    }
+    if *p == start {
         return None;
     }
-    let negative = whole[0] == b'-';
-    let whole = integer(whole)?.unsigned_abs();
-    let fraction_value = integer(fraction).filter(|_| fraction[0] != b'-')?.unsigned_abs();
-    let den = 10i64.pow(fraction.len() as u32);
-    let n = i64::try_from(whole.checked_mul(den as u64)?.checked_add(fraction_value)?).ok()?;
-    let n = if negative { -n } else { n };
-    num::fits(n, den).then_some((n, den))
+    n *= 100;
+    if bytes.get(*p) == Some(&b'.') {
+        *p += 1;
+        let digit = |i: usize| bytes.get(i).map(|b| b.wrapping_sub(b'0')).filter(|d| *d <= 9);
+        match (digit(*p), digit(*p + 1)) {
+            (Some(a), Some(b)) => {
+                n += i64::from(a * 10 + b);
+                *p += 2;
+            }
+            (Some(a), None) => {
+                n += i64::from(a) * 10;
+                *p += 1;
+            }
+            _ => return None,
+        }
+    }
+    Some((if negative { -n } else { n }, 100))
+}
+
+/// `true` or `false` at `*p`.
+#[inline]
+pub fn boolean(bytes: &[u8], p: &mut usize) -> Option<(i64, i64)> {
+    let rest = &bytes[*p..];
+    if rest.starts_with(b"true") {
+        *p += 4;
+        Some((1, 1))
+    } else if rest.starts_with(b"false") {
+        *p += 5;
+        Some((0, 1))
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn at<T>(f: fn(&[u8], &mut usize) -> Option<T>, text: &[u8]) -> (Option<T>, usize) {
+        let mut p = 0;
+        (f(text, &mut p), p)
+    }
+
     #[test]
-    fn plain_forms_parse_from_bytes() {
-        assert_eq!(integer(b"-42"), Some(-42));
-        assert_eq!(integer(b"+42"), None); // left to the interpreter's parser
-        assert_eq!(integer(b"9223372036854775807"), Some(i64::MAX));
-        assert_eq!(integer(b"-9223372036854775808"), Some(i64::MIN));
-        assert_eq!(integer(b"9223372036854775808"), None);
-        assert_eq!(decimal(b"46358.99", 2), Some((4635899, 100)));
-        assert_eq!(decimal(b"-0.5", 2), Some((-5, 10)));
-        assert_eq!(decimal(b"1.234", 2), None);
-        assert_eq!(decimal(b"1.", 2), None);
-        assert_eq!(decimal(b".5", 2), None);
+    fn plain_forms_parse_in_place() {
+        assert_eq!(at(integer, b"-42,"), (Some((-42, 1)), 3));
+        assert_eq!(at(integer, b"999999999999999999,"), (Some((999_999_999_999_999_999, 1)), 18));
+        assert_eq!(at(integer, b"9223372036854775807,").0, None); // left to the general path
+        assert_eq!(at(integer, b"+42,").0, None); // left to the interpreter's parser
+        assert_eq!(at(kopecks, b"46358.99,"), (Some((4635899, 100)), 8));
+        assert_eq!(at(kopecks, b"5.5\n"), (Some((550, 100)), 3));
+        assert_eq!(at(kopecks, b"7,"), (Some((700, 100)), 1));
+        assert_eq!(at(kopecks, b"7.,").0, None);
+        assert_eq!(at(boolean, b"false,"), (Some((0, 1)), 5));
     }
 }

@@ -231,12 +231,7 @@ impl<'m> Table<'m> {
                 }
                 let record = &work.records[len];
                 let at = line + record.position().map_or(1, |p| p.line()) - 1;
-                let result = if record.len() != self.width {
-                    Err(format!("{} fields, but the header has {}", record.len(), self.width))
-                } else {
-                    self.load_row(record, work.batch.as_mut(), len)
-                };
-                match result {
+                match self.load_row(record, work.batch.as_mut(), len) {
                     Ok(()) => len += 1,
                     Err(e) => errors.push((at, e)),
                 }
@@ -249,13 +244,17 @@ impl<'m> Table<'m> {
         }
     }
 
-    /// Checks a row's cells, and loads them into the batch when there is one.
+    /// Checks a row's cells (as many as the header's, each of its type), and loads them
+    /// into the batch when there is one.
     pub(super) fn load_row(
         &self,
         row: &impl Cells,
         batch: Option<&mut Batch>,
         at: usize,
     ) -> Result<(), String> {
+        if row.count() != self.width {
+            return Err(format!("{} fields, but the header has {}", row.count(), self.width));
+        }
         match batch {
             Some(batch) => self.load(row, batch, at),
             None => self.parse(row).map(|_| ()),
