@@ -18,6 +18,25 @@ struct Column {
     known: Vec<u8>,
 }
 
+/// The first `len` rows of one register's column, by shape (see `Column`).
+pub enum View<'a> {
+    Bool { truth: &'a [u8], known: &'a [u8] },
+    Fixed { num: &'a [i64], known: &'a [u8], den: i64 },
+    Dynamic { num: &'a [i64], den: &'a [i64] },
+}
+
+impl View<'_> {
+    /// One row as `(num, den)`, `den` 0 when unknown.
+    #[inline(always)]
+    pub fn get(&self, row: usize) -> (i64, i64) {
+        match *self {
+            View::Bool { truth, known } => (i64::from(truth[row]), i64::from(known[row])),
+            View::Fixed { num, known, den } => (num[row], den * i64::from(known[row])),
+            View::Dynamic { num, den } => (num[row], den[row]),
+        }
+    }
+}
+
 /// The columns of one batch of rows, reused from batch to batch.
 pub struct Batch {
     cols: Vec<Column>,
@@ -77,6 +96,23 @@ impl Batch {
     #[inline(always)]
     pub fn set_shaped(&mut self, reg: Reg, shape: Shape, row: usize, num: i64, den: i64) {
         put(&mut self.cols[reg], shape, row, num, den);
+    }
+
+    /// A register's column as writers read it.
+    pub fn view(&self, reg: Reg) -> View<'_> {
+        let (c, n) = (&self.cols[reg], self.len);
+        match self.shapes[reg] {
+            Shape::Bool => View::Bool { truth: &c.truth[..n], known: &c.known[..n] },
+            Shape::Fixed(den) => View::Fixed { num: &c.num[..n], known: &c.known[..n], den },
+            Shape::Dynamic => View::Dynamic { num: &c.num[..n], den: &c.den[..n] },
+        }
+    }
+
+    /// One row of a truth column: `(truth, known)`.
+    #[inline(always)]
+    pub fn truth(&self, reg: Reg, row: usize) -> (u8, u8) {
+        let c = &self.cols[reg];
+        (c.truth[row], c.known[row])
     }
 
     #[inline(always)]

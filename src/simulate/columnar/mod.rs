@@ -10,7 +10,7 @@ mod exec;
 pub mod num;
 
 pub use compile::{decimal_parts, input_kind, money_parts};
-pub use exec::Batch;
+pub use exec::{Batch, View};
 
 use crate::syntax::ast::{BinOp, DayKind};
 

@@ -2,6 +2,7 @@
 //! through the interpreter's parser, which accepts exactly what profiles accept and words
 //! the errors.
 
+use super::sheet::SLOT;
 use crate::simulate::columnar::{self, Kind};
 use crate::simulate::model::{Model, Ty, parse_scalar};
 use crate::simulate::value::Value;
@@ -11,6 +12,11 @@ pub trait Cells {
     fn cell(&self, column: usize) -> &[u8];
     /// How many cells the row has.
     fn count(&self) -> usize;
+    /// `SLOT` bytes from the start of a cell no longer than that, when the input has them:
+    /// a copy of fixed size is faster than one of the cell's length.
+    fn window(&self, _column: usize) -> Option<&[u8; SLOT]> {
+        None
+    }
 }
 
 impl Cells for csv::ByteRecord {
@@ -36,6 +42,15 @@ impl Cells for Line<'_> {
 
     fn count(&self) -> usize {
         self.spans.len()
+    }
+
+    #[inline(always)]
+    fn window(&self, column: usize) -> Option<&[u8; SLOT]> {
+        let (from, to) = *self.spans.get(column)?;
+        if to - from > SLOT {
+            return None;
+        }
+        self.bytes.get(from..from + SLOT)?.try_into().ok()
     }
 }
 

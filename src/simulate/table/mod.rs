@@ -9,9 +9,8 @@
 pub mod blocks;
 mod cells;
 mod plain;
+mod sheet;
 mod write;
-
-use write::LineBuf;
 
 use super::columnar::{Batch, Kind, Program, Reg, Shape, input_kind};
 use super::eval::Frame;
@@ -19,6 +18,7 @@ use super::model::{Ir, Model, Service, parse_scalar};
 use super::value::Value;
 use crate::date::Date;
 use cells::{Cell, Cells};
+use sheet::Sheet;
 use std::time::{Duration, Instant};
 
 /// Rows evaluated together: enough to make each step a long loop, few enough that the
@@ -57,11 +57,13 @@ struct Plan {
     slot: Option<(Reg, Shape)>,
 }
 
-/// An output cell written from a batch.
+/// An output cell written from a batch: an input cell copied, a truth value, or a value
+/// formatted into the sheet's column of slots `k`.
 #[derive(Clone, Copy)]
 enum Put {
     Copy(usize),
-    Value(Reg, Kind),
+    Truth(Reg),
+    Text(Reg, Kind, usize),
 }
 
 /// A row that could not be read: its line and what is wrong.
@@ -91,6 +93,7 @@ pub struct Work {
     records: Vec<csv::ByteRecord>,
     spans: Vec<(usize, usize)>,
     batch: Option<Batch>,
+    sheet: Sheet,
 }
 
 impl<'m> Table<'m> {
@@ -137,16 +140,22 @@ impl<'m> Table<'m> {
                 plan[*c] = Some(Plan { input: i, kind: input_kind(&service.inputs[i].ty), slot });
             }
         }
-        let puts = match &program {
-            Some(p) => columns
-                .iter()
-                .map(|(_, c)| match c {
-                    OutColumn::Copy(i) => Put::Copy(*i),
-                    OutColumn::Value(_, t) => Put::Value(p.targets[*t].0, p.targets[*t].1),
-                })
-                .collect(),
-            None => Vec::new(),
-        };
+        let mut puts = Vec::new();
+        if let Some(p) = &program {
+            let mut texts = 0;
+            for (_, c) in &columns {
+                puts.push(match *c {
+                    OutColumn::Copy(i) => Put::Copy(i),
+                    OutColumn::Value(_, t) => match p.targets[t] {
+                        (reg, Kind::Bool) => Put::Truth(reg),
+                        (reg, kind) => {
+                            texts += 1;
+                            Put::Text(reg, kind, texts - 1)
+                        }
+                    },
+                });
+            }
+        }
         Ok(Table { model, service, on, width: names.len(), inputs, plan, columns, program, puts })
     }
 
@@ -173,6 +182,7 @@ impl<'m> Table<'m> {
             records: Vec::new(),
             spans: Vec::new(),
             batch: self.program.as_ref().map(|p| Batch::new(p, BATCH)),
+            sheet: Sheet::new(self.puts.iter().filter(|p| matches!(p, Put::Text(..))).count(), BATCH),
         }
     }
 
@@ -237,7 +247,7 @@ impl<'m> Table<'m> {
                 }
             }
             times.parse += t.elapsed();
-            self.finish(&work.records[..len], work.batch.as_mut(), out, times);
+            self.finish(&work.records[..len], work.batch.as_mut(), &mut work.sheet, out, times);
             if done {
                 return;
             }
@@ -266,6 +276,7 @@ impl<'m> Table<'m> {
         &self,
         rows: &[impl Cells],
         batch: Option<&mut Batch>,
+        sheet: &mut Sheet,
         out: &mut Vec<u8>,
         times: &mut Times,
     ) {
@@ -276,10 +287,7 @@ impl<'m> Table<'m> {
                 batch.run(self.program.as_ref().expect("a batch comes with its program"));
                 times.compute += t.elapsed();
                 let t = Instant::now();
-                let mut line = LineBuf::new();
-                for (i, row) in rows.iter().enumerate() {
-                    times.redone += usize::from(!self.write_row(row, batch, i, &mut line, out));
-                }
+                times.redone += self.write_batch(rows, batch, sheet, out);
                 times.format += t.elapsed();
             }
             None => {
@@ -356,64 +364,5 @@ impl<'m> Table<'m> {
             }
         }
         out.push(b'\n');
-    }
-
-    /// The common case of `write_row`: a line that fits on the stack.
-    #[inline]
-    fn write_line(
-        &self,
-        record: &impl Cells,
-        batch: &Batch,
-        row: usize,
-        line: &mut LineBuf,
-        out: &mut Vec<u8>,
-    ) -> bool {
-        line.clear();
-        // Room for the whole line, checked once.
-        let mut room = self.puts.len() * (LineBuf::CELL + 1) + 1;
-        for p in &self.puts {
-            if let Put::Copy(c) = p {
-                room += record.cell(*c).len();
-            }
-        }
-        if room > LineBuf::SIZE {
-            return false;
-        }
-        for (k, p) in self.puts.iter().enumerate() {
-            if k > 0 {
-                line.push(b',');
-            }
-            match *p {
-                Put::Copy(c) => line.put(record.cell(c)),
-                Put::Value(reg, kind) => {
-                    let (num, den) = batch.get(reg, row);
-                    if !line.value(self.model, kind, num, den) {
-                        return false;
-                    }
-                }
-            }
-        }
-        line.push(b'\n');
-        out.extend_from_slice(line.bytes());
-        true
-    }
-
-    /// Appends one row's output line from the batch, or from the interpreter (then
-    /// `false`) when the batch could not decide the row exactly or the line is too long
-    /// for the stack.
-    fn write_row(
-        &self,
-        record: &impl Cells,
-        batch: &Batch,
-        row: usize,
-        line: &mut LineBuf,
-        out: &mut Vec<u8>,
-    ) -> bool {
-        if !batch.redo[row] && self.write_line(record, batch, row, line, out) {
-            return true;
-        }
-        let inputs = self.parse(record).expect("the row parsed before");
-        self.evaluate(record, &inputs, out);
-        false
     }
 }

@@ -60,7 +60,7 @@ impl Table<'_> {
             if len == BATCH {
                 times.parse += t.elapsed();
                 let rows: Vec<Line> = spans.chunks_exact(w).map(|s| Line { bytes, spans: s }).collect();
-                self.finish(&rows, work.batch.as_mut(), out, times);
+                self.finish(&rows, work.batch.as_mut(), &mut work.sheet, out, times);
                 spans.clear();
                 len = 0;
                 t = Instant::now();
@@ -69,7 +69,7 @@ impl Table<'_> {
         times.parse += t.elapsed();
         if len > 0 {
             let rows: Vec<Line> = spans.chunks_exact(w).map(|s| Line { bytes, spans: s }).collect();
-            self.finish(&rows, work.batch.as_mut(), out, times);
+            self.finish(&rows, work.batch.as_mut(), &mut work.sheet, out, times);
         }
         work.spans = spans;
     }

@@ -1,0 +1,229 @@
+//! The output lines of a batch, written column by column: each number column is formatted
+//! in one loop into fixed-size slots, then every line is assembled from the slots, truth
+//! values and copied input cells with fixed-size copies straight into the output buffer,
+//! with no check or call per cell.
+
+use super::cells::Cells;
+use super::{Put, Table, write};
+use crate::simulate::columnar::{Batch, Kind, View, num};
+use crate::simulate::model::Model;
+
+/// Room for one formatted value (an `i64` takes 20 bytes, kopecks with a sign and a point
+/// 21), copied whole: a line may be written up to `SLOT` bytes past its end.
+pub const SLOT: usize = 32;
+/// The most a formatted value moves a line on.
+const VALUE: usize = 24;
+
+/// One worker's buffers for writing batches.
+#[derive(Default)]
+pub struct Sheet {
+    /// Formatted cells of the number columns, `BATCH` rows per column.
+    slots: Vec<[u8; SLOT]>,
+    lens: Vec<u8>,
+    /// Rows only the interpreter can write exactly.
+    fallback: Vec<bool>,
+    /// Lines being assembled, with room for a whole batch: filled once, not per batch.
+    lines: Vec<u8>,
+}
+
+impl Sheet {
+    pub fn new(columns: usize, rows: usize) -> Sheet {
+        Sheet {
+            slots: vec![[0; SLOT]; columns * rows],
+            lens: vec![0; columns * rows],
+            fallback: vec![false; rows],
+            lines: Vec::new(),
+        }
+    }
+}
+
+impl Table<'_> {
+    /// Appends the output lines of the batch's rows; how many rows the interpreter wrote
+    /// instead (values the columns cannot write exactly, or rows the batch could not decide).
+    pub(super) fn write_batch(
+        &self,
+        rows: &[impl Cells],
+        batch: &Batch,
+        sheet: &mut Sheet,
+        out: &mut Vec<u8>,
+    ) -> usize {
+        let n = rows.len();
+        let cap = sheet.fallback.len();
+        sheet.fallback[..n].copy_from_slice(&batch.redo[..n]);
+        // The widest line of the batch, commas included.
+        let mut widest = 1;
+        for p in &self.puts {
+            widest += 1 + match *p {
+                Put::Copy(c) => rows.iter().map(|r| r.cell(c).len()).max().unwrap_or(0),
+                Put::Truth(_) => 5,
+                Put::Text(reg, kind, k) => {
+                    let (slots, lens) = (&mut sheet.slots[k * cap..][..n], &mut sheet.lens[k * cap..][..n]);
+                    format(self.model, batch.view(reg), kind, slots, lens, &mut sheet.fallback[..n]);
+                    VALUE
+                }
+            };
+        }
+        if sheet.lines.len() < n * widest + SLOT {
+            sheet.lines.resize(n * widest + SLOT, 0);
+        }
+        let lines = &mut sheet.lines;
+        let (mut pos, mut redone) = (0, 0);
+        for (i, row) in rows.iter().enumerate() {
+            if sheet.fallback[i] {
+                out.extend_from_slice(&lines[..pos]);
+                pos = 0;
+                let inputs = self.parse(row).expect("the row parsed before");
+                self.evaluate(row, &inputs, out);
+                redone += 1;
+                continue;
+            }
+            for p in &self.puts {
+                match *p {
+                    Put::Copy(c) => {
+                        let cell = row.cell(c);
+                        match row.window(c) {
+                            Some(w) => lines[pos..pos + SLOT].copy_from_slice(w),
+                            None => lines[pos..pos + cell.len()].copy_from_slice(cell),
+                        }
+                        pos += cell.len();
+                    }
+                    Put::Truth(reg) => {
+                        // Without a branch: random truth values would mispredict one.
+                        const WORDS: [[u8; 8]; 2] = [*b"false\0\0\0", *b"true\0\0\0\0"];
+                        let (t, k) = batch.truth(reg, i);
+                        lines[pos..pos + 8].copy_from_slice(&WORDS[usize::from(t & 1)]);
+                        pos += usize::from(5 - t) * usize::from(k);
+                    }
+                    Put::Text(_, _, k) => {
+                        lines[pos..pos + SLOT].copy_from_slice(&sheet.slots[k * cap + i]);
+                        pos += usize::from(sheet.lens[k * cap + i]);
+                    }
+                }
+                lines[pos] = b',';
+                pos += 1;
+            }
+            lines[pos - 1] = b'\n';
+        }
+        out.extend_from_slice(&lines[..pos]);
+        redone
+    }
+}
+
+/// Formats one column into slots (length 0: unknown, an empty cell), marking the rows
+/// whose value only the interpreter can write exactly.
+fn format(
+    model: &Model,
+    view: View,
+    kind: Kind,
+    slots: &mut [[u8; SLOT]],
+    lens: &mut [u8],
+    fallback: &mut [bool],
+) {
+    match (kind, view) {
+        (Kind::Int, View::Fixed { num, known, den: 1 }) => {
+            for i in 0..num.len() {
+                lens[i] = if known[i] != 0 { int(&mut slots[i], num[i]) } else { 0 };
+            }
+        }
+        (Kind::Money, View::Fixed { num, known, den: 100 }) => {
+            for i in 0..num.len() {
+                lens[i] = if known[i] != 0 { money(&mut slots[i], num[i]) } else { 0 };
+            }
+        }
+        (Kind::Money, view) => {
+            for i in 0..lens.len() {
+                let (a, d) = view.get(i);
+                let k = if d == 0 { None } else { Some(num::kopecks(a, d)) };
+                lens[i] = match k {
+                    None => 0,
+                    Some(Some(k)) => money(&mut slots[i], k),
+                    Some(None) => {
+                        fallback[i] = true;
+                        0
+                    }
+                };
+            }
+        }
+        (kind, view) => {
+            let mut text = Vec::new();
+            for i in 0..lens.len() {
+                let (a, d) = view.get(i);
+                text.clear();
+                if write::column(model, &mut text, kind, a, d) && text.len() <= VALUE {
+                    slots[i][..text.len()].copy_from_slice(&text);
+                    lens[i] = text.len() as u8;
+                } else {
+                    fallback[i] = true;
+                    lens[i] = 0;
+                }
+            }
+        }
+    }
+}
+
+/// A whole number; its length.
+#[inline(always)]
+fn int(slot: &mut [u8; SLOT], v: i64) -> u8 {
+    slot[0] = b'-';
+    let at = usize::from(v < 0);
+    digits(slot, at, v.unsigned_abs()) as u8
+}
+
+/// Kopecks as roubles with two decimals; its length.
+#[inline(always)]
+fn money(slot: &mut [u8; SLOT], kopecks: i64) -> u8 {
+    slot[0] = b'-';
+    let at = usize::from(kopecks < 0);
+    let k = kopecks.unsigned_abs();
+    let end = digits(slot, at, k / 100);
+    let cents = (k % 100) as usize * 2;
+    slot[end] = b'.';
+    slot[end + 1..end + 3].copy_from_slice(&PAIRS[cents..cents + 2]);
+    (end + 3) as u8
+}
+
+const PAIRS: &[u8; 200] = b"000102030405060708091011121314151617181920212223242526272829303132\
+    33343536373839404142434445464748495051525354555657585960616263646566\
+    676869707172737475767778798081828384858687888990919293949596979899";
+
+/// The digits of `v` from `slot[at]`, two at a time from the right; where they end.
+#[inline(always)]
+fn digits(slot: &mut [u8; SLOT], at: usize, v: u64) -> usize {
+    let end = at + v.checked_ilog10().map_or(1, |l| l as usize + 1);
+    let (mut v, mut i) = (v, end);
+    while v >= 100 {
+        let pair = (v % 100) as usize * 2;
+        v /= 100;
+        i -= 2;
+        slot[i..i + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+    }
+    if v >= 10 {
+        slot[i - 2..i].copy_from_slice(&PAIRS[v as usize * 2..v as usize * 2 + 2]);
+    } else {
+        slot[i - 1] = b'0' + v as u8;
+    }
+    end
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(f: fn(&mut [u8; SLOT], i64) -> u8, v: i64) -> String {
+        let mut slot = [0; SLOT];
+        let len = f(&mut slot, v);
+        String::from_utf8(slot[..usize::from(len)].to_vec()).unwrap()
+    }
+
+    #[test]
+    fn numbers_format_like_the_interpreter() {
+        for v in [0, 7, 10, 99, 100, 12345, -1, -100, i64::MAX, i64::MIN] {
+            assert_eq!(text(int, v), v.to_string());
+        }
+        assert_eq!(text(money, 0), "0.00");
+        assert_eq!(text(money, 5), "0.05");
+        assert_eq!(text(money, -5), "-0.05");
+        assert_eq!(text(money, 1545300), "15453.00");
+        assert_eq!(text(money, i64::MIN), "-92233720368547758.08");
+    }
+}
