@@ -188,31 +188,7 @@ impl Batch {
                 BinOp::Gt => self.compare_mixed(dst, l, r, den, |o| o == Ordering::Greater),
                 _ => self.compare_mixed(dst, l, r, den, |o| o != Ordering::Less),
             },
-            Step::DivFixed { dst, l, r, x, y } => {
-                let mut o = self.take(dst);
-                let n = self.len;
-                let (lc, rc) = (&self.cols[l], &self.cols[r]);
-                let (ln, lk, rn, rk) = (&lc.num[..n], &lc.known[..n], &rc.num[..n], &rc.known[..n]);
-                let (on, od, ok) = (&mut o.num[..n], &mut o.den[..n], &mut o.known[..n]);
-                let redo = &mut self.redo[..n];
-                for i in 0..n {
-                    let (num, o1) = ln[i].overflowing_mul(y);
-                    let (den, o2) = rn[i].overflowing_mul(x);
-                    let known = (lk[i] & rk[i] != 0) & (rn[i] != 0);
-                    // The sign goes to the numerator; a negative denominator marks the
-                    // quotient unsettled.
-                    let negative = -i64::from(den < 0);
-                    let (num, den) =
-                        ((num ^ negative).wrapping_sub(negative), (den ^ negative).wrapping_sub(negative));
-                    let valid = !o1 & !o2 & (num != i64::MIN) & (den != i64::MIN);
-                    let keep = known & valid;
-                    on[i] = num;
-                    od[i] = den.wrapping_neg() & -i64::from(keep);
-                    ok[i] = u8::from(keep);
-                    redo[i] |= known & !valid;
-                }
-                self.cols[dst] = o;
-            }
+            Step::DivFixed { dst, l, r, x, y } => self.div_fixed(dst, l, r, x, y),
             Step::CmpSame { dst, op, l, r } => match op {
                 BinOp::Eq => self.compare_same(dst, l, r, |a, c| a == c),
                 BinOp::Ne => self.compare_same(dst, l, r, |a, c| a != c),
@@ -222,20 +198,36 @@ impl Batch {
                 _ => self.compare_same(dst, l, r, |a, c| a >= c),
             },
             // Overflow and the bound in signed comparisons, which vectorise.
-            Step::AddSame { dst, sub, l, r, limit, .. } if sub => self.fixed(dst, l, r, |a, c| {
-                let v = a.wrapping_sub(c);
-                let overflow = ((a ^ c) & (a ^ v)) < 0;
-                (v, !overflow & (v <= limit as i64) & (v >= -(limit as i64)), true)
-            }),
-            Step::AddSame { dst, l, r, limit, .. } => self.fixed(dst, l, r, |a, c| {
-                let v = a.wrapping_add(c);
-                let overflow = ((a ^ v) & (c ^ v)) < 0;
-                (v, !overflow & (v <= limit as i64) & (v >= -(limit as i64)), true)
-            }),
-            Step::MulFixed { dst, l, r, limit, .. } => self.fixed(dst, l, r, |a, c| {
-                let (v, overflow) = a.overflowing_mul(c);
-                (v, !overflow & (v.unsigned_abs() <= limit), true)
-            }),
+            Step::AddSame { dst, sub, l, r, limit, .. } if sub => {
+                let f = |a: i64, c: i64| {
+                    let v = a.wrapping_sub(c);
+                    let overflow = ((a ^ c) & (a ^ v)) < 0;
+                    (v, !overflow & (v <= limit as i64) & (v >= -(limit as i64)))
+                };
+                self.fixed(dst, l, r, true, f, f)
+            }
+            Step::AddSame { dst, l, r, limit, .. } => {
+                let f = |a: i64, c: i64| {
+                    let v = a.wrapping_add(c);
+                    let overflow = ((a ^ v) & (c ^ v)) < 0;
+                    (v, !overflow & (v <= limit as i64) & (v >= -(limit as i64)))
+                };
+                self.fixed(dst, l, r, true, f, f)
+            }
+            Step::MulFixed { dst, l, r, limit, .. } => self.fixed(
+                dst,
+                l,
+                r,
+                true,
+                |a, c| {
+                    let v = a.wrapping_mul(c);
+                    (v, small(a) & small(c) & (v <= limit as i64) & (v >= -(limit as i64)))
+                },
+                |a, c| {
+                    let (v, overflow) = a.overflowing_mul(c);
+                    (v, !overflow & (v.unsigned_abs() <= limit))
+                },
+            ),
             Step::Cmp { dst, op, l, r } => self.binary(dst, l, r, |a, b, c, d| {
                 if b == 0 || d == 0 {
                     return Exact::Unknown;
@@ -246,18 +238,31 @@ impl Batch {
                 }
             }),
             // Overflow of whole numbers is unknown, as in the interpreter.
-            Step::IntArith { dst, op: BinOp::Add, l, r } => self.fixed(dst, l, r, |a, c| {
-                let v = a.wrapping_add(c);
-                (v, ((a ^ v) & (c ^ v)) >= 0, false)
-            }),
-            Step::IntArith { dst, op: BinOp::Sub, l, r } => self.fixed(dst, l, r, |a, c| {
-                let v = a.wrapping_sub(c);
-                (v, ((a ^ c) & (a ^ v)) >= 0, false)
-            }),
-            Step::IntArith { dst, l, r, .. } => self.fixed(dst, l, r, |a, c| {
-                let (v, overflow) = a.overflowing_mul(c);
-                (v, !overflow, false)
-            }),
+            Step::IntArith { dst, op: BinOp::Add, l, r } => {
+                let f = |a: i64, c: i64| {
+                    let v = a.wrapping_add(c);
+                    (v, ((a ^ v) & (c ^ v)) >= 0)
+                };
+                self.fixed(dst, l, r, false, f, f)
+            }
+            Step::IntArith { dst, op: BinOp::Sub, l, r } => {
+                let f = |a: i64, c: i64| {
+                    let v = a.wrapping_sub(c);
+                    (v, ((a ^ c) & (a ^ v)) >= 0)
+                };
+                self.fixed(dst, l, r, false, f, f)
+            }
+            Step::IntArith { dst, l, r, .. } => self.fixed(
+                dst,
+                l,
+                r,
+                false,
+                |a, c| (a.wrapping_mul(c), small(a) & small(c)),
+                |a, c| {
+                    let (v, overflow) = a.overflowing_mul(c);
+                    (v, !overflow)
+                },
+            ),
             Step::Arith { dst, op, l, r } => self.binary(dst, l, r, |a, b, c, d| {
                 if b == 0 || d == 0 {
                     return Exact::Unknown;
@@ -413,22 +418,90 @@ impl Batch {
         self.cols[dst] = o;
     }
 
-    /// A step over two columns of one fixed denominator into another: `f` gives the
-    /// numerator, whether it is valid, and whether an invalid one is for the interpreter
-    /// (else unknown).
+    /// A step over two columns of one fixed denominator into another. `fast` gives the
+    /// numerator and whether it is valid, or else may not know (it keeps to bounds where
+    /// it vectorises); `exact` decides the rows it did not take. An invalid value is for the
+    /// interpreter when `again`, else unknown.
     #[inline(always)]
-    fn fixed(&mut self, dst: Reg, l: Reg, r: Reg, f: impl Fn(i64, i64) -> (i64, bool, bool)) {
+    fn fixed(
+        &mut self,
+        dst: Reg,
+        l: Reg,
+        r: Reg,
+        again: bool,
+        fast: impl Fn(i64, i64) -> (i64, bool),
+        exact: impl Fn(i64, i64) -> (i64, bool),
+    ) {
         let mut o = self.take(dst);
         let n = self.len;
         let (l, r) = (&self.cols[l], &self.cols[r]);
         let (ln, lk, rn, rk) = (&l.num[..n], &l.known[..n], &r.num[..n], &r.known[..n]);
-        let (on, ok, redo) = (&mut o.num[..n], &mut o.known[..n], &mut self.redo[..n]);
+        let (on, ok) = (&mut o.num[..n], &mut o.known[..n]);
+        // Separate loops over 64-bit and byte columns: each vectorises without packing.
+        let mut rest = false;
         for i in 0..n {
-            let (v, valid, again) = f(ln[i], rn[i]);
-            let known = lk[i] & rk[i];
+            let (v, valid) = fast(ln[i], rn[i]);
             on[i] = v;
-            ok[i] = known & u8::from(valid);
-            redo[i] |= (known != 0) & !valid & again;
+            rest |= !valid;
+        }
+        for i in 0..n {
+            ok[i] = lk[i] & rk[i];
+        }
+        if rest {
+            for i in 0..n {
+                let (v, valid) = exact(ln[i], rn[i]);
+                if !valid && ok[i] != 0 {
+                    self.redo[i] |= again;
+                    ok[i] = 0;
+                }
+                on[i] = v;
+            }
+        }
+        self.cols[dst] = o;
+    }
+
+    /// `(a/x) / (c/y) = (a·y) / (x·c)` for fixed denominators `x`, `y`, left unsettled.
+    #[inline(always)]
+    fn div_fixed(&mut self, dst: Reg, l: Reg, r: Reg, x: i64, y: i64) {
+        let mut o = self.take(dst);
+        let n = self.len;
+        let (lc, rc) = (&self.cols[l], &self.cols[r]);
+        let (ln, lk, rn, rk) = (&lc.num[..n], &lc.known[..n], &rc.num[..n], &rc.known[..n]);
+        let (on, od, ok) = (&mut o.num[..n], &mut o.den[..n], &mut o.known[..n]);
+        // The sign goes to the numerator; the denominator is stored negated (unsettled).
+        let quotient = |a: i64, c: i64| {
+            let (num, den) = (a.wrapping_mul(y), c.wrapping_mul(x));
+            let negative = -i64::from(den < 0);
+            ((num ^ negative).wrapping_sub(negative), (den ^ negative).wrapping_sub(negative).wrapping_neg())
+        };
+        let mut rest = !small(x) | !small(y);
+        for i in 0..n {
+            let (num, den) = quotient(ln[i], rn[i]);
+            on[i] = num;
+            od[i] = den;
+            rest |= !small(ln[i]) | !small(rn[i]);
+        }
+        for i in 0..n {
+            ok[i] = lk[i] & rk[i];
+        }
+        // A zero divisor is unknown; a known one, in the denominator column too.
+        for i in 0..n {
+            let keep = (od[i] != 0) & (ok[i] != 0);
+            ok[i] = u8::from(keep);
+            od[i] &= -i64::from(keep);
+        }
+        if rest {
+            for i in 0..n {
+                let (num, o1) = ln[i].overflowing_mul(y);
+                let (den, o2) = rn[i].overflowing_mul(x);
+                let known = (lk[i] & rk[i] != 0) & (rn[i] != 0);
+                let valid = !o1 & !o2 & (num != i64::MIN) & (den != i64::MIN);
+                if known & !valid {
+                    self.redo[i] = true;
+                    ok[i] = 0;
+                    od[i] = 0;
+                }
+            }
         }
         self.cols[dst] = o;
     }
@@ -460,8 +533,9 @@ impl Batch {
     }
 
     /// A column of quotients (`num`, `den` per row) against one of fixed denominator
-    /// `den`: exact cross products where the quotient is a decimal or within the bounds
-    /// where it orders as its 28-digit decimal does; the general comparison otherwise.
+    /// `den`: cross products of 32-bit operands in one vectorised pass (the quotient's
+    /// denominator within the bounds where it orders as its 28-digit decimal does); the
+    /// general comparison for the other rows.
     #[inline(always)]
     fn compare_mixed(&mut self, dst: Reg, l: Reg, r: Reg, den: i64, holds: impl Fn(Ordering) -> bool) {
         let mut o = self.take(dst);
@@ -469,21 +543,36 @@ impl Batch {
         let (lc, rc) = (&self.cols[l], &self.cols[r]);
         let (ln, ld, lk, rn, rk) = (&lc.num[..n], &lc.den[..n], &lc.known[..n], &rc.num[..n], &rc.known[..n]);
         let (ot, ok) = (&mut o.truth[..n], &mut o.known[..n]);
+        let fits =
+            |a: i64, b: i64, c: i64| small(a) & small(c) & (b.unsigned_abs() <= num::INEXACT_DEN as u64);
+        let mut rest = den.unsigned_abs() > num::INEXACT_DEN as u64;
         for i in 0..n {
-            let known = lk[i] & rk[i];
             let (a, b, c) = (ln[i], ld[i], rn[i]);
-            let fast = b > 0 || num::safe_inexact(a, b) && num::safe_inexact(c, den);
-            let order = if known == 0 {
-                None
-            } else if fast {
-                Some((i128::from(a) * i128::from(den)).cmp(&(i128::from(c) * i128::from(b.abs()))))
-            } else {
-                let order = num::compare(a, b, c, den);
-                self.redo[i] |= order.is_none();
-                order
-            };
-            ot[i] = u8::from(order.is_some_and(&holds));
-            ok[i] = u8::from(order.is_some());
+            ot[i] = u8::from(holds(a.wrapping_mul(den).cmp(&c.wrapping_mul(b.wrapping_abs()))));
+            rest |= !fits(a, b, c);
+        }
+        for i in 0..n {
+            let known = lk[i] & rk[i] & u8::from(ld[i] != 0);
+            ot[i] &= known;
+            ok[i] = known;
+        }
+        if rest {
+            for i in 0..n {
+                let (a, b, c) = (ln[i], ld[i], rn[i]);
+                if ok[i] == 0 || fits(a, b, c) & (den.unsigned_abs() <= num::INEXACT_DEN as u64) {
+                    continue;
+                }
+                let fast = b > 0 || num::safe_inexact(a, b) && num::safe_inexact(c, den);
+                let order = if fast {
+                    Some((i128::from(a) * i128::from(den)).cmp(&(i128::from(c) * i128::from(b.abs()))))
+                } else {
+                    let order = num::compare(a, b, c, den);
+                    self.redo[i] |= order.is_none();
+                    order
+                };
+                ot[i] = u8::from(order.is_some_and(&holds));
+                ok[i] = u8::from(order.is_some());
+            }
         }
         self.cols[dst] = o;
     }
@@ -578,6 +667,13 @@ impl Batch {
             }
         }
     }
+}
+
+/// Whether a number lies within 32 bits, where products of two fit in 64 and the
+/// vectorised passes take it.
+#[inline(always)]
+fn small(v: i64) -> bool {
+    v.unsigned_abs() <= i32::MAX as u64
 }
 
 /// Stores one cell into a column of a shape.

@@ -15,7 +15,7 @@ const MANTISSA: u128 = (1 << 96) - 1;
 /// Bounds within which an inexact quotient compares and rounds as its 28-digit decimal
 /// does: denominators up to 10^6 keep distinct values 10^-12 apart, magnitudes below 10^12
 /// leave the decimal at least 16 digits after the point.
-const INEXACT_DEN: i64 = 1_000_000;
+pub const INEXACT_DEN: i64 = 1_000_000;
 const INEXACT_MAGNITUDE: i128 = 1_000_000_000_000;
 
 /// What a row needs next: a value, unknown, or the interpreter.
