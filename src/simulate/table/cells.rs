@@ -97,9 +97,40 @@ pub fn parse(cell: &[u8], ty: &Ty, kind: Option<Kind>, model: &Model) -> Result<
     })
 }
 
+/// Eight bytes from `p` as a little-endian word, when the input has them.
+#[inline(always)]
+fn word(bytes: &[u8], p: usize) -> Option<u64> {
+    Some(u64::from_le_bytes(bytes.get(p..p + 8)?.try_into().ok()?))
+}
+
+/// The run of ASCII digits that `w` starts with, when it has 1 to 7 of them: their count
+/// and value, found without a loop (eight bytes at a time, as in simdjson).
+#[inline(always)]
+fn digits(w: u64) -> Option<(usize, u64)> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let d = w.wrapping_sub(b'0' as u64 * ONES);
+    // A byte above 9 gets its high bit set here; borrows and carries only reach the bytes
+    // after it, which are not used.
+    let other = (d | d.wrapping_add(0x76 * ONES)) & (0x80 * ONES);
+    let len = (other.trailing_zeros() / 8) as usize;
+    if len == 0 || len == 8 {
+        return None;
+    }
+    // The digits moved to the top, as if led by zeros, then combined pairwise.
+    let v = d << (8 * (8 - len));
+    let v = v.wrapping_mul(10 * 256 + 1) >> 8;
+    let v = (v & 0x00FF_00FF_00FF_00FF).wrapping_mul(100 * 65536 + 1) >> 16;
+    let v = (v & 0x0000_FFFF_0000_FFFF).wrapping_mul(10000 * (1 << 32) + 1) >> 32;
+    Some((len, v))
+}
+
 /// `-?[0-9]{1,18}` at `*p`, moving past it; `None` (and `*p` anywhere) otherwise.
 #[inline]
 pub fn integer(bytes: &[u8], p: &mut usize) -> Option<(i64, i64)> {
+    if let Some((len, v)) = word(bytes, *p).and_then(digits) {
+        *p += len;
+        return Some((v as i64, 1));
+    }
     let negative = bytes.get(*p) == Some(&b'-');
     *p += usize::from(negative);
     let start = *p;
@@ -117,6 +148,22 @@ pub fn integer(bytes: &[u8], p: &mut usize) -> Option<(i64, i64)> {
 /// `-?[0-9]{1,10}(\.[0-9]{1,2})?` at `*p` as kopecks.
 #[inline]
 pub fn kopecks(bytes: &[u8], p: &mut usize) -> Option<(i64, i64)> {
+    // Up to seven digits of roubles and two of kopecks, the common form, without a loop.
+    if let Some((len, v)) = word(bytes, *p).and_then(digits) {
+        let q = *p + len;
+        match bytes.get(q..q + 3) {
+            Some(&[b'.', a, b]) if a.is_ascii_digit() && b.is_ascii_digit() => {
+                *p = q + 3;
+                return Some((v as i64 * 100 + i64::from((a - b'0') * 10 + (b - b'0')), 100));
+            }
+            Some(&[b'.', ..]) => {}
+            _ if bytes.get(q) == Some(&b'.') => {}
+            _ => {
+                *p = q;
+                return Some((v as i64 * 100, 100));
+            }
+        }
+    }
     let negative = bytes.get(*p) == Some(&b'-');
     *p += usize::from(negative);
     let start = *p;
@@ -185,5 +232,25 @@ mod tests {
         assert_eq!(at(kopecks, b"7,"), (Some((700, 100)), 1));
         assert_eq!(at(kopecks, b"7.,").0, None);
         assert_eq!(at(boolean, b"false,"), (Some((0, 1)), 5));
+        assert_eq!(at(integer, b"1234567,true,"), (Some((1234567, 1)), 7));
+        assert_eq!(at(integer, b"12345678,true"), (Some((12345678, 1)), 8));
+        assert_eq!(at(kopecks, b"46358.99,true"), (Some((4635899, 100)), 8));
+        assert_eq!(at(kopecks, b"46358,true,x"), (Some((4635800, 100)), 5));
+        assert_eq!(at(kopecks, b"46358.9,true"), (Some((4635890, 100)), 7));
+        assert_eq!(at(kopecks, b"46358.,true,").0, None);
+    }
+
+    #[test]
+    fn eight_bytes_at_a_time_read_what_the_loop_reads() {
+        for n in (0..10_000_000u64).step_by(7919).chain([0, 9, 10, 99, 100, 1_000_000, 9_999_999]) {
+            for tail in [&b","[..], b"\n", b".5,", b"x", b"/", b":"] {
+                let mut text = n.to_string().into_bytes();
+                text.extend_from_slice(tail);
+                text.extend_from_slice(b"00000000");
+                let w = word(&text, 0).unwrap();
+                let len = n.to_string().len();
+                assert_eq!(digits(w), (len < 8).then_some((len, n)), "{n}");
+            }
+        }
     }
 }

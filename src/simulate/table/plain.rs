@@ -19,8 +19,10 @@ impl Table<'_> {
         times: &mut Times,
     ) {
         let w = self.width;
+        // The cells of the batch's rows, `w` per row, written in place.
         let mut spans = std::mem::take(&mut work.spans);
-        spans.clear();
+        spans.resize(BATCH * w, (0, 0));
+        let mut cut = Vec::new();
         let (mut len, mut at, mut pos) = (0, line, 0);
         let mut t = Instant::now();
         while pos < bytes.len() {
@@ -30,30 +32,33 @@ impl Table<'_> {
                 pos += 1;
                 continue;
             }
-            let first = spans.len();
-            let fast =
-                work.batch.as_mut().and_then(|batch| self.fast_row(bytes, pos, &mut spans, batch, len));
+            let row = &mut spans[len * w..(len + 1) * w];
+            let fast = work.batch.as_mut().and_then(|batch| self.fast_row(bytes, pos, row, batch, len));
             let result = match fast {
                 Some(next) => {
                     pos = next;
                     Ok(())
                 }
                 None => {
-                    spans.truncate(first);
                     let end = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |i| pos + i);
+                    cut.clear();
                     let mut from = pos;
                     for comma in memchr::memchr_iter(b',', &bytes[pos..end]) {
-                        spans.push((from, pos + comma));
+                        cut.push((from, pos + comma));
                         from = pos + comma + 1;
                     }
-                    spans.push((from, end));
+                    cut.push((from, end));
                     pos = end + 1;
-                    self.load_row(&Line { bytes, spans: &spans[first..] }, work.batch.as_mut(), len)
+                    // The cell count is checked first: a row that loads has `w` cells.
+                    let loaded = self.load_row(&Line { bytes, spans: &cut }, work.batch.as_mut(), len);
+                    if loaded.is_ok() {
+                        row.copy_from_slice(&cut);
+                    }
+                    loaded
                 }
             };
             if let Err(e) = result {
                 errors.push((at - 1, e));
-                spans.truncate(first);
                 continue;
             }
             len += 1;
@@ -61,14 +66,13 @@ impl Table<'_> {
                 times.parse += t.elapsed();
                 let rows: Vec<Line> = spans.chunks_exact(w).map(|s| Line { bytes, spans: s }).collect();
                 self.finish(&rows, work.batch.as_mut(), &mut work.sheet, out, times);
-                spans.clear();
                 len = 0;
                 t = Instant::now();
             }
         }
         times.parse += t.elapsed();
         if len > 0 {
-            let rows: Vec<Line> = spans.chunks_exact(w).map(|s| Line { bytes, spans: s }).collect();
+            let rows: Vec<Line> = spans[..len * w].chunks_exact(w).map(|s| Line { bytes, spans: s }).collect();
             self.finish(&rows, work.batch.as_mut(), &mut work.sheet, out, times);
         }
         work.spans = spans;
@@ -80,7 +84,7 @@ impl Table<'_> {
         &self,
         bytes: &[u8],
         pos: usize,
-        spans: &mut Vec<(usize, usize)>,
+        spans: &mut [(usize, usize)],
         batch: &mut Batch,
         row: usize,
     ) -> Option<usize> {
@@ -88,7 +92,7 @@ impl Table<'_> {
         let w = self.width;
         let mut p = pos;
         batch.redo[row] = false;
-        for (j, plan) in self.plan.iter().enumerate() {
+        for ((j, plan), span) in self.plan.iter().enumerate().zip(spans) {
             let start = p;
             let parsed = match plan.and_then(|p| p.kind) {
                 Some(Kind::Int | Kind::Days(_)) => integer(bytes, &mut p),
@@ -106,7 +110,7 @@ impl Table<'_> {
             if !ok {
                 return None;
             }
-            spans.push((start, p));
+            *span = (start, p);
             p += 1;
             let Some(Plan { input, kind, slot }) = *plan else { continue };
             let value = match parsed {
