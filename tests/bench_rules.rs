@@ -76,3 +76,19 @@ fn a_huge_bad_cell_is_reported_briefly() {
         "{stderr}"
     );
 }
+
+/// `--explain` writes one decision tree per row (JSON Lines, in row order) beside the same
+/// output, for every row of the file.
+#[test]
+fn explained_rows_give_the_same_output_and_one_tree_each() {
+    let trees = std::env::temp_dir().join(format!("reglament-trees-{}.jsonl", std::process::id()));
+    let (out, stderr) = evaluate(&["--explain", trees.to_str().unwrap()]);
+    assert_eq!(out, expected());
+    assert!(stderr.contains("mode=single n=32 "), "{stderr}");
+    let text = std::fs::read_to_string(&trees).unwrap();
+    let lines: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 32);
+    let numbers: Vec<u64> = lines.iter().map(|t| t["line"].as_u64().unwrap()).collect();
+    assert_eq!(numbers, (2..34).collect::<Vec<_>>());
+    insta::assert_snapshot!(text.lines().take(2).collect::<Vec<_>>().join("\n"));
+}

@@ -229,6 +229,23 @@ cli_snapshot!(
     "2024-01-01"
 );
 cli_snapshot!(
+    evaluate_bad_rows_explained,
+    "evaluate",
+    "benefits",
+    "--regulations",
+    "examples/bench/rules.rgl",
+    "--in",
+    "tests/bench/bad_rows.csv",
+    "--columns",
+    "person_id,pension_eligible,total_benefits",
+    "--as-of",
+    "2024-01-01",
+    "--out",
+    "/dev/null",
+    "--explain",
+    "/dev/stdout"
+);
+cli_snapshot!(
     evaluate_quoted_rows,
     "evaluate",
     "benefits",

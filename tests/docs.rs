@@ -167,3 +167,19 @@ fn evaluate_page_bad_rows_example_is_real() {
         format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     assert_eq!(transcript, shown);
 }
+
+/// The `--explain` example of the `evaluate` page: its command, and the beginning of the
+/// first tree it writes.
+#[test]
+fn evaluate_page_explain_example_is_real() {
+    let page = page("cli/evaluate.md");
+    let command = block_after(&page, "as above:\n\n```\n").trim();
+    let args: Vec<&str> = command.trim_start_matches("$ reglament ").split_whitespace().collect();
+    let out = reglament(&args);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let first = stdout.lines().next().expect("a tree");
+    let shown = block_after(&page, "```json\n").trim();
+    let (start, end) = shown.split_once(", …").expect("the example is shortened");
+    assert!(first.starts_with(start) && first.ends_with(end), "{first}");
+}

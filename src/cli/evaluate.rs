@@ -41,6 +41,12 @@ pub struct EvaluateArgs {
     #[arg(long, value_name = "K")]
     pub single_cases: Option<usize>,
 
+    /// Write each row's decision tree to FILE as JSON Lines: its line, and every
+    /// criterion and refusal ground with the values it read and its result (rows then go
+    /// one at a time through the interpreter)
+    #[arg(long, value_name = "FILE")]
+    pub explain: Option<PathBuf>,
+
     /// Print a `bench …` line of phase timings on stderr (for ../shared/bench)
     #[arg(long)]
     pub timings: bool,
@@ -132,9 +138,24 @@ pub fn run(args: &EvaluateArgs, color: Color) -> Exit {
         return write_error(e);
     }
 
-    let result = match args.single_cases {
-        Some(k) => single(&table, &mut input, &mut file, &mut output, line, k, &mut times),
-        None => {
+    let mut explained = match &args.explain {
+        None => None,
+        Some(path) => match std::fs::File::create(path) {
+            Ok(f) => Some(std::io::BufWriter::new(f)),
+            Err(e) => {
+                eprintln!("error: cannot write `{}`: {e}", path.display());
+                return Exit::Usage;
+            }
+        },
+    };
+    let one_by_one = args.single_cases.is_some() || explained.is_some();
+    let result = match one_by_one {
+        true => {
+            let explained = explained.as_mut().map(|w| w as &mut dyn Write);
+            let cases = Cases { limit: args.single_cases, explained };
+            single(&table, &mut input, &mut file, &mut output, line, cases, &mut times)
+        }
+        false => {
             // Each block is evaluated over all cores while the previous one is written and
             // the next one read (after the unfinished record the block ends with).
             let mut done = Block::default();
@@ -174,6 +195,12 @@ pub fn run(args: &EvaluateArgs, color: Color) -> Exit {
     if let Err(e) = result.and_then(|()| output.sink.flush()) {
         return write_error(e);
     }
+    if let (Some(w), Some(path)) = (explained.as_mut(), &args.explain)
+        && let Err(e) = w.flush()
+    {
+        eprintln!("error: cannot write `{}`: {e}", path.display());
+        return Exit::Usage;
+    }
     let n = output.rows;
     let total_s = started.elapsed().as_secs_f64();
     if args.timings {
@@ -184,11 +211,11 @@ pub fn run(args: &EvaluateArgs, color: Color) -> Exit {
         let phases = format!(
             "n={n} read_s={read_s:.6} setup_s={setup_s:.6} compute_s={compute_s:.6} write_s={write_s:.6} total_s={total_s:.6}"
         );
-        match args.single_cases {
-            Some(_) => {
+        match one_by_one {
+            true => {
                 eprintln!("bench tool=reglament mode=single {phases} cases_per_s={:.0}", rate(compute_s))
             }
-            None => eprintln!(
+            false => eprintln!(
                 "bench tool=reglament mode=batch {phases} persons_per_s={:.0} compute_persons_per_s={:.0}",
                 rate(total_s),
                 rate(compute_s)
@@ -238,52 +265,77 @@ fn read_block(file: &mut std::fs::File, buf: &mut Vec<u8>, time: &mut Duration) 
     Ok(n < BLOCK)
 }
 
-/// The first `k` rows, one case at a time through the interpreter, each from scratch.
+/// What `single` evaluates: the first `limit` rows (all without one), and where the
+/// decision trees go, if anywhere.
+struct Cases<'a> {
+    limit: Option<usize>,
+    explained: Option<&'a mut dyn Write>,
+}
+
+/// Rows one case at a time through the interpreter, each parsed and evaluated from
+/// scratch, block by block.
 fn single(
     table: &Table,
     input: &mut Input,
     file: &mut std::fs::File,
     output: &mut Output,
-    line: u64,
-    k: usize,
+    mut line: u64,
+    mut cases: Cases,
     times: &mut Times,
 ) -> std::io::Result<()> {
-    // Whole records up to the k-th, read on as needed.
-    let end = loop {
-        match blocks::records(&input.buf[input.start..], k.max(1)) {
-            Some(n) => break input.start + n,
-            None if input.eof => break input.buf.len(),
-            None => input.fill(file)?,
-        }
-    };
-    let mut reader =
-        csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(&input.buf[input.start..end]);
-    let mut block = Block { out: vec![Vec::new()], ..Block::default() };
-    let mut record = csv::ByteRecord::new();
     let mut done = 0;
-    while done < k {
-        let t = Instant::now();
-        match reader.read_byte_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => {
-                let at = e.position().map_or(line, |p| line + p.line() - 1);
-                block.errors.push((at, e.to_string()));
-                break;
+    let mut record = csv::ByteRecord::new();
+    let mut trees = Vec::new();
+    loop {
+        let left = cases.limit.map_or(usize::MAX, |k| k - done);
+        // Whole records: up to the last one begun in the buffer, or the `left`-th.
+        let end = match input.eof {
+            true => input.buf.len(),
+            false => input.start.max(blocks::last_record(&input.buf)),
+        };
+        let end = blocks::records(&input.buf[input.start..end], left).map_or(end, |n| input.start + n);
+        let bytes = &input.buf[input.start..end];
+        let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
+        let mut block = Block { out: vec![Vec::new()], ..Block::default() };
+        let mut broken = false;
+        while done < cases.limit.unwrap_or(usize::MAX) {
+            let t = Instant::now();
+            match reader.read_byte_record(&mut record) {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(e) => {
+                    let at = e.position().map_or(line, |p| line + p.line() - 1);
+                    block.errors.push((at, e.to_string()));
+                    broken = true;
+                    break;
+                }
             }
+            done += 1;
+            let at = line + record.position().map_or(1, |p| p.line()) - 1;
+            let inputs = table.read_row(&record);
+            times.parse += t.elapsed();
+            let t = Instant::now();
+            match (inputs, cases.explained.is_some()) {
+                (Ok(inputs), true) => {
+                    table.evaluate_explained(&record, &inputs, at, &mut block.out[0], &mut trees)
+                }
+                (Ok(inputs), false) => table.evaluate(&record, &inputs, &mut block.out[0]),
+                (Err(e), _) => block.errors.push((at, e)),
+            }
+            times.compute += t.elapsed();
         }
-        done += 1;
-        let at = line + record.position().map_or(1, |p| p.line()) - 1;
-        let inputs = table.parse(&record);
-        times.parse += t.elapsed();
-        let t = Instant::now();
-        match inputs {
-            Ok(inputs) => table.evaluate(&record, &inputs, &mut block.out[0]),
-            Err(e) => block.errors.push((at, e)),
+        line += memchr::memchr_iter(b'\n', bytes).count() as u64;
+        output.write(block)?;
+        if let Some(w) = cases.explained.as_mut() {
+            w.write_all(&trees)?;
+            trees.clear();
         }
-        times.compute += t.elapsed();
+        input.start = end;
+        if broken || input.eof || cases.limit.is_some_and(|k| done >= k) {
+            return Ok(());
+        }
+        input.fill(file)?;
     }
-    output.write(block)
 }
 
 /// The input file, read a block at a time; `buf[start..]` is not evaluated yet.

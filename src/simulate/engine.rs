@@ -401,24 +401,7 @@ fn decide(
     let refusals: Vec<Option<bool>> =
         service.refusals.iter().map(|r| frame.eval(&r.ir).and_then(|v| v.as_bool())).collect();
 
-    let mut explain = Vec::new();
-    if explain_it {
-        for (i, c) in service.criteria.iter().enumerate() {
-            explain.push(check(
-                model,
-                service,
-                &mut frame,
-                "criterion",
-                &c.name,
-                &c.title,
-                &c.ir,
-                criteria[i],
-            ));
-        }
-        for (i, r) in service.refusals.iter().enumerate() {
-            explain.push(check(model, service, &mut frame, "refusal", &r.name, &r.title, &r.ir, refusals[i]));
-        }
-    }
+    let explain = if explain_it { explain(model, service, &mut frame) } else { Vec::new() };
 
     let titled = |name: &str, title: &Option<String>| match title {
         Some(t) => format!("{name} «{t}»"),
@@ -480,6 +463,21 @@ fn decide(
         explain,
         values,
     }
+}
+
+/// The decision tree of a service in a frame: every criterion and refusal ground, the
+/// values it read and its result.
+pub fn explain(model: &Model, service: &Service, frame: &mut Frame) -> Vec<Check> {
+    let mut checks = Vec::new();
+    for (i, c) in service.criteria.iter().enumerate() {
+        let result = frame.criterion(i);
+        checks.push(check(model, service, frame, "criterion", &c.name, &c.title, &c.ir, result));
+    }
+    for r in &service.refusals {
+        let result = frame.eval(&r.ir).and_then(|v| v.as_bool());
+        checks.push(check(model, service, frame, "refusal", &r.name, &r.title, &r.ir, result));
+    }
+    checks
 }
 
 #[allow(clippy::too_many_arguments)]

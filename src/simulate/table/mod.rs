@@ -13,6 +13,7 @@ mod sheet;
 mod write;
 
 use super::columnar::{Batch, Kind, Program, Reg, Shape, input_kind};
+use super::engine;
 use super::eval::Frame;
 use super::model::{Ir, Model, Service, parse_scalar};
 use super::value::Value;
@@ -262,12 +263,9 @@ impl<'m> Table<'m> {
         batch: Option<&mut Batch>,
         at: usize,
     ) -> Result<(), String> {
-        if row.count() != self.width {
-            return Err(format!("{} fields, but the header has {}", row.count(), self.width));
-        }
         match batch {
-            Some(batch) => self.load(row, batch, at),
-            None => self.parse(row).map(|_| ()),
+            Some(batch) if row.count() == self.width => self.load(row, batch, at),
+            _ => self.read_row(row).map(|_| ()),
         }
     }
 
@@ -328,6 +326,14 @@ impl<'m> Table<'m> {
         Ok(())
     }
 
+    /// Checks a row's cell count and parses its inputs for the interpreter.
+    pub fn read_row(&self, record: &impl Cells) -> Result<Vec<Option<Value>>, String> {
+        if record.count() != self.width {
+            return Err(format!("{} fields, but the header has {}", record.count(), self.width));
+        }
+        self.parse(record)
+    }
+
     /// Parses one row's inputs for the interpreter; an empty cell is unknown.
     pub fn parse(&self, record: &impl Cells) -> Result<Vec<Option<Value>>, String> {
         self.inputs
@@ -350,6 +356,34 @@ impl<'m> Table<'m> {
     /// Evaluates one row with the interpreter and appends its output line.
     pub fn evaluate(&self, record: &impl Cells, inputs: &[Option<Value>], out: &mut Vec<u8>) {
         let mut frame = Frame::new(self.model, Some(self.service), inputs, &[], self.on);
+        self.write_values(&mut frame, record, out);
+    }
+
+    /// `evaluate`, and the row's decision tree as one JSON line: its line in the file, and
+    /// every criterion and refusal ground with the values it read and its result.
+    pub fn evaluate_explained(
+        &self,
+        record: &impl Cells,
+        inputs: &[Option<Value>],
+        line: u64,
+        out: &mut Vec<u8>,
+        explained: &mut Vec<u8>,
+    ) {
+        let mut frame = Frame::new(self.model, Some(self.service), inputs, &[], self.on);
+        self.write_values(&mut frame, record, out);
+        #[derive(serde::Serialize)]
+        struct Tree<'a> {
+            line: u64,
+            service: &'a str,
+            checks: Vec<engine::Check>,
+        }
+        let checks = engine::explain(self.model, self.service, &mut frame);
+        let tree = Tree { line, service: &self.service.name, checks };
+        serde_json::to_writer(&mut *explained, &tree).expect("a decision tree always serialises");
+        explained.push(b'\n');
+    }
+
+    fn write_values(&self, frame: &mut Frame, record: &impl Cells, out: &mut Vec<u8>) {
         for (k, (_, column)) in self.columns.iter().enumerate() {
             if k > 0 {
                 out.push(b',');

@@ -72,7 +72,8 @@ impl Table<'_> {
         }
         times.parse += t.elapsed();
         if len > 0 {
-            let rows: Vec<Line> = spans[..len * w].chunks_exact(w).map(|s| Line { bytes, spans: s }).collect();
+            let rows: Vec<Line> =
+                spans[..len * w].chunks_exact(w).map(|s| Line { bytes, spans: s }).collect();
             self.finish(&rows, work.batch.as_mut(), &mut work.sheet, out, times);
         }
         work.spans = spans;
