@@ -468,16 +468,49 @@ fn decide(
 /// The decision tree of a service in a frame: every criterion and refusal ground, the
 /// values it read and its result.
 pub fn explain(model: &Model, service: &Service, frame: &mut Frame) -> Vec<Check> {
-    let mut checks = Vec::new();
-    for (i, c) in service.criteria.iter().enumerate() {
-        let result = frame.criterion(i);
-        checks.push(check(model, service, frame, "criterion", &c.name, &c.title, &c.ir, result));
+    Explainer::new(service).explain(model, service, frame)
+}
+
+/// What each criterion and refusal ground of a service reads, found once for all the
+/// cases it explains.
+pub struct Explainer {
+    reads: Vec<Reads>,
+}
+
+#[derive(Default)]
+struct Reads {
+    inputs: BTreeSet<usize>,
+    derived: BTreeSet<usize>,
+    params: BTreeSet<usize>,
+}
+
+impl Explainer {
+    pub fn new(service: &Service) -> Explainer {
+        let irs = service.criteria.iter().map(|c| &c.ir).chain(service.refusals.iter().map(|r| &r.ir));
+        let reads = irs
+            .map(|ir| {
+                let mut r = Reads::default();
+                collect(ir, service, &mut r.inputs, &mut r.derived, &mut r.params);
+                r
+            })
+            .collect();
+        Explainer { reads }
     }
-    for r in &service.refusals {
-        let result = frame.eval(&r.ir).and_then(|v| v.as_bool());
-        checks.push(check(model, service, frame, "refusal", &r.name, &r.title, &r.ir, result));
+
+    /// The decision tree of `service` (the one this was made for) in a frame.
+    pub fn explain(&self, model: &Model, service: &Service, frame: &mut Frame) -> Vec<Check> {
+        let mut checks = Vec::new();
+        for (i, c) in service.criteria.iter().enumerate() {
+            let result = frame.criterion(i);
+            checks.push(check(model, service, frame, "criterion", &c.name, &c.title, &self.reads[i], result));
+        }
+        for (i, r) in service.refusals.iter().enumerate() {
+            let result = frame.eval(&r.ir).and_then(|v| v.as_bool());
+            let reads = &self.reads[service.criteria.len() + i];
+            checks.push(check(model, service, frame, "refusal", &r.name, &r.title, reads, result));
+        }
+        checks
     }
-    checks
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -488,23 +521,19 @@ fn check(
     kind: &'static str,
     name: &str,
     title: &Option<String>,
-    ir: &Ir,
+    what: &Reads,
     result: Option<bool>,
 ) -> Check {
     let mut reads = BTreeMap::new();
-    let mut inputs = BTreeSet::new();
-    let mut derived = BTreeSet::new();
-    let mut params = BTreeSet::new();
-    collect(ir, service, &mut inputs, &mut derived, &mut params);
     let show = |v: Option<Value>| v.map_or_else(|| "unknown".to_string(), |v| model.show(&v));
-    for i in inputs {
+    for &i in &what.inputs {
         reads.insert(service.inputs[i].name.clone(), show(frame.inputs.get(i).cloned().flatten()));
     }
-    for d in derived {
+    for &d in &what.derived {
         let v = frame.derived(d);
         reads.insert(service.derived[d].0.clone(), show(v));
     }
-    for p in params {
+    for &p in &what.params {
         reads.insert(model.params[p].name.clone(), show(model.params[p].at(frame.today).cloned()));
     }
     Check { kind, name: name.to_string(), title: title.clone(), result: label(result), reads }

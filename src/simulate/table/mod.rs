@@ -47,6 +47,7 @@ pub struct Table<'m> {
     program: Option<Program>,
     /// What each output cell is, for writing lines from a batch.
     puts: Vec<Put>,
+    explainer: engine::Explainer,
 }
 
 /// A CSV column that holds a service input: the input, its column type if columns hold it,
@@ -157,7 +158,8 @@ impl<'m> Table<'m> {
                 });
             }
         }
-        Ok(Table { model, service, on, width: names.len(), inputs, plan, columns, program, puts })
+        let explainer = engine::Explainer::new(service);
+        Ok(Table { model, service, on, width: names.len(), inputs, plan, columns, program, puts, explainer })
     }
 
     /// The same table evaluated by the interpreter alone (the reference the columnar
@@ -377,7 +379,7 @@ impl<'m> Table<'m> {
             service: &'a str,
             checks: Vec<engine::Check>,
         }
-        let checks = engine::explain(self.model, self.service, &mut frame);
+        let checks = self.explainer.explain(self.model, self.service, &mut frame);
         let tree = Tree { line, service: &self.service.name, checks };
         serde_json::to_writer(&mut *explained, &tree).expect("a decision tree always serialises");
         explained.push(b'\n');
