@@ -125,7 +125,7 @@ fn digits(w: u64) -> Option<(usize, u64)> {
 }
 
 /// `-?[0-9]{1,18}` at `*p`, moving past it; `None` (and `*p` anywhere) otherwise.
-#[inline]
+#[inline(always)]
 pub fn integer(bytes: &[u8], p: &mut usize) -> Option<(i64, i64)> {
     if let Some((len, v)) = word(bytes, *p).and_then(digits) {
         *p += len;
@@ -146,7 +146,7 @@ pub fn integer(bytes: &[u8], p: &mut usize) -> Option<(i64, i64)> {
 }
 
 /// `-?[0-9]{1,10}(\.[0-9]{1,2})?` at `*p` as kopecks.
-#[inline]
+#[inline(always)]
 pub fn kopecks(bytes: &[u8], p: &mut usize) -> Option<(i64, i64)> {
     // Up to seven digits of roubles and two of kopecks, the common form, without a loop.
     if let Some((len, v)) = word(bytes, *p).and_then(digits) {
@@ -198,7 +198,7 @@ pub fn kopecks(bytes: &[u8], p: &mut usize) -> Option<(i64, i64)> {
 }
 
 /// `true` or `false` at `*p`.
-#[inline]
+#[inline(always)]
 pub fn boolean(bytes: &[u8], p: &mut usize) -> Option<(i64, i64)> {
     let rest = &bytes[*p..];
     if rest.starts_with(b"true") {
