@@ -128,7 +128,8 @@ pub fn run(args: &EvaluateArgs, color: Color) -> Exit {
             }
         }
     };
-    let mut output = Output { sink, time: Duration::ZERO, rows: 0, errors: 0, shown: &shown };
+    let spare = Spare::default();
+    let mut output = Output { sink, time: Duration::ZERO, rows: 0, errors: 0, shown: &shown, spare: &spare };
     let write_error = |e: std::io::Error| {
         eprintln!("error: cannot write `{}`: {e}", args.output.display());
         Exit::Usage
@@ -170,7 +171,7 @@ pub fn run(args: &EvaluateArgs, color: Color) -> Exit {
                 let bytes = &input.buf[input.start..end];
                 let (time, output) = (&mut input.time, &mut output);
                 let (block, io) = rayon::join(
-                    || evaluate_block(&table, bytes, line),
+                    || evaluate_block(&table, bytes, line, &spare),
                     || {
                         output.write(std::mem::take(&mut done))?;
                         if last { Ok(true) } else { read_block(&mut file, &mut next, time) }
@@ -230,7 +231,7 @@ pub fn run(args: &EvaluateArgs, color: Color) -> Exit {
 }
 
 /// Evaluates a block of whole records over all cores, in pieces, keeping their order.
-fn evaluate_block(table: &Table, bytes: &[u8], line: u64) -> Block {
+fn evaluate_block(table: &Table, bytes: &[u8], line: u64, spare: &Spare) -> Block {
     // Each piece counts its own lines; its errors are numbered from 0 and moved after.
     let done: Vec<Block> = blocks::pieces(bytes, PIECE)
         .par_iter()
@@ -238,7 +239,7 @@ fn evaluate_block(table: &Table, bytes: &[u8], line: u64) -> Block {
             || table.work(),
             |work, piece| {
                 let piece = &bytes[piece.clone()];
-                let mut out = Vec::with_capacity(piece.len() * 2);
+                let mut out = spare.take(piece.len() * 2);
                 let mut block = Block::default();
                 block.times = table.evaluate_slice(piece, 0, work, &mut out, &mut block.errors);
                 block.lines = memchr::memchr_iter(b'\n', piece).count() as u64;
@@ -356,6 +357,26 @@ impl Input {
     }
 }
 
+/// Output buffers written out, kept for the next pieces: fresh ones would be mapped and
+/// zeroed by the kernel page by page, again for every block.
+#[derive(Default)]
+struct Spare(std::sync::Mutex<Vec<Vec<u8>>>);
+
+impl Spare {
+    fn take(&self, capacity: usize) -> Vec<u8> {
+        let mut out = self.0.lock().ok().and_then(|mut kept| kept.pop()).unwrap_or_default();
+        out.reserve(capacity);
+        out
+    }
+
+    fn keep(&self, mut out: Vec<u8>) {
+        out.clear();
+        if let Ok(mut kept) = self.0.lock() {
+            kept.push(out);
+        }
+    }
+}
+
 /// Where output lines go, with the rows written and errors reported so far.
 struct Output<'a> {
     sink: Box<dyn Write + Send>,
@@ -363,14 +384,16 @@ struct Output<'a> {
     rows: usize,
     errors: usize,
     shown: &'a str,
+    spare: &'a Spare,
 }
 
 impl Output<'_> {
     fn write(&mut self, block: Block) -> std::io::Result<()> {
         let t = Instant::now();
-        for out in &block.out {
-            self.sink.write_all(out)?;
-            self.rows += memchr::memchr_iter(b'\n', out).count();
+        for out in block.out {
+            self.sink.write_all(&out)?;
+            self.rows += memchr::memchr_iter(b'\n', &out).count();
+            self.spare.keep(out);
         }
         for (line, message) in &block.errors {
             eprintln!("error: {}:{line}: {message}", self.shown);
