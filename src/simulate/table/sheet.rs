@@ -9,7 +9,9 @@ use crate::simulate::columnar::{Batch, Kind, View, num};
 use crate::simulate::model::Model;
 
 /// Room for one formatted value (an `i64` takes 20 bytes, kopecks with a sign and a point
-/// 21), copied whole: a line may be written up to `SLOT` bytes past its end.
+/// 21), written at its end (digits come from the right, so their count need not be known
+/// first) and copied as `SLOT` bytes from its start: a line may be written up to `SLOT`
+/// bytes past its end.
 pub const SLOT: usize = 32;
 /// The most a formatted value moves a line on.
 const VALUE: usize = 24;
@@ -17,7 +19,8 @@ const VALUE: usize = 24;
 /// One worker's buffers for writing batches.
 #[derive(Default)]
 pub struct Sheet {
-    /// Formatted cells of the number columns, `BATCH` rows per column.
+    /// Formatted cells of the number columns, `BATCH` rows per column, and one more slot
+    /// that the copy of the last one may read into.
     slots: Vec<[u8; SLOT]>,
     lens: Vec<u8>,
     /// Rows only the interpreter can write exactly.
@@ -29,7 +32,7 @@ pub struct Sheet {
 impl Sheet {
     pub fn new(columns: usize, rows: usize) -> Sheet {
         Sheet {
-            slots: vec![[0; SLOT]; columns * rows],
+            slots: vec![[0; SLOT]; columns * rows + 1],
             lens: vec![0; columns * rows],
             fallback: vec![false; rows],
             lines: Vec::new(),
@@ -95,8 +98,11 @@ impl Table<'_> {
                         pos += usize::from(5 - t) * usize::from(k);
                     }
                     Put::Text(_, _, k) => {
-                        lines[pos..pos + SLOT].copy_from_slice(&sheet.slots[k * cap + i]);
-                        pos += usize::from(sheet.lens[k * cap + i]);
+                        let len = usize::from(sheet.lens[k * cap + i]);
+                        let start = (k * cap + i + 1) * SLOT - len;
+                        lines[pos..pos + SLOT]
+                            .copy_from_slice(&sheet.slots.as_flattened()[start..start + SLOT]);
+                        pos += len;
                     }
                 }
                 lines[pos] = b',';
@@ -150,7 +156,7 @@ fn format(
                 let (a, d) = view.get(i);
                 text.clear();
                 if write::column(model, &mut text, kind, a, d) && text.len() <= VALUE {
-                    slots[i][..text.len()].copy_from_slice(&text);
+                    slots[i][SLOT - text.len()..].copy_from_slice(&text);
                     lens[i] = text.len() as u8;
                 } else {
                     fallback[i] = true;
@@ -161,35 +167,39 @@ fn format(
     }
 }
 
-/// A whole number; its length.
+/// A whole number, at the end of the slot; its length.
 #[inline(always)]
 fn int(slot: &mut [u8; SLOT], v: i64) -> u8 {
-    slot[0] = b'-';
-    let at = usize::from(v < 0);
-    digits(slot, at, v.unsigned_abs()) as u8
+    let start = digits(slot, SLOT, v.unsigned_abs());
+    sign(slot, start, v < 0)
 }
 
-/// Kopecks as roubles with two decimals; its length.
+/// Kopecks as roubles with two decimals, at the end of the slot; its length.
 #[inline(always)]
 fn money(slot: &mut [u8; SLOT], kopecks: i64) -> u8 {
-    slot[0] = b'-';
-    let at = usize::from(kopecks < 0);
     let k = kopecks.unsigned_abs();
-    let end = digits(slot, at, k / 100);
     let cents = (k % 100) as usize * 2;
-    slot[end] = b'.';
-    slot[end + 1..end + 3].copy_from_slice(&PAIRS[cents..cents + 2]);
-    (end + 3) as u8
+    slot[SLOT - 2..].copy_from_slice(&PAIRS[cents..cents + 2]);
+    slot[SLOT - 3] = b'.';
+    let start = digits(slot, SLOT - 3, k / 100);
+    sign(slot, start, kopecks < 0)
+}
+
+/// A minus before `start` if `negative`; the length from there to the end.
+#[inline(always)]
+fn sign(slot: &mut [u8; SLOT], start: usize, negative: bool) -> u8 {
+    slot[start - 1] = b'-';
+    (SLOT - start + usize::from(negative)) as u8
 }
 
 const PAIRS: &[u8; 200] = b"000102030405060708091011121314151617181920212223242526272829303132\
     33343536373839404142434445464748495051525354555657585960616263646566\
     676869707172737475767778798081828384858687888990919293949596979899";
 
-/// The digits of `v` from `slot[at]`, two at a time from the right; where they end.
+/// The digits of `v` ending before `slot[end]`, two at a time from the right; where they
+/// start.
 #[inline(always)]
-fn digits(slot: &mut [u8; SLOT], at: usize, v: u64) -> usize {
-    let end = at + v.checked_ilog10().map_or(1, |l| l as usize + 1);
+fn digits(slot: &mut [u8; SLOT], end: usize, v: u64) -> usize {
     let (mut v, mut i) = (v, end);
     while v >= 100 {
         let pair = (v % 100) as usize * 2;
@@ -199,10 +209,11 @@ fn digits(slot: &mut [u8; SLOT], at: usize, v: u64) -> usize {
     }
     if v >= 10 {
         slot[i - 2..i].copy_from_slice(&PAIRS[v as usize * 2..v as usize * 2 + 2]);
+        i - 2
     } else {
         slot[i - 1] = b'0' + v as u8;
+        i - 1
     }
-    end
 }
 
 #[cfg(test)]
@@ -212,7 +223,7 @@ mod tests {
     fn text(f: fn(&mut [u8; SLOT], i64) -> u8, v: i64) -> String {
         let mut slot = [0; SLOT];
         let len = f(&mut slot, v);
-        String::from_utf8(slot[..usize::from(len)].to_vec()).unwrap()
+        String::from_utf8(slot[SLOT - usize::from(len)..].to_vec()).unwrap()
     }
 
     #[test]
