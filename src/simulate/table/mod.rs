@@ -41,8 +41,8 @@ pub struct Table<'m> {
     width: usize,
     /// For each service input, the CSV column holding it.
     inputs: Vec<Option<usize>>,
-    /// For each CSV column, the service input it holds (with its column type, if any).
-    plan: Vec<Option<Plan>>,
+    /// How the one-pass reader takes each CSV column.
+    plan: Vec<Plan>,
     columns: Vec<(String, OutColumn)>,
     program: Option<Program>,
     /// What each output cell is, for writing lines from a batch.
@@ -50,13 +50,24 @@ pub struct Table<'m> {
     explainer: engine::Explainer,
 }
 
-/// A CSV column that holds a service input: the input, its column type if columns hold it,
-/// and the register (with its shape) the program reads it from, if it reads it.
+/// How the one-pass reader takes a CSV column: the form it parses in place, the byte that
+/// ends the cell, and, when the column holds a service input, the input, its column type
+/// if columns hold it and the register (with its shape) the program reads it from.
 #[derive(Clone, Copy)]
 struct Plan {
-    input: usize,
+    form: Form,
+    end: u8,
+    input: Option<usize>,
     kind: Option<Kind>,
     slot: Option<(Reg, Shape)>,
+}
+
+#[derive(Clone, Copy)]
+enum Form {
+    Int,
+    Money,
+    Bool,
+    Other,
 }
 
 /// An output cell written from a batch: an input cell copied, a truth value, or a value
@@ -135,11 +146,23 @@ impl<'m> Table<'m> {
             })
             .collect::<Result<_, _>>()?;
         let program = Program::compile(model, service, on, &targets);
-        let mut plan = vec![None; names.len()];
+        let mut plan =
+            vec![Plan { form: Form::Other, end: b',', input: None, kind: None, slot: None }; names.len()];
+        if let Some(last) = plan.last_mut() {
+            last.end = b'\n';
+        }
         for (i, column) in inputs.iter().enumerate() {
-            if let Some(c) = column {
-                let slot = program.as_ref().and_then(|p| p.inputs[i].map(|(reg, _)| (reg, p.shape(reg))));
-                plan[*c] = Some(Plan { input: i, kind: input_kind(&service.inputs[i].ty), slot });
+            if let Some(c) = *column {
+                let kind = input_kind(&service.inputs[i].ty);
+                plan[c].form = match kind {
+                    Some(Kind::Int | Kind::Days(_)) => Form::Int,
+                    Some(Kind::Money) => Form::Money,
+                    Some(Kind::Bool) => Form::Bool,
+                    _ => Form::Other,
+                };
+                plan[c].input = Some(i);
+                plan[c].kind = kind;
+                plan[c].slot = program.as_ref().and_then(|p| p.inputs[i].map(|(reg, _)| (reg, p.shape(reg))));
             }
         }
         let mut puts = Vec::new();

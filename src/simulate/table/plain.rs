@@ -4,8 +4,8 @@
 //! cut first and parsed cell by cell, which also words its errors.
 
 use super::cells::{self, Cell, Line, boolean, integer, kopecks};
-use super::{BATCH, Plan, RowError, Table, Times, Work};
-use crate::simulate::columnar::{Batch, Kind};
+use super::{BATCH, Form, Plan, RowError, Table, Times, Work};
+use crate::simulate::columnar::Batch;
 use std::time::Instant;
 
 impl Table<'_> {
@@ -90,30 +90,28 @@ impl Table<'_> {
         row: usize,
     ) -> Option<usize> {
         self.program.as_ref()?;
-        let w = self.width;
         let mut p = pos;
         batch.redo[row] = false;
-        for ((j, plan), span) in self.plan.iter().enumerate().zip(spans) {
+        for (plan, span) in self.plan.iter().zip(spans) {
             let start = p;
-            let parsed = match plan.and_then(|p| p.kind) {
-                Some(Kind::Int | Kind::Days(_)) => integer(bytes, &mut p),
-                Some(Kind::Money) => kopecks(bytes, &mut p),
-                Some(Kind::Bool) => boolean(bytes, &mut p),
-                _ => {
+            let parsed = match plan.form {
+                Form::Int => integer(bytes, &mut p),
+                Form::Money => kopecks(bytes, &mut p),
+                Form::Bool => boolean(bytes, &mut p),
+                Form::Other => {
                     while p < bytes.len() && bytes[p] != b',' && bytes[p] != b'\n' {
                         p += 1;
                     }
                     None
                 }
             };
-            let end = bytes.get(p).copied();
-            let ok = if j + 1 == w { end.is_none() || end == Some(b'\n') } else { end == Some(b',') };
-            if !ok {
+            // The input may end without a line end.
+            if bytes.get(p).copied().unwrap_or(b'\n') != plan.end {
                 return None;
             }
             *span = (start, p);
             p += 1;
-            let Some(Plan { input, kind, slot }) = *plan else { continue };
+            let Plan { input: Some(input), kind, slot, .. } = *plan else { continue };
             let value = match parsed {
                 Some(v) => v,
                 None if start == p - 1 => (0, 0),
