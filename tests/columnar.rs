@@ -7,6 +7,8 @@ mod common;
 
 use proptest::prelude::*;
 use reglament::date::Date;
+use reglament::simulate::engine::Explainer;
+use reglament::simulate::eval::Frame;
 use reglament::simulate::model::{Model, Ty};
 use reglament::simulate::table::Table;
 use std::path::Path;
@@ -180,4 +182,40 @@ fn library_services_that_compile_to_columns_match_the_interpreter() {
             .unwrap();
     }
     assert!(checked >= 5, "only {checked} library services compile to columns");
+}
+
+/// `evaluate --explain` writes its trees as JSON text directly; for every library service
+/// and random rows they are what serialising `simulate`'s checks gives.
+#[test]
+fn explained_rows_serialise_as_the_checks_do() {
+    let model = Model::compile(&common::library().modules);
+    let on = Date::parse("2024-03-01").unwrap();
+    for service in 0..model.services.len() {
+        let s = &model.services[service];
+        let Some(first) = s.inputs.first() else { continue };
+        let names: Vec<String> = s.inputs.iter().map(|i| i.name.clone()).collect();
+        let header = csv::ByteRecord::from(names.clone());
+        let table = Table::new(&model, service, &header, std::slice::from_ref(&first.name), on).unwrap();
+        let explainer = Explainer::new(&model, s);
+        let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(8));
+        runner
+            .run(&rows(&model, service), |rows| {
+                for (cells, _) in rows {
+                    let Ok(inputs) = table.read_row(&csv::ByteRecord::from(cells)) else { continue };
+                    let mut got = Vec::new();
+                    let mut frame = Frame::new(&model, Some(s), &inputs, &[], on);
+                    explainer.write_json(&model, s, &mut frame, 7, &mut got);
+                    let mut frame = Frame::new(&model, Some(s), &inputs, &[], on);
+                    let checks = explainer.explain(&model, s, &mut frame);
+                    let want = format!(
+                        "{{\"line\":7,\"service\":{},\"checks\":{}}}\n",
+                        serde_json::to_string(&s.name).unwrap(),
+                        serde_json::to_string(&checks).unwrap()
+                    );
+                    prop_assert_eq!(String::from_utf8(got).unwrap(), want);
+                }
+                Ok(())
+            })
+            .unwrap();
+    }
 }

@@ -468,13 +468,24 @@ fn decide(
 /// The decision tree of a service in a frame: every criterion and refusal ground, the
 /// values it read and its result.
 pub fn explain(model: &Model, service: &Service, frame: &mut Frame) -> Vec<Check> {
-    Explainer::new(service).explain(model, service, frame)
+    Explainer::new(model, service).explain(model, service, frame)
 }
 
 /// What each criterion and refusal ground of a service reads, found once for all the
 /// cases it explains.
 pub struct Explainer {
     reads: Vec<Reads>,
+    /// The same trees as JSON text, for writing many: each check's fixed part up to its
+    /// result, and what it reads under its JSON key, in the order of the keys.
+    json: Vec<(String, Vec<(String, Source)>)>,
+    service: String,
+}
+
+#[derive(Clone, Copy)]
+enum Source {
+    Input(usize),
+    Derived(usize),
+    Param(usize),
 }
 
 #[derive(Default)]
@@ -485,16 +496,85 @@ struct Reads {
 }
 
 impl Explainer {
-    pub fn new(service: &Service) -> Explainer {
+    pub fn new(model: &Model, service: &Service) -> Explainer {
         let irs = service.criteria.iter().map(|c| &c.ir).chain(service.refusals.iter().map(|r| &r.ir));
-        let reads = irs
+        let reads: Vec<Reads> = irs
             .map(|ir| {
                 let mut r = Reads::default();
                 collect(ir, service, &mut r.inputs, &mut r.derived, &mut r.params);
                 r
             })
             .collect();
-        Explainer { reads }
+        let quoted = |s: &str| serde_json::to_string(s).expect("a string serialises");
+        let names = service.criteria.iter().map(|c| ("criterion", &c.name, &c.title));
+        let names = names.chain(service.refusals.iter().map(|r| ("refusal", &r.name, &r.title)));
+        let json = names
+            .zip(&reads)
+            .map(|((kind, name, title), r)| {
+                let title = title.as_deref().map_or_else(|| "null".to_string(), quoted);
+                let head =
+                    format!("{{\"kind\":\"{kind}\",\"name\":{},\"title\":{title},\"result\":", quoted(name));
+                // Keyed as `check` keys them: a later source of the same name wins.
+                let mut keys = BTreeMap::new();
+                for &i in &r.inputs {
+                    keys.insert(service.inputs[i].name.as_str(), Source::Input(i));
+                }
+                for &d in &r.derived {
+                    keys.insert(service.derived[d].0.as_str(), Source::Derived(d));
+                }
+                for &p in &r.params {
+                    keys.insert(model.params[p].name.as_str(), Source::Param(p));
+                }
+                (head, keys.into_iter().map(|(k, s)| (format!("{}:", quoted(k)), s)).collect())
+            })
+            .collect();
+        Explainer { reads, json, service: quoted(&service.name) }
+    }
+
+    /// The decision tree of `service` in a frame as one JSON line, exactly as `Tree`
+    /// (the row's `line`, the service, `explain`'s checks) serialises, without building it.
+    pub fn write_json(
+        &self,
+        model: &Model,
+        service: &Service,
+        frame: &mut Frame,
+        line: u64,
+        out: &mut Vec<u8>,
+    ) {
+        out.extend_from_slice(b"{\"line\":");
+        out.extend_from_slice(itoa::Buffer::new().format(line).as_bytes());
+        out.extend_from_slice(b",\"service\":");
+        out.extend_from_slice(self.service.as_bytes());
+        out.extend_from_slice(b",\"checks\":[");
+        let criteria = service.criteria.len();
+        for (k, (head, reads)) in self.json.iter().enumerate() {
+            if k > 0 {
+                out.push(b',');
+            }
+            let result = match k.checked_sub(criteria) {
+                None => frame.criterion(k),
+                Some(r) => frame.eval(&service.refusals[r].ir).and_then(|v| v.as_bool()),
+            };
+            out.extend_from_slice(head.as_bytes());
+            out.push(b'"');
+            out.extend_from_slice(label(result).as_bytes());
+            out.extend_from_slice(b"\",\"reads\":{");
+            for (r, (key, source)) in reads.iter().enumerate() {
+                if r > 0 {
+                    out.push(b',');
+                }
+                out.extend_from_slice(key.as_bytes());
+                let value = match *source {
+                    Source::Input(i) => frame.inputs.get(i).cloned().flatten(),
+                    Source::Derived(d) => frame.derived(d),
+                    Source::Param(p) => model.params[p].at(frame.today).cloned(),
+                };
+                let shown = value.map_or_else(|| "unknown".to_string(), |v| model.show(&v));
+                serde_json::to_writer(&mut *out, &shown).expect("a string serialises");
+            }
+            out.extend_from_slice(b"}}");
+        }
+        out.extend_from_slice(b"]}\n");
     }
 
     /// The decision tree of `service` (the one this was made for) in a frame.

@@ -269,6 +269,9 @@ impl Model {
     /// A value as an author writes it (enum variants by name).
     pub fn show(&self, value: &Value) -> String {
         match value {
+            // The commonest values without the formatting machinery: explanations show many.
+            Value::Bool(b) => (if *b { "true" } else { "false" }).to_string(),
+            Value::Int(i) => itoa::Buffer::new().format(*i).to_string(),
             Value::Enum(e, v) => {
                 let en = &self.enums[*e as usize];
                 en.variants.get(*v as usize).cloned().unwrap_or_default()

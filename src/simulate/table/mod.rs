@@ -181,7 +181,7 @@ impl<'m> Table<'m> {
                 });
             }
         }
-        let explainer = engine::Explainer::new(service);
+        let explainer = engine::Explainer::new(model, service);
         Ok(Table { model, service, on, width: names.len(), inputs, plan, columns, program, puts, explainer })
     }
 
@@ -396,16 +396,7 @@ impl<'m> Table<'m> {
     ) {
         let mut frame = Frame::new(self.model, Some(self.service), inputs, &[], self.on);
         self.write_values(&mut frame, record, out);
-        #[derive(serde::Serialize)]
-        struct Tree<'a> {
-            line: u64,
-            service: &'a str,
-            checks: Vec<engine::Check>,
-        }
-        let checks = self.explainer.explain(self.model, self.service, &mut frame);
-        let tree = Tree { line, service: &self.service.name, checks };
-        serde_json::to_writer(&mut *explained, &tree).expect("a decision tree always serialises");
-        explained.push(b'\n');
+        self.explainer.write_json(self.model, self.service, &mut frame, line, explained);
     }
 
     fn write_values(&self, frame: &mut Frame, record: &impl Cells, out: &mut Vec<u8>) {
