@@ -517,17 +517,20 @@ impl Batch {
         if self.shapes[l] == Shape::Bool {
             let (lt, rt) = (&lc.truth[..n], &rc.truth[..n]);
             for i in 0..n {
-                let known = lk[i] & rk[i];
-                ot[i] = u8::from(holds(i64::from(lt[i]), i64::from(rt[i]))) & known;
-                ok[i] = known;
+                ot[i] = u8::from(holds(i64::from(lt[i]), i64::from(rt[i])));
             }
         } else {
+            // 64-bit comparisons into bytes, then the known flags over bytes: two loops
+            // that vectorise, rather than one that mixes widths.
             let (ln, rn) = (&lc.num[..n], &rc.num[..n]);
             for i in 0..n {
-                let known = lk[i] & rk[i];
-                ot[i] = u8::from(holds(ln[i], rn[i])) & known;
-                ok[i] = known;
+                ot[i] = u8::from(holds(ln[i], rn[i]));
             }
+        }
+        for i in 0..n {
+            let known = lk[i] & rk[i];
+            ot[i] &= known;
+            ok[i] = known;
         }
         self.cols[dst] = o;
     }
