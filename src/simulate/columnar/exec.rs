@@ -44,6 +44,9 @@ pub struct Batch {
     /// Rows the interpreter must evaluate instead.
     pub redo: Vec<bool>,
     pub len: usize,
+    /// An `if`'s choice per row as byte masks (all ones where it takes that branch).
+    then_mask: Vec<u8>,
+    else_mask: Vec<u8>,
 }
 
 fn holds(op: BinOp, o: Ordering) -> bool {
@@ -76,7 +79,14 @@ impl Batch {
                 c
             })
             .collect();
-        let mut batch = Batch { cols, shapes: program.shapes.clone(), redo: vec![false; capacity], len: 0 };
+        let mut batch = Batch {
+            cols,
+            shapes: program.shapes.clone(),
+            redo: vec![false; capacity],
+            len: 0,
+            then_mask: vec![0; capacity],
+            else_mask: vec![0; capacity],
+        };
         for &(r, n, d) in &program.consts {
             for row in 0..capacity {
                 batch.set(r, row, n, d);
@@ -605,13 +615,14 @@ impl Batch {
             self.cols[dst] = o;
             return;
         }
+        let (yes, no) = (&mut self.then_mask[..n], &mut self.else_mask[..n]);
         for i in 0..n {
-            let yes = ct[i] & ck[i];
-            let no = (ct[i] ^ 1) & ck[i];
-            ok[i] = (tk[i] & yes) | (fk[i] & no);
+            let (t, f) = (ct[i] & ck[i], (ct[i] ^ 1) & ck[i]);
+            ok[i] = (tk[i] & t) | (fk[i] & f);
+            (yes[i], no[i]) = (t.wrapping_neg(), f.wrapping_neg());
         }
-        // All ones where the condition holds, where it fails.
-        let mask = |v: u8| -i64::from(v);
+        // The byte masks widened by sign: all ones or zeros, a vector at a time.
+        let mask = |v: u8| i64::from(v as i8);
         match shape {
             Shape::Bool => {
                 let (tt, ft, ot) = (&tc.truth[..n], &fc.truth[..n], &mut o.truth[..n]);
@@ -622,14 +633,14 @@ impl Batch {
             Shape::Fixed(_) => {
                 let (tn, fnum, on) = (&tc.num[..n], &fc.num[..n], &mut o.num[..n]);
                 for i in 0..n {
-                    on[i] = (tn[i] & mask(ct[i] & ck[i])) | (fnum[i] & mask((ct[i] ^ 1) & ck[i]));
+                    on[i] = (tn[i] & mask(yes[i])) | (fnum[i] & mask(no[i]));
                 }
             }
             Shape::Dynamic => {
                 let (tn, fnum, td, fd) = (&tc.num[..n], &fc.num[..n], &tc.den[..n], &fc.den[..n]);
                 let (on, od) = (&mut o.num[..n], &mut o.den[..n]);
                 for i in 0..n {
-                    let (yes, no) = (mask(ct[i] & ck[i]), mask((ct[i] ^ 1) & ck[i]));
+                    let (yes, no) = (mask(yes[i]), mask(no[i]));
                     on[i] = (tn[i] & yes) | (fnum[i] & no);
                     od[i] = (td[i] & yes) | (fd[i] & no);
                 }
