@@ -246,6 +246,34 @@ cli_snapshot!(
     "/dev/stdout"
 );
 cli_snapshot!(
+    evaluate_copied_cells,
+    "evaluate",
+    "benefits",
+    "--regulations",
+    "examples/bench/rules.rgl",
+    "--in",
+    "tests/bench/copied_cells.csv",
+    "--columns",
+    "person_id,note,total_benefits",
+    "--as-of",
+    "2024-01-01"
+);
+cli_snapshot!(
+    evaluate_copied_cells_one_by_one,
+    "evaluate",
+    "benefits",
+    "--regulations",
+    "examples/bench/rules.rgl",
+    "--in",
+    "tests/bench/copied_cells.csv",
+    "--columns",
+    "person_id,note,total_benefits",
+    "--as-of",
+    "2024-01-01",
+    "--single-cases",
+    "10"
+);
+cli_snapshot!(
     evaluate_quoted_rows,
     "evaluate",
     "benefits",

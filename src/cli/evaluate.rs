@@ -321,8 +321,12 @@ fn single(
                     table.evaluate_explained(&record, &inputs, at, &mut block.out[0], &mut trees)
                 }
                 (Ok(inputs), false) => table.evaluate(&record, &inputs, &mut block.out[0]),
-                (Err(e), _) => block.errors.push((at, e)),
+                (Err(e), _) => {
+                    block.errors.push((at, e));
+                    continue;
+                }
             }
+            block.times.rows += 1;
             times.compute += t.elapsed();
         }
         line += memchr::memchr_iter(b'\n', bytes).count() as u64;
@@ -392,9 +396,9 @@ impl Output<'_> {
         let t = Instant::now();
         for out in block.out {
             self.sink.write_all(&out)?;
-            self.rows += memchr::memchr_iter(b'\n', &out).count();
             self.spare.keep(out);
         }
+        self.rows += block.times.rows;
         for (line, message) in &block.errors {
             eprintln!("error: {}:{line}: {message}", self.shown);
         }

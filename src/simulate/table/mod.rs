@@ -90,6 +90,8 @@ pub struct Times {
     pub format: Duration,
     /// Rows of batches that the interpreter evaluated instead.
     pub redone: usize,
+    /// Rows whose lines were written (a copied cell may hold a line end).
+    pub rows: usize,
 }
 
 impl std::ops::AddAssign for Times {
@@ -98,6 +100,7 @@ impl std::ops::AddAssign for Times {
         self.compute += o.compute;
         self.format += o.format;
         self.redone += o.redone;
+        self.rows += o.rows;
     }
 }
 
@@ -303,6 +306,7 @@ impl<'m> Table<'m> {
         out: &mut Vec<u8>,
         times: &mut Times,
     ) {
+        times.rows += rows.len();
         match batch {
             Some(batch) => {
                 let t = Instant::now();
@@ -405,7 +409,7 @@ impl<'m> Table<'m> {
                 out.push(b',');
             }
             match column {
-                OutColumn::Copy(c) => out.extend_from_slice(record.cell(*c)),
+                OutColumn::Copy(c) => write::push_cell(out, record.cell(*c)),
                 OutColumn::Value(ir, _) => {
                     if let Some(v) = frame.eval(ir) {
                         write::value(self.model, out, &v);

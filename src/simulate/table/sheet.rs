@@ -57,7 +57,7 @@ impl Table<'_> {
         let mut widest = 1;
         for p in &self.puts {
             widest += 1 + match *p {
-                Put::Copy(c) => rows.iter().map(|r| r.cell(c).len()).max().unwrap_or(0),
+                Put::Copy(c) => rows.iter().map(|r| write::cell_len(r.cell(c))).max().unwrap_or(0),
                 Put::Truth(_) => 5,
                 Put::Text(reg, kind, k) => {
                     let (slots, lens) = (&mut sheet.slots[k * cap..][..n], &mut sheet.lens[k * cap..][..n]);
@@ -83,12 +83,14 @@ impl Table<'_> {
             for p in &self.puts {
                 match *p {
                     Put::Copy(c) => {
-                        let cell = row.cell(c);
-                        match row.window(c) {
-                            Some(w) => lines[pos..pos + SLOT].copy_from_slice(w),
-                            None => lines[pos..pos + cell.len()].copy_from_slice(cell),
-                        }
-                        pos += cell.len();
+                        // A cell of a row cut in place has no separator, quote or line end.
+                        pos += match row.window(c) {
+                            Some(w) => {
+                                lines[pos..pos + SLOT].copy_from_slice(w);
+                                row.cell(c).len()
+                            }
+                            None => write::cell(&mut lines[pos..], row.cell(c)),
+                        };
                     }
                     Put::Truth(reg) => {
                         // Without a branch: random truth values would mispredict one.

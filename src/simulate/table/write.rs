@@ -7,6 +7,48 @@ use crate::simulate::value::Value;
 use rust_decimal::Decimal;
 use std::io::Write;
 
+/// The length of an input cell as written out: quoted, with its quotes doubled, when it
+/// holds a separator, a quote or a line end (the csv reader took them out of quotes).
+pub fn cell_len(cell: &[u8]) -> usize {
+    match needs_quotes(cell) {
+        true => cell.len() + 2 + cell.iter().filter(|&&b| b == b'"').count(),
+        false => cell.len(),
+    }
+}
+
+fn needs_quotes(cell: &[u8]) -> bool {
+    memchr::memchr3(b',', b'"', b'\n', cell).is_some() || memchr::memchr(b'\r', cell).is_some()
+}
+
+/// Writes an input cell at the start of `to` (which has room for `cell_len`); its length.
+pub fn cell(to: &mut [u8], cell: &[u8]) -> usize {
+    if !needs_quotes(cell) {
+        to[..cell.len()].copy_from_slice(cell);
+        return cell.len();
+    }
+    let mut n = 0;
+    let mut put = |b: u8| {
+        to[n] = b;
+        n += 1;
+    };
+    put(b'"');
+    for &b in cell {
+        if b == b'"' {
+            put(b'"');
+        }
+        put(b);
+    }
+    put(b'"');
+    n
+}
+
+/// Appends an input cell as written out (see `cell_len`).
+pub fn push_cell(out: &mut Vec<u8>, text: &[u8]) {
+    let at = out.len();
+    out.resize(at + cell_len(text), 0);
+    cell(&mut out[at..], text);
+}
+
 /// Writes a value as the report shows it, without building a string first.
 pub fn value(model: &Model, out: &mut Vec<u8>, v: &Value) {
     match v {
