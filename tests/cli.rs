@@ -274,6 +274,19 @@ cli_snapshot!(
     "10"
 );
 cli_snapshot!(
+    evaluate_missing_column,
+    "evaluate",
+    "benefits",
+    "--regulations",
+    "examples/bench/rules.rgl",
+    "--in",
+    "tests/bench/missing_column.csv",
+    "--columns",
+    "person_id,pension_eligible,child_allowance_eligible,total_benefits",
+    "--as-of",
+    "2024-01-01"
+);
+cli_snapshot!(
     evaluate_quoted_rows,
     "evaluate",
     "benefits",

@@ -115,6 +115,9 @@ pub fn run(args: &EvaluateArgs, color: Color) -> Exit {
             return Exit::Problems;
         }
     };
+    for name in table.missing_inputs() {
+        eprintln!("warning: {shown}: no column for the input `{name}`: it is unknown in every row");
+    }
     let setup_s = setup.elapsed().as_secs_f64();
 
     let sink: Box<dyn Write + Send> = if args.output.as_os_str() == "-" {

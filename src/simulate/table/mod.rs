@@ -196,6 +196,12 @@ impl<'m> Table<'m> {
         self
     }
 
+    /// The service's inputs that no column of the header holds: unknown in every row.
+    pub fn missing_inputs(&self) -> Vec<&str> {
+        let names = self.service.inputs.iter().map(|i| i.name.as_str());
+        names.zip(&self.inputs).filter(|(_, c)| c.is_none()).map(|(n, _)| n).collect()
+    }
+
     /// Whether rows are evaluated by the columnar evaluator.
     pub fn columnar(&self) -> bool {
         self.program.is_some()
