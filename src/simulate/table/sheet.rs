@@ -1,7 +1,7 @@
 //! The output lines of a batch, written column by column: each number column is formatted
 //! in one loop into fixed-size slots, then every line is assembled from the slots, truth
-//! values and copied input cells with fixed-size copies straight into the output buffer,
-//! with no check or call per cell.
+//! values and copied input cells with fixed-size copies into a reused line buffer (no
+//! capacity check or call per cell), which is appended to the output at once.
 
 use super::cells::Cells;
 use super::{Put, Table, write};
