@@ -135,3 +135,39 @@ mod tests {
         assert!(compiled.diagnostics.is_empty(), "{shown}");
     }
 }
+
+/// A population for the peer benchmark's rules (`examples/bench/rules.rgl`): the header of
+/// `../shared/bench/RULES.md` and `rows` people, deterministic for a `seed` (a few share
+/// every threshold of the rules: ages 18, 55, 60, incomes at the subsistence minimum).
+pub fn population(rows: usize, seed: u64) -> String {
+    let mut out = String::with_capacity(rows * 56 + 128);
+    out.push_str(
+        "person_id,age,is_female,income,is_disabled,children_count,region_has_kindergarten_place,is_alive\n",
+    );
+    let mut state = seed;
+    // splitmix64: small, fast and good enough to spread values.
+    let mut next = |bound: u64| {
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        (z ^ (z >> 31)) % bound
+    };
+    for id in 1..=rows {
+        let age = if next(10) == 0 { [18, 55, 60][next(3) as usize] } else { next(101) };
+        let children = next(7);
+        // One in twenty exactly at the subsistence minimum per member; others to 200,000.
+        let income = if next(20) == 0 { 1_545_300 * (children + 1) } else { next(20_000_000) };
+        let female = next(2) == 0;
+        let disabled = next(10) == 0;
+        let place = next(2) == 0;
+        let alive = next(50) != 0;
+        let _ = writeln!(
+            out,
+            "{id},{age},{female},{}.{:02},{disabled},{children},{place},{alive}",
+            income / 100,
+            income % 100,
+        );
+    }
+    out
+}

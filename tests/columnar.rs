@@ -219,3 +219,20 @@ fn explained_rows_serialise_as_the_checks_do() {
             .unwrap();
     }
 }
+
+/// The generated population of the benchmarks reads cleanly, stays on the columnar path and
+/// gives what the interpreter gives.
+#[test]
+fn the_synthetic_population_stays_columnar() {
+    let model = model_of(Path::new("examples/bench/rules.rgl"));
+    let service = model.service("benefits").unwrap();
+    let text = reglament::synthetic::population(3000, 7);
+    let columns: Vec<String> = "person_id,household_size,income_per_member,pension_eligible,\
+        child_allowance_eligible,child_allowance_amount,second_child_payment,survivor_benefit,\
+        disability_extension,total_benefits,any_service_eligible"
+        .split(',')
+        .map(String::from)
+        .collect();
+    assert_eq!(same(&model, service, &columns, &text).unwrap(), 3000);
+    assert_eq!(text, reglament::synthetic::population(3000, 7), "the same seed, the same rows");
+}

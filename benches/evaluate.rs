@@ -1,0 +1,72 @@
+//! A population through `evaluate`'s table: the peer benchmark's rules
+//! (`examples/bench/rules.rgl`) over a generated population (`synthetic::population`), by
+//! the columnar evaluator and by the interpreter, and one case explained. One core; run
+//! with `cargo bench --bench evaluate`; figures in docs/performance.md.
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use reglament::date::Date;
+use reglament::simulate::model::Model;
+use reglament::simulate::table::Table;
+use std::hint::black_box;
+
+const COLUMNS: &str = "person_id,household_size,income_per_member,pension_eligible,child_allowance_eligible,child_allowance_amount,second_child_payment,survivor_benefit,disability_extension,total_benefits,any_service_eligible";
+
+fn rules() -> Model {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/bench/rules.rgl");
+    let sources = reglament::cli::load::load(&[path]).expect("the rules are readable");
+    Model::compile(&reglament::compile(&sources).modules)
+}
+
+fn bench(c: &mut Criterion) {
+    let model = rules();
+    let service = model.service("benefits").expect("the rules define `benefits`");
+    let text = reglament::synthetic::population(100_000, 42);
+    let (head, body) = text.split_once('\n').expect("a header");
+    let header = csv::ByteRecord::from(head.split(',').collect::<Vec<_>>());
+    let columns: Vec<String> = COLUMNS.split(',').map(String::from).collect();
+    let on = Date::parse("2024-01-01").unwrap();
+    let table = Table::new(&model, service, &header, &columns, on).unwrap();
+    let mut work = table.work();
+    let mut out = Vec::with_capacity(body.len() * 2);
+    let mut errors = Vec::new();
+
+    let mut group = c.benchmark_group("evaluate");
+    group.throughput(Throughput::Elements(100_000));
+    group.bench_function("columnar_100k_rows", |b| {
+        b.iter(|| {
+            out.clear();
+            black_box(table.evaluate_slice(black_box(body.as_bytes()), 2, &mut work, &mut out, &mut errors))
+        })
+    });
+    let interpreted = Table::new(&model, service, &header, &columns, on).unwrap().interpreted();
+    let mut work = interpreted.work();
+    group.bench_function("interpreter_100k_rows", |b| {
+        b.iter(|| {
+            out.clear();
+            black_box(interpreted.evaluate_slice(
+                black_box(body.as_bytes()),
+                2,
+                &mut work,
+                &mut out,
+                &mut errors,
+            ))
+        })
+    });
+    group.throughput(Throughput::Elements(1));
+    let row = csv::ByteRecord::from(body.lines().next().unwrap().split(',').collect::<Vec<_>>());
+    let mut tree = Vec::new();
+    group.bench_function("one_case_explained", |b| {
+        b.iter(|| {
+            out.clear();
+            tree.clear();
+            let inputs = table.read_row(black_box(&row)).unwrap();
+            table.evaluate_explained(&row, &inputs, 2, &mut out, &mut tree);
+            black_box(tree.len())
+        })
+    });
+    group.finish();
+    assert!(errors.is_empty(), "the population reads cleanly");
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
