@@ -124,18 +124,6 @@ trigger stop_{i} {{
     );
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn a_small_corpus_checks_clean() {
-        let mut sources = crate::source::SourceMap::new();
-        sources.add("synthetic.rgl", super::corpus(5));
-        let compiled = crate::compile(&sources);
-        let shown = crate::diagnostic::render_human(&compiled.diagnostics, &sources, false);
-        assert!(compiled.diagnostics.is_empty(), "{shown}");
-    }
-}
-
 /// A population for the peer benchmark's rules (`examples/bench/rules.rgl`): the header of
 /// `../shared/bench/RULES.md` and `rows` people, deterministic for a `seed` (a few share
 /// every threshold of the rules: ages 18, 55, 60, incomes at the subsistence minimum).
@@ -170,4 +158,16 @@ pub fn population(rows: usize, seed: u64) -> String {
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_small_corpus_checks_clean() {
+        let mut sources = crate::source::SourceMap::new();
+        sources.add("synthetic.rgl", super::corpus(5));
+        let compiled = crate::compile(&sources);
+        let shown = crate::diagnostic::render_human(&compiled.diagnostics, &sources, false);
+        assert!(compiled.diagnostics.is_empty(), "{shown}");
+    }
 }
