@@ -287,6 +287,23 @@ cli_snapshot!(
     "2024-01-01"
 );
 cli_snapshot!(
+    evaluate_full_disk,
+    "evaluate",
+    "benefits",
+    "--regulations",
+    "examples/bench/rules.rgl",
+    "--in",
+    "tests/bench/edge_cases.csv",
+    "--columns",
+    "person_id,total_benefits",
+    "--as-of",
+    "2024-01-01",
+    "--out",
+    "/dev/null",
+    "--explain",
+    "/dev/full"
+);
+cli_snapshot!(
     evaluate_quoted_rows,
     "evaluate",
     "benefits",

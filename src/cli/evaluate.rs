@@ -133,13 +133,18 @@ pub fn run(args: &EvaluateArgs, color: Color) -> Exit {
     };
     let spare = Spare::default();
     let mut output = Output { sink, time: Duration::ZERO, rows: 0, errors: 0, shown: &shown, spare: &spare };
-    let write_error = |e: std::io::Error| {
-        eprintln!("error: cannot write `{}`: {e}", args.output.display());
+    let explain_path = args.explain.as_deref().unwrap_or(std::path::Path::new(""));
+    let failed = |f: Failed| {
+        match f {
+            Failed::Read(e) => eprintln!("error: cannot read `{shown}`: {e}"),
+            Failed::Write(e) => eprintln!("error: cannot write `{}`: {e}", args.output.display()),
+            Failed::Explain(e) => eprintln!("error: cannot write `{}`: {e}", explain_path.display()),
+        }
         Exit::Usage
     };
     let mut times = Times::default();
     if let Err(e) = output.sink.write_all(table.header().as_bytes()) {
-        return write_error(e);
+        return failed(Failed::Write(e));
     }
 
     let mut explained = match &args.explain {
@@ -176,13 +181,16 @@ pub fn run(args: &EvaluateArgs, color: Color) -> Exit {
                 let (block, io) = rayon::join(
                     || evaluate_block(&table, bytes, line, &spare),
                     || {
-                        output.write(std::mem::take(&mut done))?;
-                        if last { Ok(true) } else { read_block(&mut file, &mut next, time) }
+                        output.write(std::mem::take(&mut done)).map_err(Failed::Write)?;
+                        match last {
+                            true => Ok(true),
+                            false => read_block(&mut file, &mut next, time).map_err(Failed::Read),
+                        }
                     },
                 );
                 let eof = match io {
                     Ok(eof) => eof,
-                    Err(e) => return write_error(e),
+                    Err(f) => return failed(f),
                 };
                 times += block.times;
                 line += block.lines;
@@ -193,17 +201,14 @@ pub fn run(args: &EvaluateArgs, color: Color) -> Exit {
                 std::mem::swap(&mut input.buf, &mut next);
                 (input.start, input.eof) = (0, eof);
             }
-            output.write(done)
+            output.write(done).map_err(Failed::Write)
         }
     };
-    if let Err(e) = result.and_then(|()| output.sink.flush()) {
-        return write_error(e);
-    }
-    if let (Some(w), Some(path)) = (explained.as_mut(), &args.explain)
-        && let Err(e) = w.flush()
-    {
-        eprintln!("error: cannot write `{}`: {e}", path.display());
-        return Exit::Usage;
+    let flushed = output.sink.flush().map_err(Failed::Write);
+    let flushed =
+        flushed.and_then(|()| explained.as_mut().map_or(Ok(()), |w| w.flush().map_err(Failed::Explain)));
+    if let Err(f) = result.and(flushed) {
+        return failed(f);
     }
     let n = output.rows;
     let total_s = started.elapsed().as_secs_f64();
@@ -286,7 +291,7 @@ fn single(
     mut line: u64,
     mut cases: Cases,
     times: &mut Times,
-) -> std::io::Result<()> {
+) -> Result<(), Failed> {
     let mut done = 0;
     let mut record = csv::ByteRecord::new();
     let mut trees = Vec::new();
@@ -333,17 +338,24 @@ fn single(
             times.compute += t.elapsed();
         }
         line += memchr::memchr_iter(b'\n', bytes).count() as u64;
-        output.write(block)?;
+        output.write(block).map_err(Failed::Write)?;
         if let Some(w) = cases.explained.as_mut() {
-            w.write_all(&trees)?;
+            w.write_all(&trees).map_err(Failed::Explain)?;
             trees.clear();
         }
         input.start = end;
         if broken || input.eof || cases.limit.is_some_and(|k| done >= k) {
             return Ok(());
         }
-        input.fill(file)?;
+        input.fill(file).map_err(Failed::Read)?;
     }
+}
+
+/// A file that failed: the input, the output or the decision trees.
+enum Failed {
+    Read(std::io::Error),
+    Write(std::io::Error),
+    Explain(std::io::Error),
 }
 
 /// The input file, read a block at a time; `buf[start..]` is not evaluated yet.
