@@ -429,8 +429,8 @@ impl Batch {
     }
 
     /// A step over two columns of one fixed denominator into another. `fast` gives the
-    /// numerator and whether it is valid, or else may not know (it keeps to bounds where
-    /// it vectorises); `exact` decides the rows it did not take. An invalid value is for the
+    /// numerator and whether it is surely valid (it keeps to bounds where it vectorises);
+    /// when some row is not, `exact` decides every row. An invalid value is for the
     /// interpreter when `again`, else unknown.
     #[inline(always)]
     fn fixed(
@@ -494,7 +494,7 @@ impl Batch {
         for i in 0..n {
             ok[i] = lk[i] & rk[i];
         }
-        // A zero divisor is unknown; a known one, in the denominator column too.
+        // A zero divisor is unknown, and an unknown quotient has denominator 0 as well.
         for i in 0..n {
             let keep = (od[i] != 0) & (ok[i] != 0);
             ok[i] = u8::from(keep);
