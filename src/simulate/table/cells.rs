@@ -17,6 +17,10 @@ pub trait Cells {
     fn window(&self, _column: usize) -> Option<&[u8; SLOT]> {
         None
     }
+    /// How long a cell is once written out (quoted if it must be).
+    fn written_len(&self, column: usize) -> usize {
+        super::write::cell_len(self.cell(column))
+    }
 }
 
 impl Cells for csv::ByteRecord {
@@ -42,6 +46,11 @@ impl Cells for Line<'_> {
 
     fn count(&self) -> usize {
         self.spans.len()
+    }
+
+    /// A cell cut in place holds no separator, quote or line end: written as it is.
+    fn written_len(&self, column: usize) -> usize {
+        self.cell(column).len()
     }
 
     #[inline(always)]

@@ -57,7 +57,7 @@ impl Table<'_> {
         let mut widest = 1;
         for p in &self.puts {
             widest += 1 + match *p {
-                Put::Copy(c) => rows.iter().map(|r| write::cell_len(r.cell(c))).max().unwrap_or(0),
+                Put::Copy(c) => rows.iter().map(|r| r.written_len(c)).max().unwrap_or(0),
                 Put::Truth(_) => 5,
                 Put::Text(reg, kind, k) => {
                     let (slots, lens) = (&mut sheet.slots[k * cap..][..n], &mut sheet.lens[k * cap..][..n]);
