@@ -140,18 +140,25 @@ pub fn integer(bytes: &[u8], p: &mut usize) -> Option<(i64, i64)> {
         *p += len;
         return Some((v as i64, 1));
     }
+    let (negative, n) = signed(bytes, p, 18)?;
+    Some((if negative { -n } else { n }, 1))
+}
+
+/// `-?[0-9]{1,most}` at `*p`, moving past it: whether it is negative, and the digits' value.
+#[inline(always)]
+fn signed(bytes: &[u8], p: &mut usize, most: usize) -> Option<(bool, i64)> {
     let negative = bytes.get(*p) == Some(&b'-');
     *p += usize::from(negative);
     let start = *p;
     let mut n: i64 = 0;
     while let Some(d) = bytes.get(*p).map(|b| b.wrapping_sub(b'0')).filter(|d| *d <= 9) {
-        if *p - start == 18 {
+        if *p - start == most {
             return None;
         }
         n = n * 10 + i64::from(d);
         *p += 1;
     }
-    (*p > start).then_some((if negative { -n } else { n }, 1))
+    (*p > start).then_some((negative, n))
 }
 
 /// `-?[0-9]{1,10}(\.[0-9]{1,2})?` at `*p` as kopecks.
@@ -173,21 +180,8 @@ pub fn kopecks(bytes: &[u8], p: &mut usize) -> Option<(i64, i64)> {
             }
         }
     }
-    let negative = bytes.get(*p) == Some(&b'-');
-    *p += usize::from(negative);
-    let start = *p;
-    let mut n: i64 = 0;
-    while let Some(d) = bytes.get(*p).map(|b| b.wrapping_sub(b'0')).filter(|d| *d <= 9) {
-        if *p - start == 10 {
-            return None;
-        }
-        n = n * 10 + i64::from(d);
-        *p += 1;
-    }
-    if *p == start {
-        return None;
-    }
-    n *= 100;
+    let (negative, n) = signed(bytes, p, 10)?;
+    let mut n = n * 100;
     if bytes.get(*p) == Some(&b'.') {
         *p += 1;
         let digit = |i: usize| bytes.get(i).map(|b| b.wrapping_sub(b'0')).filter(|d| *d <= 9);
