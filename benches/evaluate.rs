@@ -5,7 +5,7 @@
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use reglament::date::Date;
-use reglament::simulate::model::Model;
+use reglament::model::Model;
 use reglament::simulate::table::Table;
 use std::hint::black_box;
 
@@ -14,7 +14,7 @@ const COLUMNS: &str = "person_id,household_size,income_per_member,pension_eligib
 fn rules() -> Model {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/bench/rules.rgl");
     let sources = reglament::cli::load::load(&[path]).expect("the rules are readable");
-    Model::compile(&reglament::compile(&sources).modules)
+    reglament::compile(&sources).into_model().expect("the rules check")
 }
 
 fn bench(c: &mut Criterion) {

@@ -12,19 +12,19 @@ fn bench(c: &mut Criterion) {
     sources.add("corpus.rgl", reglament::synthetic::corpus(10_000));
     let compiled = reglament::compile(&sources);
     assert!(compiled.diagnostics.is_empty());
-    let modules = &compiled.modules;
+    let model = &compiled.into_model().expect("a model");
 
     let mut group = c.benchmark_group("graph_10k_services");
     group.sample_size(20);
-    group.bench_function("build", |b| b.iter(|| black_box(ServiceGraph::build(black_box(modules)))));
-    group.bench_function("lints", |b| b.iter(|| black_box(lints(black_box(modules)))));
+    group.bench_function("build", |b| b.iter(|| black_box(ServiceGraph::build(black_box(model)))));
+    group.bench_function("lints", |b| b.iter(|| black_box(lints(black_box(model)))));
     group.bench_function("chain_of_event", |b| {
-        let g = ServiceGraph::build(modules);
+        let g = ServiceGraph::build(model);
         b.iter(|| black_box(chain(&g, "birth_registered").expect("chain")))
     });
     group.bench_function("build_lints_and_chain", |b| {
         b.iter(|| {
-            let g = ServiceGraph::build(modules);
+            let g = ServiceGraph::build(model);
             let diagnostics = lints_on(&g);
             black_box((diagnostics, chain(&g, "birth_registered").expect("chain")))
         })

@@ -4,13 +4,14 @@
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use reglament::date::Date;
-use reglament::simulate::{engine, model::Model, profile, report};
+use reglament::model::Model;
+use reglament::simulate::{engine, profile, report};
 use std::hint::black_box;
 
 fn library() -> Model {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("regulations");
     let sources = reglament::cli::load::load(&[root]).expect("the library is readable");
-    Model::compile(&reglament::compile(&sources).modules)
+    reglament::compile(&sources).into_model().expect("the rules check")
 }
 
 fn bench(c: &mut Criterion) {

@@ -4,9 +4,9 @@
 //! |---|---|---|
 //! | read | [`source`] | a [`source::SourceMap`] of `.rgl` files |
 //! | parse | [`syntax`] | an [`syntax::ast::Module`] per file, with spans |
-//! | check | [`check`] | names resolved, types checked: [`diagnostic::Diagnostic`]s |
-//! | graph | [`graph`] | the service graph (petgraph): lints, chains, renderings |
-//! | simulate | [`simulate`] | a compiled model; decisions for citizen profiles |
+//! | check | [`check`] | names resolved, types checked: the [`model::Model`] and [`diagnostic::Diagnostic`]s |
+//! | graph | [`graph`] | from the model, the service graph (petgraph): lints, chains, renderings |
+//! | simulate | [`simulate`] | from the model, decisions for citizen profiles and populations |
 //! | test | [`suite`] | regulation tests beside the regulations, coverage |
 //! | report | [`diagnostic`] | miette for terminals, JSON with line and column |
 //!
@@ -17,6 +17,7 @@ pub mod cli;
 pub mod date;
 pub mod diagnostic;
 pub mod graph;
+pub mod model;
 pub mod simulate;
 pub mod source;
 pub mod suite;
@@ -26,16 +27,34 @@ pub mod vocabulary;
 
 use diagnostic::Diagnostic;
 use source::SourceMap;
+use model::Model;
 use syntax::ast::Module;
 
-/// The result of compiling a regulation set.
+/// The result of compiling a regulation set: the model, or the diagnostics of a set that
+/// has errors (warnings come with a model too).
 pub struct Compiled {
-    pub modules: Vec<Module>,
+    /// As far as checking got: complete only when no diagnostic is an error.
+    model: Model,
     /// Sorted by file, position and code.
     pub diagnostics: Vec<Diagnostic>,
 }
 
 impl Compiled {
+    /// The checked model, when the set has no errors.
+    pub fn model(&self) -> Option<&Model> {
+        (self.errors() == 0).then_some(&self.model)
+    }
+
+    /// The checked model, when the set has no errors.
+    pub fn into_model(self) -> Option<Model> {
+        (self.errors() == 0).then_some(self.model)
+    }
+
+    /// The services declared (each name once), errors or not.
+    pub fn services(&self) -> usize {
+        self.model.services.len()
+    }
+
     pub fn errors(&self) -> usize {
         self.diagnostics.iter().filter(|d| d.is_error()).count()
     }
@@ -67,13 +86,14 @@ fn compile_here(sources: &SourceMap) -> Compiled {
         sources.ids().map(|id| syntax::parse(id, sources.text(id), &mut diagnostics)).collect();
     let complete =
         !diagnostics.iter().any(|d| matches!(d.code, diagnostic::Code::Syntax | diagnostic::Code::TooDeep));
-    diagnostics.extend(check::check(&modules, complete));
+    let (model, found) = check::check(&modules, complete);
+    diagnostics.extend(found);
     // Graph lints need every name resolved: they run on a set without errors.
     if !diagnostics.iter().any(Diagnostic::is_error) {
-        diagnostics.extend(graph::lints(&modules));
+        diagnostics.extend(graph::lints(&model));
     }
     diagnostic::sort(&mut diagnostics);
     // A type named in one place is resolved wherever it is used; report it once.
     diagnostics.dedup();
-    Compiled { modules, diagnostics }
+    Compiled { model, diagnostics }
 }

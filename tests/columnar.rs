@@ -9,14 +9,14 @@ use proptest::prelude::*;
 use reglament::date::Date;
 use reglament::simulate::engine::Explainer;
 use reglament::simulate::eval::Frame;
-use reglament::simulate::model::{Model, Ty};
+use reglament::model::{Model, ServiceId, Type};
 use reglament::simulate::table::Table;
 use std::path::Path;
 
 /// Cells a row may hold for an input of a type: edge values, unknown and bad ones.
-fn cells(ty: &Ty, model: &Model) -> BoxedStrategy<String> {
+fn cells(ty: &Type, model: &Model) -> BoxedStrategy<String> {
     let fixed: Vec<&str> = match ty {
-        Ty::Int | Ty::Days(_) => {
+        Type::Int | Type::Days(_) => {
             // Around 32 bits too, where the vectorised passes hand rows to exact ones.
             vec![
                 "",
@@ -34,10 +34,10 @@ fn cells(ty: &Ty, model: &Model) -> BoxedStrategy<String> {
                 "x",
             ]
         }
-        Ty::Decimal => {
+        Type::Decimal => {
             vec!["", "0", "0.5", "-2.25", "3", "1.0000001", "79228162514264337593543950335", "1e3"]
         }
-        Ty::Money => {
+        Type::Money => {
             vec![
                 "",
                 "0",
@@ -52,10 +52,10 @@ fn cells(ty: &Ty, model: &Model) -> BoxedStrategy<String> {
                 "7.",
             ]
         }
-        Ty::Bool => vec!["", "true", "false", "yes"],
-        Ty::Date => vec!["", "2024-01-01", "1970-01-01", "2024-02-29", "2023-02-29", "1900-12-31"],
-        Ty::Enum(e) => {
-            let mut v: Vec<&str> = model.enums[*e as usize].variants.iter().map(String::as_str).collect();
+        Type::Bool => vec!["", "true", "false", "yes"],
+        Type::Date => vec!["", "2024-01-01", "1970-01-01", "2024-02-29", "2023-02-29", "1900-12-31"],
+        Type::Enum(e) => {
+            let mut v: Vec<&str> = model.enums[*e].variants.iter().map(|v| v.as_str()).collect();
             v.extend(["", "nobody"]);
             v
         }
@@ -63,10 +63,10 @@ fn cells(ty: &Ty, model: &Model) -> BoxedStrategy<String> {
     };
     let fixed: Vec<String> = fixed.into_iter().map(String::from).collect();
     let random = match ty {
-        Ty::Int | Ty::Days(_) => (-1000i64..1000).prop_map(|n| n.to_string()).boxed(),
-        Ty::Decimal => (-100000i64..100000, 0u32..5).prop_map(|(n, s)| decimal(n, s)).boxed(),
-        Ty::Money => (-10_000_000i64..100_000_000, 0u32..3).prop_map(|(n, s)| decimal(n, s)).boxed(),
-        Ty::Date => (0i64..40000).prop_map(|n| Date::from_day_number(n).to_string()).boxed(),
+        Type::Int | Type::Days(_) => (-1000i64..1000).prop_map(|n| n.to_string()).boxed(),
+        Type::Decimal => (-100000i64..100000, 0u32..5).prop_map(|(n, s)| decimal(n, s)).boxed(),
+        Type::Money => (-10_000_000i64..100_000_000, 0u32..3).prop_map(|(n, s)| decimal(n, s)).boxed(),
+        Type::Date => (0i64..40000).prop_map(|n| Date::from_day_number(n).to_string()).boxed(),
         _ => proptest::sample::select(fixed.clone()).boxed(),
     };
     prop_oneof![proptest::sample::select(fixed), random].boxed()
@@ -78,7 +78,7 @@ fn decimal(n: i64, scale: u32) -> String {
 
 /// Runs both paths over `text` and compares their output and errors; the rows the
 /// columnar evaluator wrote itself (so that a comparison is not vacuous).
-fn same(model: &Model, service: usize, columns: &[String], text: &str) -> Result<usize, TestCaseError> {
+fn same(model: &Model, service: ServiceId, columns: &[String], text: &str) -> Result<usize, TestCaseError> {
     let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(text.as_bytes());
     let header = reader.byte_records().next().unwrap().unwrap();
     let body = &text.as_bytes()[text.find('\n').unwrap() + 1..];
@@ -115,7 +115,7 @@ fn csv_text(names: &[String], rows: &[(Vec<String>, u8)]) -> String {
     text
 }
 
-fn rows(model: &Model, service: usize) -> impl Strategy<Value = Vec<(Vec<String>, u8)>> {
+fn rows(model: &Model, service: ServiceId) -> impl Strategy<Value = Vec<(Vec<String>, u8)>> {
     let strategies: Vec<BoxedStrategy<String>> =
         model.services[service].inputs.iter().map(|i| cells(&i.ty, model)).collect();
     proptest::collection::vec(
@@ -124,18 +124,17 @@ fn rows(model: &Model, service: usize) -> impl Strategy<Value = Vec<(Vec<String>
     )
 }
 
-fn targets(model: &Model, service: usize) -> Vec<String> {
+fn targets(model: &Model, service: ServiceId) -> Vec<String> {
     let s = &model.services[service];
-    let mut columns: Vec<String> = s.inputs.iter().take(1).map(|i| i.name.clone()).collect();
-    columns.extend(s.criteria.iter().map(|c| c.name.clone()));
-    columns.extend(s.derived.iter().map(|d| d.0.clone()));
-    columns.extend(s.outputs.iter().filter(|o| o.value.is_some()).map(|o| o.name.clone()));
+    let mut columns: Vec<String> = s.inputs.iter().take(1).map(|i| i.name.text.clone()).collect();
+    columns.extend(s.criteria.iter().map(|c| c.name.text.clone()));
+    columns.extend(s.derived.iter().map(|d| d.name.text.clone()));
+    columns.extend(s.outputs.iter().filter(|o| o.value.is_some()).map(|o| o.name.text.clone()));
     columns
 }
 
 fn model_of(path: &Path) -> Model {
-    let (_, compiled) = common::compile_file(path);
-    Model::compile(&compiled.modules)
+    common::model_of(path)
 }
 
 proptest! {
@@ -143,11 +142,11 @@ proptest! {
 
     #[test]
     fn every_expression_kind_matches_the_interpreter(
-        rows in rows(&model_of(Path::new("tests/columnar/exprs.rgl")), 0),
+        rows in rows(&model_of(Path::new("tests/columnar/exprs.rgl")), ServiceId(0)),
     ) {
         let model = model_of(Path::new("tests/columnar/exprs.rgl"));
-        let names: Vec<String> = model.services[0].inputs.iter().map(|i| i.name.clone()).collect();
-        same(&model, 0, &targets(&model, 0), &csv_text(&names, &rows))?;
+        let names: Vec<String> = model.services[ServiceId(0)].inputs.iter().map(|i| i.name.text.clone()).collect();
+        same(&model, ServiceId(0), &targets(&model, ServiceId(0)), &csv_text(&names, &rows))?;
     }
 }
 
@@ -155,18 +154,18 @@ proptest! {
 fn most_rows_stay_on_the_columnar_path() {
     // Rows whose quotients are decimals: none needs the interpreter.
     let model = model_of(Path::new("tests/columnar/exprs.rgl"));
-    let names: Vec<String> = model.services[0].inputs.iter().map(|i| i.name.clone()).collect();
+    let names: Vec<String> = model.services[ServiceId(0)].inputs.iter().map(|i| i.name.text.clone()).collect();
     let row = "3,4,0.5,2.5,46359.00,100.00,true,false,2024-01-01,2024-03-01,10,5,retired";
     let text = format!("{}\n{row}\n{row}\n", names.join(","));
-    assert_eq!(same(&model, 0, &targets(&model, 0), &text).unwrap(), 2);
+    assert_eq!(same(&model, ServiceId(0), &targets(&model, ServiceId(0)), &text).unwrap(), 2);
 }
 
 #[test]
 fn library_services_that_compile_to_columns_match_the_interpreter() {
-    let model = Model::compile(&common::library().modules);
+    let model = common::library();
     let mut checked = 0;
-    for service in 0..model.services.len() {
-        let names: Vec<String> = model.services[service].inputs.iter().map(|i| i.name.clone()).collect();
+    for service in model.services.ids() {
+        let names: Vec<String> = model.services[service].inputs.iter().map(|i| i.name.text.clone()).collect();
         let header = csv::ByteRecord::from(names.clone());
         let columns = targets(&model, service);
         let on = Date::parse("2024-03-01").unwrap();
@@ -188,14 +187,14 @@ fn library_services_that_compile_to_columns_match_the_interpreter() {
 /// and random rows they are what serialising `simulate`'s checks gives.
 #[test]
 fn explained_rows_serialise_as_the_checks_do() {
-    let model = Model::compile(&common::library().modules);
+    let model = common::library();
     let on = Date::parse("2024-03-01").unwrap();
-    for service in 0..model.services.len() {
+    for service in model.services.ids() {
         let s = &model.services[service];
         let Some(first) = s.inputs.first() else { continue };
-        let names: Vec<String> = s.inputs.iter().map(|i| i.name.clone()).collect();
+        let names: Vec<String> = s.inputs.iter().map(|i| i.name.text.clone()).collect();
         let header = csv::ByteRecord::from(names.clone());
-        let table = Table::new(&model, service, &header, std::slice::from_ref(&first.name), on).unwrap();
+        let table = Table::new(&model, service, &header, std::slice::from_ref(&first.name.text), on).unwrap();
         let explainer = Explainer::new(&model, s);
         let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(8));
         runner
@@ -209,7 +208,7 @@ fn explained_rows_serialise_as_the_checks_do() {
                     let checks = explainer.explain(&model, s, &mut frame);
                     let want = format!(
                         "{{\"line\":7,\"service\":{},\"checks\":{}}}\n",
-                        serde_json::to_string(&s.name).unwrap(),
+                        serde_json::to_string(&s.name.text).unwrap(),
                         serde_json::to_string(&checks).unwrap()
                     );
                     prop_assert_eq!(String::from_utf8(got).unwrap(), want);

@@ -11,7 +11,7 @@ use reglament::graph::chains::{ChainError, chain};
 #[test]
 fn marriage_with_surname_change_takes_40_days_not_67() {
     let compiled = library();
-    let g = ServiceGraph::build(&compiled.modules);
+    let g = ServiceGraph::build(&compiled);
     let c = chain(&g, "marriage_surname_change").unwrap();
     assert_eq!(c.proactive.critical_path_days, 40);
     assert_eq!(c.proactive.sequential_days, 67);
@@ -25,7 +25,7 @@ fn marriage_with_surname_change_takes_40_days_not_67() {
 #[test]
 fn an_event_chain_follows_triggers_and_outputs() {
     let compiled = library();
-    let g = ServiceGraph::build(&compiled.modules);
+    let g = ServiceGraph::build(&compiled);
     let c = chain(&g, "birth_registered").unwrap();
     let names: Vec<&str> = c.steps.iter().map(|s| s.service.as_str()).collect();
     // SNILS is started by a trigger; the OMS policy waits for the SNILS.
@@ -38,7 +38,7 @@ fn an_event_chain_follows_triggers_and_outputs() {
 #[test]
 fn unknown_targets_get_a_suggestion() {
     let compiled = library();
-    let g = ServiceGraph::build(&compiled.modules);
+    let g = ServiceGraph::build(&compiled);
     let err = chain(&g, "marriage_surname_chnge").err().unwrap();
     assert_eq!(
         err,

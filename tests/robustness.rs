@@ -216,7 +216,14 @@ fn ten_megabytes_check_clean() {
         "{:?}",
         &compiled.diagnostics[..compiled.diagnostics.len().min(3)]
     );
-    assert_eq!(compiled.modules[0].decls.len(), 8 + 3 * services);
+    let model = compiled.model().expect("a model");
+    let prelude = model.agencies.len()
+        + model.enums.len()
+        + model.records.len()
+        + model.registries.len()
+        + model.params.len()
+        + model.events.len();
+    assert_eq!((prelude, model.services.len(), model.triggers.len()), (8, services, 2 * services));
 }
 
 #[test]
@@ -228,12 +235,12 @@ fn ten_megabytes_of_errors_are_all_reported() {
     assert!(compiled.diagnostics.len() > 3 * (text.len() / bad.len()) - 10);
 }
 
-fn library_model() -> reglament::simulate::model::Model {
-    reglament::simulate::model::Model::compile(&common::library().modules)
+fn library_model() -> reglament::model::Model {
+    common::library()
 }
 
 const PROFILE: &str = include_str!("simulate/opt_out_and_stop.yaml");
-static MODEL: std::sync::LazyLock<reglament::simulate::model::Model> =
+static MODEL: std::sync::LazyLock<reglament::model::Model> =
     std::sync::LazyLock::new(library_model);
 
 proptest! {

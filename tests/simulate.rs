@@ -5,10 +5,11 @@
 mod common;
 
 use reglament::date::Date;
-use reglament::simulate::{engine, model::Model, profile, report};
+use reglament::model::Model;
+use reglament::simulate::{engine, profile, report};
 
 fn library() -> Model {
-    Model::compile(&common::library().modules)
+    common::library()
 }
 
 const AS_OF: &str = "2026-11-24";

@@ -1,88 +1,36 @@
-//! Checks of the declarations other than services.
+//! The second pass over the declarations other than services: parameter values, trigger
+//! conditions and actions, situations.
 
 use super::Checker;
 use super::errors;
 use super::expr::Env;
-use super::symbols::DeclKind;
-use super::types::Type;
+use super::symbols::{DeclKind, Symbol};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::model::{self, EventId, Id, ParamId, SituationId, TriggerId, Type, Value};
 use crate::syntax::ast::*;
-use crate::vocabulary::{Channel, Consent, EventKind, Level};
-use std::collections::HashMap;
+use crate::vocabulary::{Channel, Consent};
 
 impl<'a> Checker<'a> {
-    pub(super) fn decl(&mut self, decl: &'a Decl) {
-        match decl {
-            Decl::Agency(a) => self.agency(a),
-            Decl::Registry(r) => {
-                if let Some(owner) = &r.owner {
-                    self.expect(owner, &[DeclKind::Agency]);
-                }
-                self.fields(&r.fields, "registry");
-            }
-            Decl::Record(r) => self.fields(&r.fields, "record"),
-            Decl::Enum(e) => {
-                let mut seen: HashMap<&str, &Ident> = HashMap::new();
-                for v in &e.variants {
-                    if let Some(first) = seen.insert(&v.name.name, &v.name) {
-                        self.report(errors::duplicate_local(&v.name, "enum", first));
-                    }
-                }
-            }
-            Decl::Parameter(p) => self.parameter(p),
-            Decl::Event(e) => {
-                if let Some(kind) = &e.kind {
-                    self.word(kind, "event kind", EventKind::from_word, EventKind::all_words());
-                }
-                if let Some(registry) = &e.registry {
-                    self.expect(registry, &[DeclKind::Registry]);
-                }
-                self.fields(&e.fields, "event");
-            }
-            Decl::Service(s) => self.service(s),
-            Decl::Trigger(t) => self.trigger(t),
+    pub(super) fn decl(&mut self, symbol: Symbol<'a>) {
+        match symbol.decl {
+            Decl::Parameter(p) => self.parameter(p, ParamId::new(symbol.id)),
+            Decl::Service(s) => self.service(s, model::ServiceId::new(symbol.id)),
+            Decl::Trigger(t) => self.trigger(t, TriggerId::new(symbol.id)),
             Decl::Situation(s) => {
-                for event in &s.on {
-                    self.expect(event, &[DeclKind::Event]);
-                }
-                for service in &s.services {
-                    self.expect(service, &[DeclKind::Service]);
-                }
+                let on = s.on.iter().filter_map(|e| self.resolve(e, DeclKind::Event)).collect();
+                let services = s.services.iter().filter_map(|x| self.resolve(x, DeclKind::Service)).collect();
+                let situation = &mut self.model.situations[SituationId::new(symbol.id)];
+                situation.on = on;
+                situation.services = services;
             }
+            // Declared in full by the first pass.
+            Decl::Agency(_) | Decl::Registry(_) | Decl::Record(_) | Decl::Enum(_) | Decl::Event(_) => {}
         }
     }
 
-    fn agency(&mut self, a: &Agency) {
-        let Some(level) = &a.level else { return };
-        let level = self.word(level, "agency level", Level::from_word, Level::all_words());
-        if matches!(level, Some(Level::Regional | Level::Municipal)) && a.territory.is_none() {
-            let d = Diagnostic::new(
-                Code::NoTerritory,
-                format!(
-                    "agency `{}` is {} but has no territory",
-                    a.name.name,
-                    level.map_or("", |l| l.as_str())
-                ),
-                a.name.span,
-                "its services apply only in its territory",
-            )
-            .with_help("add e.g. `territory \"Кировская область\"`");
-            self.report(d);
-        }
-    }
-
-    fn fields(&mut self, fields: &[Field], what: &str) {
-        let mut seen: HashMap<&str, &Ident> = HashMap::new();
-        for f in fields {
-            if let Some(first) = seen.insert(&f.name.name, &f.name) {
-                self.report(errors::duplicate_local(&f.name, what, first));
-            }
-            self.resolve_type(&f.ty);
-        }
-    }
-
-    fn parameter(&mut self, p: &'a Parameter) {
-        let ty = self.resolve_type(&p.ty);
+    fn parameter(&mut self, p: &'a Parameter, id: ParamId) {
+        let ty = self.model.params[id].ty.clone();
+        let mut periods = Vec::new();
         for period in &p.periods {
             if !is_literal(&period.value) {
                 let d = Diagnostic::new(
@@ -95,44 +43,80 @@ impl<'a> Checker<'a> {
                 self.report(d);
                 continue;
             }
-            let found = self.type_of(&period.value, &mut Env::constant());
-            if !found.fits(&ty) {
+            let value = self.expr(&period.value, &mut Env::constant());
+            if !value.ty.fits(&ty) {
+                let (expected, found) = (self.shown(&ty), self.shown(&value.ty));
                 self.report(errors::expected_type(
                     period.value.span,
                     "a value of this parameter",
-                    &ty,
+                    &expected,
                     &found,
                 ));
             }
-        }
-        self.periods(p);
-    }
-
-    fn trigger(&mut self, t: &'a Trigger) {
-        let event = t.on.as_ref().and_then(|on| self.expect(on, &[DeclKind::Event]));
-        let event = event.and_then(|s| match s.decl {
-            Decl::Event(e) => Some(e),
-            _ => None,
-        });
-        if let Some(condition) = &t.condition {
-            let mut env = match event {
-                Some(e) => Env::event(self, e),
-                None => Env::broken(),
-            };
-            let ty = self.type_of(condition, &mut env);
-            if !ty.fits(&Type::Bool) {
-                self.report(errors::not_boolean(condition.span, "a trigger condition", &ty));
+            if let Some(value) = constant(value.kind) {
+                periods.push(model::Period { from: period.from.0, to: period.to.map(|t| t.0), value });
             }
         }
-        if let Some(action) = &t.action {
-            self.expect(action.service(), &[DeclKind::Service]);
+        self.periods(p);
+        periods.sort_by_key(|period| period.from);
+        // An open period ends the day before the next one starts.
+        for i in 1..periods.len() {
+            if periods[i - 1].to.is_none() {
+                periods[i - 1].to = Some(periods[i].from.add_days(-1));
+            }
         }
-        if let Some(consent) = &t.consent {
-            self.word(consent, "consent policy", Consent::from_word, Consent::all_words());
-        }
-        for channel in &t.notify {
-            self.word(channel, "notification channel", Channel::from_word, Channel::all_words());
-        }
+        self.model.params[id].periods = periods;
+    }
+
+    fn trigger(&mut self, t: &'a Trigger, id: TriggerId) {
+        let on: Option<EventId> = t.on.as_ref().and_then(|on| self.resolve(on, DeclKind::Event));
+        let condition = t.condition.as_ref().map(|condition| {
+            let mut env = match on {
+                Some(e) => Env::event(&self.model.events[e]),
+                None => Env::broken(),
+            };
+            let condition = self.expr(condition, &mut env);
+            if !condition.ty.fits(&Type::Bool) {
+                let found = self.shown(&condition.ty);
+                self.report(errors::not_boolean(condition.span, "a trigger condition", &found));
+            }
+            condition
+        });
+        let action = t.action.as_ref().and_then(|action| {
+            let service = self.resolve(action.service(), DeclKind::Service)?;
+            Some(match action {
+                Action::Start(_) => model::Action::Start(service),
+                Action::Stop(_) => model::Action::Stop(service),
+            })
+        });
+        let consent =
+            t.consent.as_ref().and_then(|c| self.word(c, "consent policy", Consent::from_word, Consent::all_words()));
+        let notify = t
+            .notify
+            .iter()
+            .filter_map(|c| self.word(c, "notification channel", Channel::from_word, Channel::all_words()))
+            .collect();
+        let trigger = &mut self.model.triggers[id];
+        trigger.on = on;
+        trigger.condition = condition;
+        trigger.action = action;
+        trigger.consent = consent;
+        trigger.notify = notify;
+    }
+}
+
+/// The value of a literal as lowered (a negated number is a literal too).
+fn constant(kind: model::ExprKind) -> Option<Value> {
+    use model::ExprKind as K;
+    match kind {
+        K::Const(v) => Some(v),
+        K::Neg(inner) => match inner.kind {
+            K::Const(Value::Int(i)) => i.checked_neg().map(Value::Int),
+            K::Const(Value::Decimal(d)) => Some(Value::Decimal(-d)),
+            K::Const(Value::Money(d)) => Some(Value::Money(-d)),
+            _ => None,
+        },
+        _ => None,
     }
 }
 

@@ -1,7 +1,6 @@
 //! Wording of the checker's diagnostics, in one place so the voice stays consistent.
 
 use super::symbols::DeclKind;
-use super::types::Type;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::Span;
 use crate::syntax::ast::Ident;
@@ -139,7 +138,7 @@ pub fn mismatch(span: Span, message: String, label: String, help: &str) -> Diagn
     Diagnostic::new(Code::TypeMismatch, message, span, label).with_help(help.to_string())
 }
 
-pub fn expected_type(span: Span, what: &str, expected: &Type, found: &Type) -> Diagnostic {
+pub fn expected_type(span: Span, what: &str, expected: &str, found: &str) -> Diagnostic {
     mismatch(
         span,
         format!("{what} must be `{expected}`, but this is `{found}`"),
@@ -148,7 +147,7 @@ pub fn expected_type(span: Span, what: &str, expected: &Type, found: &Type) -> D
     )
 }
 
-pub fn not_boolean(span: Span, what: &str, found: &Type) -> Diagnostic {
+pub fn not_boolean(span: Span, what: &str, found: &str) -> Diagnostic {
     Diagnostic::new(
         Code::NotBoolean,
         format!("{what} must be a yes/no condition, but this is `{found}`"),
@@ -172,7 +171,7 @@ pub fn cyclic(ident: &Ident) -> Diagnostic {
     .with_help("a derived fact or criterion cannot refer back to itself, directly or through others")
 }
 
-pub fn source_mismatch(span: Span, input: &Ident, declared: &Type, source: &str, found: &Type) -> Diagnostic {
+pub fn source_mismatch(span: Span, input: &Ident, declared: &str, source: &str, found: &str) -> Diagnostic {
     Diagnostic::new(
         Code::SourceMismatch,
         format!("input `{}` is declared `{declared}`, but `{source}` is `{found}`", input.name),

@@ -1,21 +1,22 @@
-//! Typing of expressions. Names resolve, innermost first: comprehension variables, the
-//! event payload (in trigger conditions), the service's own inputs, outputs, derived facts
-//! and criteria, then parameters and enum variants of the whole set.
+//! Typing and lowering of expressions. Names resolve, innermost first: comprehension
+//! variables, the event payload (in trigger conditions), the service's own inputs,
+//! outputs, derived facts and criteria, then parameters and enum variants of the whole set.
 
 use super::Checker;
 use super::errors;
 use super::service::ServiceEnv;
 use super::symbols::{self, DeclKind};
-use super::types::Type;
 use crate::diagnostic::Diagnostic;
+use crate::model::{self, EnumId, Id, ParamId, Type, Value};
 use crate::source::Span;
-use crate::syntax::ast::*;
+use crate::syntax::ast::{self, BinOp, DayKind, Ident, UnOp};
 use crate::vocabulary::{Function, IdKind};
+use model::{Expr, ExprKind as K};
 
 /// What names an expression can see besides the global ones.
 pub struct Env<'a> {
     bound: Vec<(&'a str, Type)>,
-    event: Vec<(&'a str, Type)>,
+    event: Vec<(String, Type)>,
     pub service: Option<ServiceEnv<'a>>,
     /// Parameter values are literals: no parameter is visible there.
     constant: bool,
@@ -31,9 +32,8 @@ impl<'a> Env<'a> {
         Env { bound: Vec::new(), event: Vec::new(), service: None, constant: false }
     }
 
-    pub fn event(checker: &mut Checker<'a>, event: &'a Event) -> Self {
-        let fields =
-            event.fields.iter().map(|f| (f.name.name.as_str(), checker.resolve_type(&f.ty))).collect();
+    pub fn event(event: &model::Event) -> Self {
+        let fields = event.fields.iter().map(|f| (f.name.text.clone(), f.ty.clone())).collect();
         Env { bound: Vec::new(), event: fields, service: None, constant: false }
     }
 
@@ -49,9 +49,16 @@ impl<'a> Env<'a> {
         self.bound = bound;
     }
 
+    fn shadows(&self, name: &str) -> bool {
+        self.bound.iter().any(|(b, _)| *b == name)
+            || self.event.iter().any(|(b, _)| b == name)
+            || self.service.as_ref().is_some_and(|s| s.has(name))
+    }
+
     /// Every name visible here, for "did you mean".
-    fn visible(&self) -> Vec<&'a str> {
-        let mut names: Vec<&str> = self.bound.iter().chain(&self.event).map(|(n, _)| *n).collect();
+    fn visible(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self.bound.iter().map(|(n, _)| *n).collect();
+        names.extend(self.event.iter().map(|(n, _)| n.as_str()));
         if let Some(s) = &self.service {
             names.extend(s.names());
         }
@@ -59,22 +66,39 @@ impl<'a> Env<'a> {
     }
 }
 
+fn boxed(e: Expr) -> Box<Expr> {
+    Box::new(e)
+}
+
 impl<'a> Checker<'a> {
-    pub fn type_of(&mut self, e: &'a Expr, env: &mut Env<'a>) -> Type {
+    /// Types an expression and lowers it into the model; what fails is reported and
+    /// becomes an error node of type [`Type::Error`].
+    pub fn expr(&mut self, e: &'a ast::Expr, env: &mut Env<'a>) -> Expr {
+        let (kind, ty) = self.expr_kind(e, env);
+        Expr::new(kind, ty, e.span)
+    }
+
+    fn expr_kind(&mut self, e: &'a ast::Expr, env: &mut Env<'a>) -> (K, Type) {
+        use ast::ExprKind as A;
         match &e.kind {
-            ExprKind::Bool(_) => Type::Bool,
-            ExprKind::Int(_) => Type::Int,
-            ExprKind::Decimal(_) => Type::Decimal,
-            ExprKind::Money(_) => Type::Money,
-            ExprKind::Date(_) | ExprKind::Today => Type::Date,
-            ExprKind::Duration(_, unit) => Type::Days(*unit),
-            ExprKind::Text(_) => Type::Text,
-            ExprKind::Error => Type::Error,
-            ExprKind::IdLiteral(kind, text) => self.id_literal(kind, text, e.span),
-            ExprKind::Name(ident) => self.name(ident, env),
-            ExprKind::Member(base, field) => self.member(base, field, env),
-            ExprKind::Unary(op, inner) => {
-                let t = self.type_of(inner, env);
+            A::Bool(v) => (K::Const(Value::Bool(*v)), Type::Bool),
+            A::Int(v) => (K::Const(Value::Int(*v)), Type::Int),
+            A::Decimal(v) => (K::Const(Value::Decimal(*v)), Type::Decimal),
+            A::Money(v) => (K::Const(Value::Money(*v)), Type::Money),
+            A::Date(v) => (K::Const(Value::Date(*v)), Type::Date),
+            A::Today => (K::Today, Type::Date),
+            A::Duration(n, unit) => (K::Const(Value::Days(*n, *unit)), Type::Days(*unit)),
+            A::Text(t) => (K::Const(Value::Text(t.as_str().into())), Type::Text),
+            A::Error => (K::Error, Type::Error),
+            A::IdLiteral(kind, text) => match self.id_literal(kind, text, e.span) {
+                Some(ty) => (K::Const(Value::Text(text.as_str().into())), ty),
+                None => (K::Error, Type::Error),
+            },
+            A::Name(ident) => self.name(ident, env),
+            A::Member(base, field) => self.member(base, field, env),
+            A::Unary(op, inner) => {
+                let x = self.expr(inner, env);
+                let t = &x.ty;
                 let ok = match op {
                     UnOp::Not => t.fits(&Type::Bool),
                     UnOp::Neg => {
@@ -86,6 +110,7 @@ impl<'a> Checker<'a> {
                         UnOp::Not => ("not", "a `bool`"),
                         UnOp::Neg => ("-", "a number, an amount or days"),
                     };
+                    let t = self.shown(t);
                     let msg = format!("`{word}` cannot be applied to `{t}`");
                     self.report(errors::mismatch(
                         e.span,
@@ -93,20 +118,28 @@ impl<'a> Checker<'a> {
                         format!("this is `{t}`"),
                         &format!("`{word}` needs {wants}"),
                     ));
-                    return Type::Error;
+                    return (K::Error, Type::Error);
                 }
-                t
+                let ty = x.ty.clone();
+                match op {
+                    UnOp::Not => (K::Not(boxed(x)), ty),
+                    UnOp::Neg => (K::Neg(boxed(x)), ty),
+                }
             }
-            ExprKind::Binary(op, l, r) => {
-                let lt = self.type_of(l, env);
-                let rt = self.type_of(r, env);
-                self.binary(*op, &lt, &rt, e.span)
+            A::Binary(op, l, r) => {
+                let l = self.expr(l, env);
+                let r = self.expr(r, env);
+                let ty = self.binary(*op, &l.ty, &r.ty, e.span);
+                (K::Binary(*op, boxed(l), boxed(r)), ty)
             }
-            ExprKind::In(value, set) => {
-                let vt = self.type_of(value, env);
+            A::In(value, set) => {
+                let x = self.expr(value, env);
+                let mut items = Vec::with_capacity(set.len());
                 for item in set {
-                    let it = self.type_of(item, env);
-                    if !it.fits(&vt) && !vt.fits(&it) {
+                    let lowered = self.expr(item, env);
+                    let (it, vt) = (&lowered.ty, &x.ty);
+                    if !it.fits(vt) && !vt.fits(it) {
+                        let (it, vt) = (self.shown(it), self.shown(vt));
                         let msg = format!("`{vt}` is compared with a set member of type `{it}`");
                         self.report(errors::mismatch(
                             item.span,
@@ -115,17 +148,19 @@ impl<'a> Checker<'a> {
                             "every member of the set must have the type of the value tested",
                         ));
                     }
+                    items.push(lowered);
                 }
-                Type::Bool
+                (K::In(boxed(x), items), Type::Bool)
             }
-            ExprKind::If(c, t, f) => {
-                let ct = self.type_of(c, env);
-                if !ct.fits(&Type::Bool) {
-                    self.report(errors::not_boolean(c.span, "the condition of `if`", &ct));
+            A::If(c, t, f) => {
+                let c = self.expr(c, env);
+                if !c.ty.fits(&Type::Bool) {
+                    let found = self.shown(&c.ty);
+                    self.report(errors::not_boolean(c.span, "the condition of `if`", &found));
                 }
-                let tt = self.type_of(t, env);
-                let ft = self.type_of(f, env);
-                unify(&tt, &ft).unwrap_or_else(|| {
+                let (t, f) = (self.expr(t, env), self.expr(f, env));
+                let ty = t.ty.unify(&f.ty).unwrap_or_else(|| {
+                    let (tt, ft) = (self.shown(&t.ty), self.shown(&f.ty));
                     let msg = format!("the branches of `if` differ: `{tt}` and `{ft}`");
                     self.report(errors::mismatch(
                         f.span,
@@ -134,19 +169,16 @@ impl<'a> Checker<'a> {
                         "both branches must give values of one type",
                     ));
                     Type::Error
-                })
+                });
+                (K::If(boxed(c), boxed(t), boxed(f)), ty)
             }
-            ExprKind::Call(func, args) => self.call(func, args, e.span, env),
-            ExprKind::Comprehension { func, var, list, body } => {
-                self.comprehension(func, var, list, body, e.span, env)
-            }
+            A::Call(func, args) => self.call(func, args, e.span, env),
+            A::Comprehension { func, var, list, body } => self.comprehension(func, var, list, body, e.span, env),
         }
     }
 
-    fn id_literal(&mut self, kind: &Ident, text: &str, span: Span) -> Type {
-        let Some(k) = self.word(kind, "identifier kind", IdKind::from_word, IdKind::all_words()) else {
-            return Type::Error;
-        };
+    fn id_literal(&mut self, kind: &Ident, text: &str, span: Span) -> Option<Type> {
+        let k = self.word(kind, "identifier kind", IdKind::from_word, IdKind::all_words())?;
         if let Err(why) = super::identifiers::validate(k, text) {
             let d = Diagnostic::new(
                 crate::diagnostic::Code::InvalidIdentifier,
@@ -157,28 +189,25 @@ impl<'a> Checker<'a> {
             .with_help("check the number against the source document");
             self.report(d);
         }
-        match k {
-            IdKind::Snils => Type::Snils,
-            IdKind::Inn => Type::Inn,
-            IdKind::Ogrn => Type::Ogrn,
-        }
+        Some(Type::Id(k))
     }
 
-    fn name(&mut self, ident: &'a Ident, env: &mut Env<'a>) -> Type {
+    fn name(&mut self, ident: &'a Ident, env: &mut Env<'a>) -> (K, Type) {
         let name = ident.name.as_str();
-        if let Some((_, t)) = env.bound.iter().rev().chain(env.event.iter()).find(|(n, _)| *n == name) {
-            return t.clone();
+        if let Some(depth) = env.bound.iter().rposition(|(n, _)| *n == name) {
+            return (K::Var(depth), env.bound[depth].1.clone());
         }
-        if let Some(t) = self.service_name(ident, env) {
-            return t;
+        if let Some(i) = env.event.iter().position(|(n, _)| n == name) {
+            return (K::EventField(i), env.event[i].1.clone());
+        }
+        if let Some((local, t)) = self.service_name(ident, env) {
+            return (K::Local(local), t);
         }
         match self.symbols.get(name) {
             Some(symbol) if symbol.kind == DeclKind::Parameter && !env.constant => {
                 self.mark_used(name);
-                match symbol.decl {
-                    Decl::Parameter(p) => self.resolve_type(&p.ty),
-                    _ => Type::Error,
-                }
+                let id = ParamId::new(symbol.id);
+                (K::Param(id), self.model.params[id].ty.clone())
             }
             Some(symbol) => {
                 let what = if env.constant { "a literal value" } else { "a value" };
@@ -187,76 +216,83 @@ impl<'a> Checker<'a> {
                     d = d.with_help(format!("name one of its variants: `{name}.variant`"));
                 }
                 self.report(d);
-                Type::Error
+                (K::Error, Type::Error)
             }
-            None if self.symbols.is_broken(name) => Type::Error,
+            None if self.symbols.is_broken(name) => (K::Error, Type::Error),
             None => match self.symbols.variant_owners(name).to_vec().as_slice() {
                 [owner] => {
                     self.mark_used(owner);
-                    Type::Enum(owner.to_string())
+                    let id: EnumId = self.symbols.get(owner).map_or(EnumId(0), |s| EnumId::new(s.id));
+                    (self.variant(id, name), Type::Enum(id))
                 }
                 [] => {
-                    let mut candidates = env.visible();
+                    let mut candidates: Vec<String> = env.visible().into_iter().map(str::to_string).collect();
                     if !env.constant {
-                        candidates.extend(self.symbols.names_of(&[DeclKind::Parameter]));
+                        candidates.extend(self.symbols.names_of(&[DeclKind::Parameter]).into_iter().map(str::to_string));
                     }
-                    let suggestion = self.suggest_used(name, candidates);
+                    let suggestion = self.suggest_used(name, candidates.iter().map(String::as_str));
                     let how = "declare it as an input, a derived fact or a parameter".to_string();
                     self.report(errors::undefined(ident, "value", suggestion, how));
-                    Type::Error
+                    (K::Error, Type::Error)
                 }
                 owners => {
                     self.report(errors::ambiguous_variant(ident, owners));
-                    Type::Error
+                    (K::Error, Type::Error)
                 }
             },
         }
     }
 
-    fn member(&mut self, base: &'a Expr, field: &'a Ident, env: &mut Env<'a>) -> Type {
+    /// A variant of an enum as a constant.
+    fn variant(&self, id: EnumId, name: &str) -> K {
+        match self.model.enums[id].variants.iter().position(|v| *v == *name) {
+            Some(v) => K::Const(Value::Enum(id, v as u32)),
+            None => K::Error,
+        }
+    }
+
+    fn member(&mut self, base: &'a ast::Expr, field: &'a Ident, env: &mut Env<'a>) -> (K, Type) {
         // `Enum.variant`, unless the name is shadowed by a value.
-        if let ExprKind::Name(n) = &base.kind {
-            let shadowed = env.bound.iter().chain(&env.event).any(|(b, _)| *b == n.name)
-                || env.service.as_ref().is_some_and(|s| s.has(&n.name));
-            if let (false, Some(symbol)) = (shadowed, self.symbols.get(&n.name)) {
-                if let Decl::Enum(en) = symbol.decl {
+        if let ast::ExprKind::Name(n) = &base.kind {
+            if let (false, Some(symbol)) = (env.shadows(&n.name), self.symbols.get(&n.name)) {
+                if let ast::Decl::Enum(en) = symbol.decl {
                     self.mark_used(&n.name);
                     if !en.variants.iter().any(|v| v.name.name == field.name) {
                         let names: Vec<&str> = en.variants.iter().map(|v| v.name.name.as_str()).collect();
                         let suggestion = symbols::suggest(&field.name, names.iter().copied());
                         self.report(errors::unknown_variant(field, &n.name, names, suggestion));
                     }
-                    return Type::Enum(n.name.clone());
+                    let id = EnumId::new(symbol.id);
+                    return (self.variant(id, &field.name), Type::Enum(id));
                 }
             }
         }
-        let t = self.type_of(base, env);
-        match &t {
-            Type::Error => Type::Error,
+        let base = self.expr(base, env);
+        match &base.ty {
+            Type::Error => (K::Error, Type::Error),
             Type::Record(r) => {
-                let Some(symbols::Symbol { decl: Decl::Record(rec), .. }) = self.symbols.get(r) else {
-                    return Type::Error;
-                };
-                match rec.fields.iter().find(|f| f.name.name == field.name) {
-                    Some(f) => self.resolve_type(&f.ty),
+                let record = &self.model.records[*r];
+                match record.fields.iter().position(|f| *f.name == *field.name) {
+                    Some(i) => {
+                        let ty = record.fields[i].ty.clone();
+                        (K::Field(boxed(base), i), ty)
+                    }
                     None => {
-                        let names: Vec<&str> = rec.fields.iter().map(|f| f.name.name.as_str()).collect();
+                        let names: Vec<&str> = record.fields.iter().map(|f| &*f.name.text).collect();
                         let suggestion = symbols::suggest(&field.name, names.iter().copied());
-                        self.report(errors::unknown_field(field, r, names, suggestion));
-                        Type::Error
+                        let owner = record.name.text.clone();
+                        let d = errors::unknown_field(field, &owner, names, suggestion);
+                        self.report(d);
+                        (K::Error, Type::Error)
                     }
                 }
             }
             other => {
+                let other = self.shown(other);
                 let msg = format!("a value of type `{other}` has no fields");
                 let help = "only records have fields: declare the type with `record`";
-                self.report(errors::mismatch(
-                    field.span,
-                    msg,
-                    format!("`.{}` on `{other}`", field.name),
-                    help,
-                ));
-                Type::Error
+                self.report(errors::mismatch(field.span, msg, format!("`.{}` on `{other}`", field.name), help));
+                (K::Error, Type::Error)
             }
         }
     }
@@ -275,7 +311,7 @@ impl<'a> Checker<'a> {
             Eq | Ne => (l.fits(r) || r.fits(l)).then_some(T::Bool),
             Lt | Le | Gt | Ge => (l.is_ordered() && (l.fits(r) || r.fits(l))).then_some(T::Bool),
             Add | Sub => match (l, r) {
-                (a, b) if a.is_number() && b.is_number() => Some(unify(a, b).unwrap_or(T::Decimal)),
+                (a, b) if a.is_number() && b.is_number() => Some(a.unify(b).unwrap_or(T::Decimal)),
                 (T::Money, T::Money) => Some(T::Money),
                 (T::Date, T::Days(_)) => Some(T::Date),
                 (T::Days(_), T::Date) if op == Add => Some(T::Date),
@@ -284,7 +320,7 @@ impl<'a> Checker<'a> {
                 _ => None,
             },
             Mul => match (l, r) {
-                (a, b) if a.is_number() && b.is_number() => Some(unify(a, b).unwrap_or(T::Decimal)),
+                (a, b) if a.is_number() && b.is_number() => Some(a.unify(b).unwrap_or(T::Decimal)),
                 (T::Money, n) | (n, T::Money) if n.is_number() => Some(T::Money),
                 (T::Days(_), T::Int) => Some(l.clone()),
                 (T::Int, T::Days(_)) => Some(r.clone()),
@@ -298,6 +334,7 @@ impl<'a> Checker<'a> {
             },
         };
         result.unwrap_or_else(|| {
+            let (l, r) = (self.shown(l), self.shown(r));
             let msg = format!("`{}` cannot combine `{l}` and `{r}`", op.symbol());
             let help = match op {
                 Or | And => "both sides of `and`/`or` must be conditions (`bool`)",
@@ -311,35 +348,38 @@ impl<'a> Checker<'a> {
         })
     }
 
-    fn call(&mut self, func: &'a Ident, args: &'a [Expr], span: Span, env: &mut Env<'a>) -> Type {
-        let types: Vec<Type> = args.iter().map(|a| self.type_of(a, env)).collect();
+    fn call(&mut self, func: &'a Ident, args: &'a [ast::Expr], span: Span, env: &mut Env<'a>) -> (K, Type) {
+        let args: Vec<Expr> = args.iter().map(|a| self.expr(a, env)).collect();
         let Some(f) = self.word(func, "function", Function::from_word, Function::all_words()) else {
-            return Type::Error;
+            return (K::Error, Type::Error);
         };
-        if types.iter().any(Type::is_error) {
+        let ty = self.call_type(f, func, &args, span);
+        (K::Call(f, args), ty)
+    }
+
+    fn call_type(&mut self, f: Function, func: &Ident, args: &[Expr], span: Span) -> Type {
+        let types: Vec<&Type> = args.iter().map(|a| &a.ty).collect();
+        if types.iter().any(|t| t.is_error()) {
             return if f == Function::Any || f == Function::All { Type::Bool } else { Type::Error };
         }
         let bad = |c: &mut Self, help: &str| {
-            let shown: Vec<String> = types.iter().map(ToString::to_string).collect();
+            let shown: Vec<String> = types.iter().map(|t| c.shown(t)).collect();
             let msg = format!("`{}` cannot be called with ({})", func.name, shown.join(", "));
             c.report(errors::bad_call(span, msg, help.to_string()));
             Type::Error
         };
         match (f, types.as_slice()) {
             (Function::Count, [Type::List(_)]) => Type::Int,
-            (Function::Sum, [Type::List(inner)]) if inner.is_number() || **inner == Type::Money => {
-                (**inner).clone()
-            }
+            (Function::Sum, [Type::List(inner)]) if inner.is_number() || **inner == Type::Money => (**inner).clone(),
             (Function::Any | Function::All, [Type::List(inner)]) if **inner == Type::Bool => Type::Bool,
-            (Function::Min | Function::Max, [first, rest @ ..]) if first.is_ordered() && !rest.is_empty() => {
-                rest.iter()
-                    .try_fold(first.clone(), |acc, t| unify(&acc, t))
-                    .unwrap_or_else(|| bad(self, "all arguments of min/max must have one type"))
-            }
+            (Function::Min | Function::Max, [first, rest @ ..]) if first.is_ordered() && !rest.is_empty() => rest
+                .iter()
+                .try_fold((*first).clone(), |acc, t| acc.unify(t))
+                .unwrap_or_else(|| bad(self, "all arguments of min/max must have one type")),
             (Function::Min | Function::Max, [Type::List(inner)]) if inner.is_ordered() => (**inner).clone(),
             (Function::Age, [Type::Date]) | (Function::Age, [Type::Date, Type::Date]) => Type::Int,
             (Function::DaysBetween, [Type::Date, Type::Date]) => Type::Int,
-            (Function::Round, [t @ (Type::Money | Type::Decimal)]) => t.clone(),
+            (Function::Round, [t @ (Type::Money | Type::Decimal)]) => (*t).clone(),
             (Function::Count | Function::Sum | Function::Any | Function::All, _) => bad(
                 self,
                 "aggregates take a list, or a comprehension: `count(c in children: age(c.birth_date) < 3)`",
@@ -362,16 +402,17 @@ impl<'a> Checker<'a> {
         &mut self,
         func: &'a Ident,
         var: &'a Ident,
-        list: &'a Expr,
-        body: &'a Expr,
+        list: &'a ast::Expr,
+        body: &'a ast::Expr,
         span: Span,
         env: &mut Env<'a>,
-    ) -> Type {
-        let lt = self.type_of(list, env);
-        let element = match &lt {
+    ) -> (K, Type) {
+        let list = self.expr(list, env);
+        let element = match &list.ty {
             Type::List(inner) => (**inner).clone(),
             Type::Error => Type::Error,
             other => {
+                let other = self.shown(other);
                 let msg = format!("`{}` iterates over a list, but this is `{other}`", func.name);
                 self.report(errors::mismatch(
                     list.span,
@@ -383,15 +424,17 @@ impl<'a> Checker<'a> {
             }
         };
         env.bound.push((var.name.as_str(), element));
-        let bt = self.type_of(body, env);
+        let body = self.expr(body, env);
         env.bound.pop();
         let f = self.word(func, "aggregate", Function::from_word, Function::all_words());
+        let bt = body.ty.clone();
         let needs_bool = |c: &mut Self, what: &str| {
             if !bt.fits(&Type::Bool) {
-                c.report(errors::not_boolean(body.span, what, &bt));
+                let found = c.shown(&bt);
+                c.report(errors::not_boolean(body.span, what, &found));
             }
         };
-        match f {
+        let ty = match f {
             None => Type::Error,
             Some(Function::Count) => {
                 needs_bool(self, "the condition of `count`");
@@ -404,22 +447,15 @@ impl<'a> Checker<'a> {
             Some(Function::Sum) if bt.is_number() || bt == Type::Money || bt.is_error() => bt,
             Some(Function::Min | Function::Max) if bt.is_ordered() || bt.is_error() => bt,
             Some(_) => {
-                let msg = format!("`{}` cannot aggregate values of type `{bt}`", func.name);
+                let msg = format!("`{}` cannot aggregate values of type `{}`", func.name, self.shown(&bt));
                 let help = "`count`, `sum`, `any`, `all`, `min` and `max` aggregate; sum numbers or money, count and test conditions";
                 self.report(errors::bad_call(span, msg, help.into()));
                 Type::Error
             }
+        };
+        match f {
+            Some(f) => (K::Aggregate(f, boxed(list), boxed(body)), ty),
+            None => (K::Error, ty),
         }
-    }
-}
-
-/// The common type of two values, if any (an int widens to a decimal).
-pub fn unify(a: &Type, b: &Type) -> Option<Type> {
-    if a.fits(b) && !a.is_error() {
-        Some(b.clone())
-    } else if b.fits(a) {
-        Some(a.clone())
-    } else {
-        None
     }
 }

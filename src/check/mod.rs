@@ -1,7 +1,12 @@
-//! Stage 2: name resolution and type checking of a regulation set (all files together).
-//! Every independent error is reported; a failed name or type becomes [`Type::Error`],
-//! which fits everywhere, so one mistake does not cascade into many.
+//! Stage 2: name resolution and type checking of a regulation set (all files together),
+//! lowering it into the [`Model`] every later stage reads. Every independent error is
+//! reported; a failed name or type becomes [`Type::Error`], which fits everywhere, so one
+//! mistake does not cascade into many.
+//!
+//! Two passes: [`declare`] gives every declaration its place in the model's arenas with
+//! its declared types, so that the bodies checked next can refer to any of them.
 
+mod declare;
 mod decls;
 mod errors;
 mod expr;
@@ -9,43 +14,44 @@ pub mod identifiers;
 mod periods;
 mod service;
 pub mod symbols;
-pub mod types;
+mod types;
 mod unused;
 
 use crate::diagnostic::Diagnostic;
+use crate::model::{Id, Model, Type};
 use crate::syntax::ast::{Ident, Module};
 use std::collections::HashSet;
 use symbols::{DeclKind, Symbols};
 
-pub use service::calendar_days;
-pub use types::Type;
-
-/// Checks parsed modules; returns the diagnostics found (unsorted). `complete` is false
-/// when some text could not be parsed: what it referred to is unknown, so no declaration
-/// is reported as unused.
-pub fn check(modules: &[Module], complete: bool) -> Vec<Diagnostic> {
+/// Checks parsed modules; returns the model and the diagnostics found (unsorted). The
+/// model is complete only when no diagnostic is an error. `complete` is false when some
+/// text could not be parsed: what it referred to is unknown, so no declaration is reported
+/// as unused.
+pub fn check(modules: &[Module], complete: bool) -> (Model, Vec<Diagnostic>) {
     let (symbols, duplicates) = Symbols::build(modules);
-    let mut checker = Checker { symbols, used: HashSet::new(), diagnostics: Vec::new() };
+    let mut checker =
+        Checker { symbols, used: HashSet::new(), diagnostics: Vec::new(), model: Model::default() };
     for (again, first) in duplicates {
         let kind = DeclKind::of(again);
         let first_kind = DeclKind::of(first);
         checker.report(errors::duplicate(again.name(), kind, first.name(), first_kind));
     }
-    for module in modules {
-        for decl in &module.decls {
-            checker.decl(decl);
-        }
+    checker.declare();
+    for symbol in checker.symbols.order.clone() {
+        checker.decl(symbol);
     }
     if complete {
         checker.unused(modules);
     }
-    checker.diagnostics
+    (checker.model, checker.diagnostics)
 }
 
 pub struct Checker<'a> {
     pub symbols: Symbols<'a>,
     used: HashSet<String>,
     diagnostics: Vec<Diagnostic>,
+    /// The model as far as it is built.
+    model: Model,
 }
 
 impl<'a> Checker<'a> {
@@ -80,6 +86,16 @@ impl<'a> Checker<'a> {
                 None
             }
         }
+    }
+
+    /// Resolves a reference to a declaration of one kind to its id.
+    pub fn resolve<I: Id>(&mut self, ident: &Ident, kind: DeclKind) -> Option<I> {
+        self.expect(ident, &[kind]).map(|s| I::new(s.id))
+    }
+
+    /// A type as the author writes it, for messages.
+    pub fn shown(&self, ty: &Type) -> String {
+        ty.display(&self.model).to_string()
     }
 
     /// A suggestion for a misspelt name. The name suggested is what the author meant, so it

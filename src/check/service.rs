@@ -1,32 +1,28 @@
 //! Checks of a service: its agency, sources, outputs, derived facts, criteria, refusal
-//! grounds, deadline, fee and procedures.
+//! grounds, deadline, fee and procedures; lowered into the model's service.
 
 use super::Checker;
+use super::declare::{name, text};
 use super::errors;
 use super::expr::Env;
 use super::symbols::{self, DeclKind};
-use super::types::Type;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::model::{self, Expr, ExprKind, Id, Local, ServiceId, Type};
 use crate::syntax::ast::*;
+use crate::source::Span;
 use crate::vocabulary::{ProcedureKind, Recurrence, ServiceKind};
 use std::collections::{HashMap, HashSet};
 
-/// A name declared inside a service.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Local {
-    Input(usize),
-    Output(usize),
-    Derived(usize),
-    Criterion(usize),
-}
-
-/// The names of one service and their types; derived facts and criteria are typed on
-/// first use, which also finds cycles between them.
+/// The names of one service and their types; derived facts and criteria are typed (and
+/// lowered) on first use, which also finds cycles between them.
 pub struct ServiceEnv<'a> {
     service: &'a Service,
+    id: ServiceId,
     names: HashMap<&'a str, Local>,
     /// `None` while a fact is being typed.
     types: HashMap<Local, Option<Type>>,
+    /// Derived facts and criteria as lowered.
+    lowered: HashMap<Local, Expr>,
     used: HashSet<Local>,
 }
 
@@ -40,17 +36,19 @@ impl<'a> ServiceEnv<'a> {
     }
 }
 
+/// A duration as the model keeps it.
+pub fn duration(d: &Duration) -> model::Duration {
+    model::Duration { days: d.days, unit: d.unit, span: d.span }
+}
+
 impl<'a> Checker<'a> {
-    pub(super) fn service(&mut self, s: &'a Service) {
-        if let Some(agency) = &s.agency {
-            self.expect(agency, &[DeclKind::Agency]);
-        }
-        if let Some(kind) = &s.kind {
-            self.word(kind, "service kind", ServiceKind::from_word, ServiceKind::all_words());
-        }
-        if let Some(recurs) = &s.recurs {
-            self.word(recurs, "recurrence", Recurrence::from_word, Recurrence::all_words());
-        }
+    pub(super) fn service(&mut self, s: &'a Service, id: ServiceId) {
+        let agency = s.agency.as_ref().and_then(|a| self.resolve(a, DeclKind::Agency));
+        let kind =
+            s.kind.as_ref().and_then(|k| self.word(k, "service kind", ServiceKind::from_word, ServiceKind::all_words()));
+        let recurs = s.recurs.as_ref().and_then(|r| {
+            self.word(r, "recurrence", Recurrence::from_word, Recurrence::all_words()).map(|x| (x, r.span))
+        });
         if s.legal.is_empty() {
             let d = Diagnostic::new(
                 Code::NoLegalBasis,
@@ -62,27 +60,39 @@ impl<'a> Checker<'a> {
             self.report(d);
         }
 
-        let mut env = Env::service(self.service_env(s));
+        let mut env = Env::service(self.service_env(s, id));
+        let mut inputs = Vec::with_capacity(s.inputs.len());
         for (i, input) in s.inputs.iter().enumerate() {
             let declared = self.local_type(Local::Input(i), &input.name, &mut env);
-            self.input_source(input, &declared);
+            let (source, source_span) = match &input.source {
+                Source::Applicant(span) => (Some(model::Source::Applicant), *span),
+                Source::Path(path) => (self.input_source(input, path, &declared), path.span),
+            };
+            inputs.push(model::Input {
+                name: name(&input.name),
+                ty: declared,
+                source: source.unwrap_or(model::Source::Applicant),
+                source_span,
+            });
         }
+        let mut outputs = Vec::with_capacity(s.outputs.len());
         for (i, output) in s.outputs.iter().enumerate() {
             let declared = self.local_type(Local::Output(i), &output.name, &mut env);
-            if let Some(value) = &output.value {
-                let found = self.type_of(value, &mut env);
-                if !found.fits(&declared) {
+            let value = output.value.as_ref().map(|value| {
+                let value = self.expr(value, &mut env);
+                if !value.ty.fits(&declared) {
+                    let (expected, found) = (self.shown(&declared), self.shown(&value.ty));
                     self.report(errors::expected_type(
                         value.span,
                         &format!("output `{}`", output.name.name),
-                        &declared,
+                        &expected,
                         &found,
                     ));
                 }
-            }
-            if let Some(path) = &output.writes {
-                self.writes(output, path, &declared);
-            }
+                value
+            });
+            let writes = output.writes.as_ref().and_then(|path| self.writes(output, path, &declared));
+            outputs.push(model::Output { name: name(&output.name), ty: declared, value, writes });
         }
         for (i, d) in s.derived.iter().enumerate() {
             self.local_type(Local::Derived(i), &d.name, &mut env);
@@ -90,71 +100,112 @@ impl<'a> Checker<'a> {
         for (i, c) in s.criteria.iter().enumerate() {
             self.local_type(Local::Criterion(i), &c.name, &mut env);
         }
+        let mut refusals = Vec::with_capacity(s.refusals.len());
         for r in &s.refusals {
-            let t = self.type_of(&r.condition, &mut env);
-            if !t.fits(&Type::Bool) {
+            let condition = self.expr(&r.condition, &mut env);
+            if !condition.ty.fits(&Type::Bool) {
+                let found = self.shown(&condition.ty);
                 self.report(errors::not_boolean(
                     r.condition.span,
                     &format!("refusal ground `{}`", r.name.name),
-                    &t,
+                    &found,
                 ));
             }
+            refusals.push(model::Rule { name: name(&r.name), title: text(&r.title), condition });
         }
-        if let Some(fee) = &s.fee {
-            let t = self.type_of(fee, &mut env);
-            if !t.fits(&Type::Money) {
-                self.report(errors::expected_type(fee.span, "a fee", &Type::Money, &t));
+        let fee = s.fee.as_ref().map(|fee| {
+            let fee = self.expr(fee, &mut env);
+            if !fee.ty.fits(&Type::Money) {
+                let found = self.shown(&fee.ty);
+                self.report(errors::expected_type(fee.span, "a fee", "money", &found));
             }
-        }
+            fee
+        });
         if let Some(d) = &s.deadline {
             self.deadline(d);
         }
-        for alternative in &s.alternatives {
-            self.expect(alternative, &[DeclKind::Service]);
-        }
-        for event in &s.emits {
-            self.expect(event, &[DeclKind::Event]);
-        }
-        for p in &s.procedures {
-            self.procedure(p, s, &mut env);
-        }
+        let alternatives = s.alternatives.iter().filter_map(|a| self.resolve(a, DeclKind::Service)).collect();
+        let emits = s.emits.iter().filter_map(|e| Some((self.resolve(e, DeclKind::Event)?, e.span))).collect();
+        let procedures = s.procedures.iter().map(|p| self.procedure(p, s, &mut env)).collect();
         self.procedures_fit(s);
 
         // Derived facts are for criteria and outputs: one no one reads is a leftover.
-        let service_env = env.service.take().expect("service env");
+        let mut service_env = env.service.take().expect("service env");
         for (i, d) in s.derived.iter().enumerate() {
             if !service_env.used.contains(&Local::Derived(i)) {
                 self.report(errors::unused(&d.name, "derived fact"));
             }
         }
+        let mut lowered = |local: Local, span| {
+            service_env.lowered.remove(&local).unwrap_or_else(|| Expr::new(ExprKind::Error, Type::Error, span))
+        };
+        let derived = s
+            .derived
+            .iter()
+            .enumerate()
+            .map(|(i, d)| model::Derived { name: name(&d.name), value: lowered(Local::Derived(i), d.value.span) })
+            .collect();
+        let criteria = s
+            .criteria
+            .iter()
+            .enumerate()
+            .map(|(i, c)| model::Rule {
+                name: name(&c.name),
+                title: text(&c.title),
+                condition: lowered(Local::Criterion(i), c.condition.span),
+            })
+            .collect();
+        let service = &mut self.model.services[id];
+        service.agency = agency;
+        service.legal = s.legal.iter().map(|l| l.value.clone()).collect();
+        service.kind = kind;
+        service.recurs = recurs;
+        service.inputs = inputs;
+        service.outputs = outputs;
+        service.derived = derived;
+        service.criteria = criteria;
+        service.refusals = refusals;
+        service.deadline = s.deadline.as_ref().map(duration);
+        service.fee = fee;
+        service.procedures = procedures;
+        service.alternatives = alternatives;
+        service.emits = emits;
     }
 
-    fn service_env(&mut self, s: &'a Service) -> ServiceEnv<'a> {
+    fn service_env(&mut self, s: &'a Service, id: ServiceId) -> ServiceEnv<'a> {
         let mut names: HashMap<&'a str, Local> = HashMap::new();
         let mut first: HashMap<&'a str, &'a Ident> = HashMap::new();
         let locals = s
             .inputs
             .iter()
             .enumerate()
-            .map(|(i, x)| (&x.name, Local::Input(i)))
-            .chain(s.outputs.iter().enumerate().map(|(i, x)| (&x.name, Local::Output(i))))
-            .chain(s.derived.iter().enumerate().map(|(i, x)| (&x.name, Local::Derived(i))))
-            .chain(s.criteria.iter().enumerate().map(|(i, x)| (&x.name, Local::Criterion(i))));
-        for (ident, local) in locals.chain(s.refusals.iter().map(|r| (&r.name, Local::Criterion(usize::MAX))))
-        {
+            .map(|(i, x)| (&x.name, Some(Local::Input(i))))
+            .chain(s.outputs.iter().enumerate().map(|(i, x)| (&x.name, Some(Local::Output(i)))))
+            .chain(s.derived.iter().enumerate().map(|(i, x)| (&x.name, Some(Local::Derived(i)))))
+            .chain(s.criteria.iter().enumerate().map(|(i, x)| (&x.name, Some(Local::Criterion(i)))))
+            // Refusal grounds are not values, but their names are the service's too.
+            .chain(s.refusals.iter().map(|r| (&r.name, None)));
+        for (ident, local) in locals {
             if let Some(previous) = first.get(ident.name.as_str()) {
                 self.report(errors::duplicate_local(ident, "service", previous));
                 continue;
             }
             first.insert(&ident.name, ident);
-            if local != Local::Criterion(usize::MAX) {
+            if let Some(local) = local {
                 names.insert(&ident.name, local);
             }
         }
-        ServiceEnv { service: s, names, types: HashMap::new(), used: HashSet::new() }
+        ServiceEnv {
+            service: s,
+            id,
+            names,
+            types: HashMap::new(),
+            lowered: HashMap::new(),
+            used: HashSet::new(),
+        }
     }
 
-    /// The type of a service-local name, typing it now if needed.
+    /// The type of a service-local name, typing (and lowering) it now if needed.
     pub(super) fn local_type(&mut self, local: Local, ident: &'a Ident, env: &mut Env<'a>) -> Type {
         let s = env.service.as_mut().expect("inside a service");
         match s.types.get(&local) {
@@ -166,77 +217,95 @@ impl<'a> Checker<'a> {
             None => {}
         }
         s.types.insert(local, None);
-        let service = s.service;
+        let (service, id) = (s.service, s.id);
         let bound = env.take_bound();
-        let t = match local {
-            Local::Input(i) => self.resolve_type(&service.inputs[i].ty),
-            Local::Output(i) => self.resolve_type(&service.outputs[i].ty),
+        let (t, lowered) = match local {
+            Local::Input(i) => (self.resolve_type(&service.inputs[i].ty), None),
+            Local::Output(i) => (self.model.services[id].outputs[i].ty.clone(), None),
             Local::Derived(i) => {
                 let d = &service.derived[i];
-                let found = self.type_of(&d.value, env);
-                match &d.ty {
+                let value = self.expr(&d.value, env);
+                let ty = match &d.ty {
                     Some(ty) => {
                         let declared = self.resolve_type(ty);
-                        if !found.fits(&declared) {
+                        if !value.ty.fits(&declared) {
+                            let (expected, found) = (self.shown(&declared), self.shown(&value.ty));
                             self.report(errors::expected_type(
                                 d.value.span,
                                 &format!("derived fact `{}`", d.name.name),
-                                &declared,
+                                &expected,
                                 &found,
                             ));
                         }
                         declared
                     }
-                    None => found,
-                }
+                    None => value.ty.clone(),
+                };
+                (ty, Some(value))
             }
             Local::Criterion(i) => {
                 let c = &service.criteria[i];
-                let found = self.type_of(&c.condition, env);
-                if !found.fits(&Type::Bool) {
+                let condition = self.expr(&c.condition, env);
+                if !condition.ty.fits(&Type::Bool) {
+                    let found = self.shown(&condition.ty);
                     self.report(errors::not_boolean(
                         c.condition.span,
                         &format!("criterion `{}`", c.name.name),
                         &found,
                     ));
                 }
-                Type::Bool
+                (Type::Bool, Some(condition))
             }
         };
         env.restore_bound(bound);
-        env.service.as_mut().expect("inside a service").types.insert(local, Some(t.clone()));
+        let s = env.service.as_mut().expect("inside a service");
+        s.types.insert(local, Some(t.clone()));
+        if let Some(lowered) = lowered {
+            s.lowered.insert(local, lowered);
+        }
         t
     }
 
     /// Resolves a service-local name used in an expression.
-    pub(super) fn service_name(&mut self, ident: &'a Ident, env: &mut Env<'a>) -> Option<Type> {
+    pub(super) fn service_name(&mut self, ident: &'a Ident, env: &mut Env<'a>) -> Option<(Local, Type)> {
         let s = env.service.as_mut()?;
         let local = *s.names.get(ident.name.as_str())?;
         s.used.insert(local);
-        Some(self.local_type(local, ident, env))
+        Some((local, self.local_type(local, ident, env)))
     }
 
-    /// The type of `decl.field` for a registry or event field, or a service output.
-    fn field_type(&mut self, symbol: symbols::Symbol<'a>, owner: &Ident, field: &Ident) -> Option<Type> {
-        let fields: Vec<(&'a Ident, &'a TypeExpr)> = match symbol.decl {
-            Decl::Registry(r) => r.fields.iter().map(|f| (&f.name, &f.ty)).collect(),
-            Decl::Event(e) => e.fields.iter().map(|f| (&f.name, &f.ty)).collect(),
-            Decl::Service(s) => s.outputs.iter().map(|o| (&o.name, &o.ty)).collect(),
+    /// `owner.field` of a registry, an event or a service's outputs: the field's place
+    /// and type.
+    fn field(&mut self, symbol: symbols::Symbol<'a>, owner: &Ident, field: &Ident) -> Option<(usize, Type)> {
+        let fields: Vec<(&str, &Type)> = match symbol.kind {
+            DeclKind::Registry => self.model.registries[Id::new(symbol.id)]
+                .fields
+                .iter()
+                .map(|f| (&*f.name.text, &f.ty))
+                .collect(),
+            DeclKind::Event => {
+                self.model.events[Id::new(symbol.id)].fields.iter().map(|f| (&*f.name.text, &f.ty)).collect()
+            }
+            DeclKind::Service => self.model.services[Id::new(symbol.id)]
+                .outputs
+                .iter()
+                .map(|o| (&*o.name.text, &o.ty))
+                .collect(),
             _ => return None,
         };
-        match fields.iter().find(|(n, _)| n.name == field.name) {
-            Some((_, ty)) => Some(self.resolve_type(ty)),
+        match fields.iter().position(|(n, _)| *n == field.name) {
+            Some(i) => Some((i, fields[i].1.clone())),
             None => {
-                let names: Vec<&str> = fields.iter().map(|(n, _)| n.name.as_str()).collect();
+                let names: Vec<&str> = fields.iter().map(|(n, _)| *n).collect();
                 let suggestion = symbols::suggest(&field.name, names.iter().copied());
-                self.report(errors::unknown_field(field, &owner.name, names, suggestion));
+                let d = errors::unknown_field(field, &owner.name, names, suggestion);
+                self.report(d);
                 None
             }
         }
     }
 
-    fn input_source(&mut self, input: &'a Input, declared: &Type) {
-        let Source::Path(path) = &input.source else { return };
+    fn input_source(&mut self, input: &'a Input, path: &'a Path, declared: &Type) -> Option<model::Source> {
         let [owner, field] = path.parts.as_slice() else {
             let d = Diagnostic::new(
                 Code::UnknownField,
@@ -248,19 +317,24 @@ impl<'a> Checker<'a> {
                 "write `from registry.field`, `from event.field`, `from service.output` or `from applicant`",
             );
             self.report(d);
-            return;
+            return None;
         };
         let kinds = [DeclKind::Registry, DeclKind::Event, DeclKind::Service];
-        let Some(symbol) = self.expect(owner, &kinds) else { return };
-        if let Some(found) = self.field_type(symbol, owner, field) {
-            if !found.fits(declared) {
-                let source = format!("{}.{}", owner.name, field.name);
-                self.report(errors::source_mismatch(path.span, &input.name, declared, &source, &found));
-            }
+        let symbol = self.expect(owner, &kinds)?;
+        let (i, found) = self.field(symbol, owner, field)?;
+        if !found.fits(declared) {
+            let source = format!("{}.{}", owner.name, field.name);
+            let (declared, found) = (self.shown(declared), self.shown(&found));
+            self.report(errors::source_mismatch(path.span, &input.name, &declared, &source, &found));
         }
+        Some(match symbol.kind {
+            DeclKind::Registry => model::Source::Registry(Id::new(symbol.id), i),
+            DeclKind::Event => model::Source::Event(Id::new(symbol.id), i),
+            _ => model::Source::Service(Id::new(symbol.id), i),
+        })
     }
 
-    fn writes(&mut self, output: &Output, path: &'a Path, declared: &Type) {
+    fn writes(&mut self, output: &Output, path: &'a Path, declared: &Type) -> Option<(model::RegistryId, usize, Span)> {
         let [owner, field] = path.parts.as_slice() else {
             let d = Diagnostic::new(
                 Code::UnknownField,
@@ -270,23 +344,24 @@ impl<'a> Checker<'a> {
             )
             .with_help("write `writes registry.field`");
             self.report(d);
-            return;
+            return None;
         };
-        let Some(symbol) = self.expect(owner, &[DeclKind::Registry]) else { return };
-        if let Some(found) = self.field_type(symbol, owner, field) {
-            if !declared.fits(&found) {
-                let msg = format!(
-                    "output `{}` is `{declared}`, but registry field `{}.{}` is `{found}`",
-                    output.name.name, owner.name, field.name
-                );
-                self.report(errors::mismatch(
-                    path.span,
-                    msg,
-                    format!("this field is `{found}`"),
-                    "an output writes a field of its own type",
-                ));
-            }
+        let symbol = self.expect(owner, &[DeclKind::Registry])?;
+        let (i, found) = self.field(symbol, owner, field)?;
+        if !declared.fits(&found) {
+            let (declared, found) = (self.shown(declared), self.shown(&found));
+            let msg = format!(
+                "output `{}` is `{declared}`, but registry field `{}.{}` is `{found}`",
+                output.name.name, owner.name, field.name
+            );
+            self.report(errors::mismatch(
+                path.span,
+                msg,
+                format!("this field is `{found}`"),
+                "an output writes a field of its own type",
+            ));
         }
+        Some((Id::new(symbol.id), i, path.span))
     }
 
     fn deadline(&mut self, d: &Duration) {
@@ -298,49 +373,71 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn procedure(&mut self, p: &'a Procedure, s: &'a Service, env: &mut Env<'a>) {
-        if let Some(kind) = &p.kind {
-            self.word(kind, "procedure kind", ProcedureKind::from_word, ProcedureKind::all_words());
-        }
+    fn procedure(&mut self, p: &'a Procedure, s: &'a Service, env: &mut Env<'a>) -> model::Procedure {
+        let kind = p
+            .kind
+            .as_ref()
+            .and_then(|k| self.word(k, "procedure kind", ProcedureKind::from_word, ProcedureKind::all_words()));
         let inputs: Vec<&str> = s.inputs.iter().map(|i| i.name.name.as_str()).collect();
         let outputs: Vec<&str> = s.outputs.iter().map(|o| o.name.name.as_str()).collect();
-        for (names, list, what) in [(&p.uses, &inputs, "input"), (&p.produces, &outputs, "output")] {
+        let mut places = [Vec::new(), Vec::new()];
+        for (k, (names, list, what)) in
+            [(&p.uses, &inputs, "input"), (&p.produces, &outputs, "output")].into_iter().enumerate()
+        {
             for ident in names {
-                if !list.contains(&ident.name.as_str()) {
-                    let suggestion = symbols::suggest(&ident.name, list.iter().copied());
-                    self.report(errors::not_in_service(ident, what, &s.name, suggestion));
-                } else if let Some(local) =
-                    env.service.as_mut().and_then(|e| e.names.get(ident.name.as_str()).copied())
-                {
-                    env.service.as_mut().expect("service").used.insert(local);
+                match list.iter().position(|n| *n == ident.name) {
+                    None => {
+                        let suggestion = symbols::suggest(&ident.name, list.iter().copied());
+                        self.report(errors::not_in_service(ident, what, &s.name, suggestion));
+                    }
+                    Some(i) => {
+                        places[k].push(i);
+                        if let Some(local) =
+                            env.service.as_mut().and_then(|e| e.names.get(ident.name.as_str()).copied())
+                        {
+                            env.service.as_mut().expect("service").used.insert(local);
+                        }
+                    }
                 }
             }
         }
-        if let Some(registry) = &p.request {
-            self.expect(registry, &[DeclKind::Registry]);
-        }
-        for (cond, what) in [(&p.start_when, "a start criterion"), (&p.end_when, "an end criterion")] {
-            if let Some(cond) = cond {
-                let t = self.type_of(cond, env);
-                if !t.fits(&Type::Bool) {
-                    self.report(errors::not_boolean(cond.span, what, &t));
-                }
+        let request = p.request.as_ref().and_then(|r| self.resolve(r, DeclKind::Registry));
+        let mut condition = |c: &mut Self, cond: &'a Option<crate::syntax::ast::Expr>, what: &str| {
+            let cond = c.expr(cond.as_ref()?, env);
+            if !cond.ty.fits(&Type::Bool) {
+                let found = c.shown(&cond.ty);
+                c.report(errors::not_boolean(cond.span, what, &found));
             }
-        }
+            Some(cond)
+        };
+        let start_when = condition(self, &p.start_when, "a start criterion");
+        let end_when = condition(self, &p.end_when, "an end criterion");
         if let Some(d) = &p.deadline {
             self.deadline(d);
+        }
+        let [uses, produces] = places;
+        model::Procedure {
+            name: name(&p.name),
+            title: text(&p.title),
+            kind,
+            uses,
+            produces,
+            request,
+            start_when,
+            end_when,
+            deadline: p.deadline.as_ref().map(duration),
         }
     }
 
     /// Procedures run one after another inside the service's deadline.
     fn procedures_fit(&mut self, s: &Service) {
-        let Some(limit) = s.deadline else { return };
-        let deadlines: Vec<Duration> = s.procedures.iter().filter_map(|p| p.deadline).collect();
+        let Some(limit) = s.deadline.as_ref().map(duration) else { return };
+        let deadlines: Vec<model::Duration> = s.procedures.iter().filter_map(|p| p.deadline.as_ref()).map(duration).collect();
         if deadlines.is_empty() || limit.days < 0 {
             return;
         }
         let same_unit = deadlines.iter().all(|d| d.unit == limit.unit);
-        let days = |d: &Duration| if same_unit { d.days } else { calendar_days(d) };
+        let days = |d: &model::Duration| if same_unit { d.days } else { d.calendar_days() };
         let total: i64 = deadlines.iter().map(days).sum();
         let allowed = days(&limit);
         if total > allowed {
@@ -354,19 +451,11 @@ impl<'a> Checker<'a> {
             )
             .with_help("shorten the procedures' deadlines or lengthen the service's; procedures run in the order written");
             for p in &s.procedures {
-                if let Some(pd) = p.deadline {
+                if let Some(pd) = p.deadline.as_ref().map(duration) {
                     d = d.with_label(pd.span, format!("`{}`: {} {unit}", p.name.name, days(&pd)));
                 }
             }
             self.report(d);
         }
-    }
-}
-
-/// Working days as calendar days in the worst case of a five-day week: ⌈w × 7 / 5⌉.
-pub fn calendar_days(d: &Duration) -> i64 {
-    match d.unit {
-        DayKind::Calendar => d.days,
-        DayKind::Working => (d.days * 7 + 4) / 5,
     }
 }

@@ -60,6 +60,8 @@ impl fmt::Display for DeclKind {
 pub struct Symbol<'a> {
     pub kind: DeclKind,
     pub decl: &'a Decl,
+    /// The declaration's place among those of its kind: its id in the model's arena.
+    pub id: usize,
 }
 
 #[derive(Default)]
@@ -69,6 +71,8 @@ pub struct Symbols<'a> {
     variants: HashMap<&'a str, Vec<&'a str>>,
     /// Names of declarations that failed to parse.
     broken: std::collections::HashSet<&'a str>,
+    /// The declarations that own their names, in declaration order.
+    pub order: Vec<Symbol<'a>>,
 }
 
 impl<'a> Symbols<'a> {
@@ -76,13 +80,19 @@ impl<'a> Symbols<'a> {
     pub fn build(modules: &'a [Module]) -> (Symbols<'a>, Vec<(&'a Decl, &'a Decl)>) {
         let mut symbols = Symbols::default();
         let mut duplicates = Vec::new();
+        let mut counts = [0usize; 9];
         symbols.broken = modules.iter().flat_map(|m| &m.broken).map(String::as_str).collect();
         for decl in modules.iter().flat_map(|m| &m.decls) {
             let name = decl.name().name.as_str();
             match symbols.map.get(name) {
                 Some(first) => duplicates.push((decl, first.decl)),
                 None => {
-                    symbols.map.insert(name, Symbol { kind: DeclKind::of(decl), decl });
+                    let kind = DeclKind::of(decl);
+                    let id = counts[kind as usize];
+                    counts[kind as usize] += 1;
+                    let symbol = Symbol { kind, decl, id };
+                    symbols.map.insert(name, symbol);
+                    symbols.order.push(symbol);
                     if let Decl::Enum(e) = decl {
                         for v in &e.variants {
                             symbols.variants.entry(v.name.name.as_str()).or_default().push(name);

@@ -32,11 +32,11 @@ pub enum ChainFormat {
 }
 
 pub fn run(args: &ChainsArgs, color: Color) -> Exit {
-    let (_, compiled) = match compile_clean(&args.paths, color) {
+    let (_, model) = match compile_clean(&args.paths, color) {
         Ok(c) => c,
         Err(exit) => return exit,
     };
-    let graph = ServiceGraph::build(&compiled.modules);
+    let graph = ServiceGraph::build(&model);
     match chain(&graph, &args.target) {
         Ok(chain) => {
             let text = match args.format {

@@ -2,7 +2,6 @@
 
 use super::{Color, Exit, load};
 use crate::diagnostic::{self, Diagnostic};
-use crate::syntax::ast::Decl;
 use clap::{Args, ValueEnum};
 use serde::Serialize;
 use std::path::PathBuf;
@@ -53,8 +52,7 @@ pub fn run(args: &CheckArgs, color: Color) -> Exit {
         }
     };
     let compiled = crate::compile(&sources);
-    let services =
-        compiled.modules.iter().flat_map(|m| &m.decls).filter(|d| matches!(d, Decl::Service(_))).count();
+    let services = compiled.services();
     let (errors, warnings) = (compiled.errors(), compiled.warnings());
     match args.format {
         Format::Human => {

@@ -2,7 +2,6 @@
 
 use super::{Color, Exit, compile_clean};
 use crate::date::Date;
-use crate::simulate::model::Model;
 use crate::simulate::table::{RowError, Table, Times, blocks};
 use clap::Args;
 use rayon::prelude::*;
@@ -99,11 +98,10 @@ pub fn run(args: &EvaluateArgs, color: Color) -> Exit {
 
     // Setup: compile the rules and map the columns.
     let setup = Instant::now();
-    let (_, compiled) = match compile_clean(&args.regulations, color) {
+    let (_, model) = match compile_clean(&args.regulations, color) {
         Ok(c) => c,
         Err(exit) => return exit,
     };
-    let model = Model::compile(&compiled.modules);
     let Some(service) = model.service(&args.service) else {
         eprintln!("error: no service named `{}`", args.service);
         return Exit::Problems;

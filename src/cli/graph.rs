@@ -31,11 +31,11 @@ pub enum GraphFormat {
 }
 
 pub fn run(args: &GraphArgs, color: Color) -> Exit {
-    let (_, compiled) = match compile_clean(&args.paths, color) {
+    let (_, model) = match compile_clean(&args.paths, color) {
         Ok(c) => c,
         Err(exit) => return exit,
     };
-    let graph = ServiceGraph::build(&compiled.modules);
+    let graph = ServiceGraph::build(&model);
     let situation = args.situation.as_deref();
     if let Err(exit) = super::require_situation(&graph, situation) {
         return exit;

@@ -99,7 +99,7 @@ pub fn main() -> ExitCode {
 fn compile_clean(
     paths: &[std::path::PathBuf],
     color: Color,
-) -> Result<(crate::source::SourceMap, crate::Compiled), Exit> {
+) -> Result<(crate::source::SourceMap, crate::model::Model), Exit> {
     let sources = load::load(paths).map_err(|message| {
         eprintln!("error: {message}");
         Exit::Usage
@@ -115,7 +115,8 @@ fn compile_clean(
         );
         return Err(Exit::Problems);
     }
-    Ok((sources, compiled))
+    let model = compiled.into_model().expect("a set without errors has a model");
+    Ok((sources, model))
 }
 
 /// Checks that a situation named on the command line exists (a usage error otherwise).
@@ -124,7 +125,7 @@ fn require_situation(graph: &crate::graph::ServiceGraph, name: Option<&str>) -> 
     if crate::graph::render::has_situation(graph, name) {
         return Ok(());
     }
-    let names = graph.decls.situations.iter().map(|x| x.name.name.as_str());
+    let names = graph.model.situations.iter().map(|x| &*x.name.text);
     let hint = crate::check::symbols::suggest(name, names)
         .map(|x| format!("; did you mean `{x}`?"))
         .unwrap_or_default();

@@ -1,7 +1,7 @@
 //! `reglament schema`: the JSON Schema of the profiles a regulation set accepts.
 
 use super::{Color, Exit, compile_clean};
-use crate::simulate::{model::Model, schema};
+use crate::simulate::schema;
 use clap::Args;
 use std::path::PathBuf;
 
@@ -13,11 +13,10 @@ pub struct SchemaArgs {
 }
 
 pub fn run(args: &SchemaArgs, color: Color) -> Exit {
-    let (_, compiled) = match compile_clean(&args.paths, color) {
+    let (_, model) = match compile_clean(&args.paths, color) {
         Ok(c) => c,
         Err(exit) => return exit,
     };
-    let model = Model::compile(&compiled.modules);
     println!("{}", serde_json::to_string_pretty(&schema::profiles(&model)).expect("schema serializes"));
     Exit::Clean
 }

@@ -2,7 +2,8 @@
 
 use super::{Color, Exit, compile_clean, load};
 use crate::date::Date;
-use crate::simulate::{engine, model::Model, profile, report};
+use crate::model::Model;
+use crate::simulate::{engine, profile, report};
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 
@@ -108,12 +109,11 @@ fn today() -> Date {
 }
 
 pub fn run(args: &SimulateArgs, color: Color) -> Exit {
-    let (_, compiled) = match compile_clean(&args.regulations, color) {
+    let (_, model) = match compile_clean(&args.regulations, color) {
         Ok(c) => c,
         Err(exit) => return exit,
     };
-    let model = Model::compile(&compiled.modules);
-    let graph = crate::graph::ServiceGraph::build(&compiled.modules);
+    let graph = crate::graph::ServiceGraph::build(&model);
     if let Err(exit) = super::require_situation(&graph, args.chain.as_deref()) {
         return exit;
     }

@@ -2,7 +2,6 @@
 //! regulations.
 
 use super::{Color, Exit, compile_clean, load};
-use crate::simulate::model::Model;
 use crate::suite::{self, coverage, junit};
 use clap::Args;
 use std::path::{Path, PathBuf};
@@ -54,11 +53,10 @@ fn test_files(paths: &[PathBuf]) -> Vec<PathBuf> {
 pub fn run(args: &TestArgs, color: Color) -> Exit {
     let rgl: Vec<PathBuf> =
         args.paths.iter().filter(|p| p.is_dir() || !suite::is_test_file(p)).cloned().collect();
-    let (_, compiled) = match compile_clean(&rgl, color) {
+    let (_, model) = match compile_clean(&rgl, color) {
         Ok(c) => c,
         Err(exit) => return exit,
     };
-    let model = Model::compile(&compiled.modules);
     let files = test_files(&args.paths);
     if files.is_empty() {
         eprintln!("error: no `*.test.yaml` files under the given paths");

@@ -8,7 +8,8 @@
 //! service it waits for has finished; the first steps start on the day of the event.
 
 use super::ServiceGraph;
-use crate::syntax::ast::*;
+use crate::model::{EventId, Id, ServiceId, Source};
+use crate::vocabulary::DayKind;
 use petgraph::algo::toposort;
 use petgraph::graph::{DiGraph, NodeIndex};
 use serde::Serialize;
@@ -75,58 +76,48 @@ pub fn chain(g: &ServiceGraph, target: &str) -> Result<Chain, ChainError> {
     chain_of(g, target, &|_| true)
 }
 
-/// The chain with only the services `keep` accepts (by index in declaration order): a
-/// personalised chain leaves out what does not apply to one citizen.
-pub fn chain_of(g: &ServiceGraph, target: &str, keep: &dyn Fn(usize) -> bool) -> Result<Chain, ChainError> {
-    let (kind, name, title, entry_events, members) =
-        if let Some(s) = g.decls.situations.iter().find(|s| s.name.name == target) {
-            let members = s.services.iter().filter_map(|x| g.service(&x.name)).collect();
-            let events = s.on.iter().map(|e| e.name.clone()).collect();
-            ("situation", &s.name.name, &s.title, events, members)
-        } else if let Some(e) = g.event(target) {
-            ("event", &e.name.name, &e.title, vec![e.name.name.clone()], downstream(g, g.started_on(target)))
-        } else {
-            let names = g
-                .decls
-                .situations
-                .iter()
-                .map(|s| s.name.name.as_str())
-                .chain(g.decls.events.iter().map(|e| e.name.name.as_str()));
-            let suggestion = crate::check::symbols::suggest(target, names);
-            return Err(ChainError::Unknown { name: target.to_string(), suggestion });
-        };
-    let mut members: Vec<usize> = members.into_iter().filter(|&i| keep(i)).collect();
+/// The chain with only the services `keep` accepts: a personalised chain leaves out what
+/// does not apply to one citizen.
+pub fn chain_of(g: &ServiceGraph, target: &str, keep: &dyn Fn(ServiceId) -> bool) -> Result<Chain, ChainError> {
+    let m = g.model;
+    let (kind, name, title, entry_events, members) = if let Some(id) = m.situation(target) {
+        let s = &m.situations[id];
+        ("situation", &s.name, &s.title, s.on.clone(), s.services.clone())
+    } else if let Some(id) = m.event(target) {
+        let e = &m.events[id];
+        ("event", &e.name, &e.title, vec![id], downstream(g, g.started_on(id)))
+    } else {
+        let names = m.situations.iter().map(|s| &*s.name).chain(m.events.iter().map(|e| &*e.name));
+        let suggestion = crate::check::symbols::suggest(target, names);
+        return Err(ChainError::Unknown { name: target.to_string(), suggestion });
+    };
+    let mut members: Vec<ServiceId> = members.into_iter().filter(|&i| keep(i)).collect();
     members.sort_unstable();
     members.dedup();
-    let events: Vec<&str> = entry_events.iter().map(String::as_str).collect();
-    build(g, kind, name, title.as_ref().map(|t| t.value.clone()), &events, &members)
+    build(g, kind, &name.text, title.clone(), &entry_events, &members)
 }
 
 /// Events that start steps of a chain: its entry events and those its steps emit.
-fn starting_events<'a>(g: &'a ServiceGraph, entry: &[&'a str], members: &[usize]) -> Vec<&'a str> {
-    let emitted = members.iter().flat_map(|&i| &g.decls.services[i].emits).map(|e| e.name.as_str());
-    let mut events: Vec<&str> = entry.iter().copied().chain(emitted).collect();
+fn starting_events(g: &ServiceGraph, entry: &[EventId], members: &[ServiceId]) -> Vec<EventId> {
+    let emitted = members.iter().flat_map(|&i| &g.model.services[i].emits).map(|&(e, _)| e);
+    let mut events: Vec<EventId> = entry.iter().copied().chain(emitted).collect();
     events.sort_unstable();
     events.dedup();
     events
 }
 
 /// Services started on the event, and every service fed by them, transitively.
-fn downstream(g: &ServiceGraph, mut stack: Vec<usize>) -> Vec<usize> {
-    let mut seen = vec![false; g.decls.services.len()];
+fn downstream(g: &ServiceGraph, mut stack: Vec<ServiceId>) -> Vec<ServiceId> {
+    let mut seen = vec![false; g.model.services.len()];
     let mut out = Vec::new();
     while let Some(i) = stack.pop() {
-        if std::mem::replace(&mut seen[i], true) {
+        if std::mem::replace(&mut seen[i.index()], true) {
             continue;
         }
         out.push(i);
-        stack.extend(g.deps.neighbors(NodeIndex::new(i)).map(|n| g.deps[n]));
+        stack.extend(g.deps.neighbors(NodeIndex::new(i.index())).map(|n| g.deps[n]));
     }
     out
-}
-
-fn calendar(d: &Duration) -> i64 {
-    crate::check::calendar_days(d).max(0)
 }
 
 fn build(
@@ -134,12 +125,13 @@ fn build(
     kind: &'static str,
     name: &str,
     title: Option<String>,
-    events: &[&str],
-    members: &[usize],
+    events: &[EventId],
+    members: &[ServiceId],
 ) -> Result<Chain, ChainError> {
+    let m = g.model;
     // The dependency graph restricted to the chain's services.
-    let mut sub: DiGraph<usize, ()> = DiGraph::new();
-    let local: HashMap<usize, NodeIndex> = members.iter().map(|&i| (i, sub.add_node(i))).collect();
+    let mut sub: DiGraph<ServiceId, ()> = DiGraph::new();
+    let local: HashMap<ServiceId, NodeIndex> = members.iter().map(|&i| (i, sub.add_node(i))).collect();
     for edge in g.deps.raw_edges() {
         let (a, b) = (g.deps[edge.source()], g.deps[edge.target()]);
         if let (Some(&x), Some(&y)) = (local.get(&a), local.get(&b)) {
@@ -150,10 +142,10 @@ fn build(
     }
     let order = toposort(&sub, None).map_err(|cycle| {
         let at = sub[cycle.node_id()];
-        ChainError::Cycle(vec![g.decls.services[at].name.name.clone()])
+        ChainError::Cycle(vec![m.services[at].name.text.clone()])
     })?;
 
-    let services = &g.decls.services;
+    let services = &m.services;
     let starting = starting_events(g, events, members);
     // Longest paths over the topological order: in stages (edges) and in days.
     let count = sub.node_count();
@@ -162,7 +154,7 @@ fn build(
         let preds = sub.neighbors_directed(n, petgraph::Incoming);
         let (s, begin) =
             preds.fold((1, 0), |(s, b), p| (s.max(stage[p.index()] + 1), b.max(finish[p.index()])));
-        let days = services[sub[n]].deadline.as_ref().map_or(0, calendar);
+        let days = services[sub[n]].deadline.map_or(0, |d| d.calendar_days().max(0));
         stage[n.index()] = s;
         start[n.index()] = begin;
         finish[n.index()] = begin + days;
@@ -174,19 +166,18 @@ fn build(
     let steps: Vec<Step> = nodes
         .iter()
         .map(|&n| {
-            let s = services[sub[n]];
-            let deadline =
-                s.deadline.as_ref().map_or(Deadline { days: 0, working: false, calendar_days: 0 }, |d| {
-                    Deadline { days: d.days, working: d.unit == DayKind::Working, calendar_days: calendar(d) }
-                });
-            let mut after: Vec<usize> =
+            let s = &services[sub[n]];
+            let deadline = s.deadline.map_or(Deadline { days: 0, working: false, calendar_days: 0 }, |d| {
+                Deadline { days: d.days, working: d.unit == DayKind::Working, calendar_days: d.calendar_days().max(0) }
+            });
+            let mut after: Vec<ServiceId> =
                 sub.neighbors_directed(n, petgraph::Incoming).map(|p| sub[p]).collect();
             after.sort_unstable();
             Step {
                 stage: stage[n.index()],
-                service: s.name.name.clone(),
-                title: s.title.as_ref().map(|t| t.value.clone()),
-                agency: s.agency.as_ref().map(|a| a.name.clone()),
+                service: s.name.text.clone(),
+                title: s.title.clone(),
+                agency: s.agency.map(|a| m.agencies[a].name.text.clone()),
                 deadline,
                 start_day: start[n.index()],
                 finish_day: finish[n.index()],
@@ -194,10 +185,10 @@ fn build(
                 applicant_provides: s
                     .inputs
                     .iter()
-                    .filter(|i| matches!(i.source, Source::Applicant(_)))
-                    .map(|i| i.name.name.clone())
+                    .filter(|i| i.source == Source::Applicant)
+                    .map(|i| i.name.text.clone())
                     .collect(),
-                after: after.into_iter().map(|i| services[i].name.name.clone()).collect(),
+                after: after.into_iter().map(|i| services[i].name.text.clone()).collect(),
             }
         })
         .collect();
@@ -207,7 +198,7 @@ fn build(
     let mut critical = Vec::new();
     let mut at = order.iter().copied().max_by_key(|n| (finish[n.index()], std::cmp::Reverse(sub[*n])));
     while let Some(n) = at {
-        critical.push(services[sub[n]].name.name.clone());
+        critical.push(services[sub[n]].name.text.clone());
         at = sub
             .neighbors_directed(n, petgraph::Incoming)
             .filter(|p| finish[p.index()] == start[n.index()])
@@ -232,7 +223,7 @@ fn build(
         kind,
         name: name.to_string(),
         title,
-        entry_events: events.iter().map(|e| e.to_string()).collect(),
+        entry_events: events.iter().map(|&e| m.events[e].name.text.clone()).collect(),
         proactive: totals(proactive_interactions),
         reactive: totals(steps.len()),
         critical_path: critical,

@@ -2,18 +2,17 @@
 //! producers, the applicant asked for what the state holds, unreachable services, periodic
 //! payments that a death does not stop, proactive triggers without consent or notice.
 
-use super::ServiceGraph;
+use super::{Dependency, ServiceGraph};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::syntax::ast::*;
-use crate::vocabulary::EventKind;
+use crate::model::{Action, Id, Model, Service, ServiceId, Source, Type};
 use petgraph::algo::tarjan_scc;
 use petgraph::graph::NodeIndex;
 use petgraph::visit::EdgeRef;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-/// Runs every graph lint on a regulation set that checked without errors.
-pub fn lints(modules: &[Module]) -> Vec<Diagnostic> {
-    lints_on(&ServiceGraph::build(modules))
+/// Runs every graph lint on a checked model.
+pub fn lints(model: &Model) -> Vec<Diagnostic> {
+    lints_on(&ServiceGraph::build(model))
 }
 
 /// The graph lints on a graph already built.
@@ -30,6 +29,7 @@ pub fn lints_on(g: &ServiceGraph) -> Vec<Diagnostic> {
 }
 
 fn cycles(g: &ServiceGraph, out: &mut Vec<Diagnostic>) {
+    let m = g.model;
     for mut scc in tarjan_scc(&g.deps) {
         let self_loop = scc.len() == 1 && g.deps.contains_edge(scc[0], scc[0]);
         if scc.len() < 2 && !self_loop {
@@ -51,15 +51,11 @@ fn cycles(g: &ServiceGraph, out: &mut Vec<Diagnostic>) {
             else {
                 break;
             };
-            let needs = match edge.weight() {
-                super::Dependency::Input(input) => format!("`{}`", source_text(&input.source)),
-                super::Dependency::Event(event) => format!("the event `{}`", event.name),
+            let needs = match *edge.weight() {
+                Dependency::Input(s, i) => format!("`{}`", source_text(m, &m.services[s], i)),
+                Dependency::Event(event, _) => format!("the event `{}`", m.events[event].name.text),
             };
-            labels.push((
-                edge.weight().span(),
-                g.decls.services[g.deps[edge.target()]].name.name.clone(),
-                needs,
-            ));
+            labels.push((edge.weight().span(m), m.services[g.deps[edge.target()]].name.text.clone(), needs));
             if edge.target() == start {
                 break;
             }
@@ -67,9 +63,9 @@ fn cycles(g: &ServiceGraph, out: &mut Vec<Diagnostic>) {
             seen.insert(at);
             path.push(at);
         }
-        let names: Vec<&str> = path.iter().map(|&n| g.decls.services[g.deps[n]].name.name.as_str()).collect();
+        let names: Vec<&str> = path.iter().map(|&n| &*m.services[g.deps[n]].name).collect();
         let shown = format!("{} → {}", names.join(" → "), names[0]);
-        let first = g.decls.services[g.deps[start]];
+        let first = &m.services[g.deps[start]];
         let mut d = Diagnostic::new(
             Code::Cycle,
             format!("services depend on each other in a cycle: {shown}"),
@@ -84,34 +80,31 @@ fn cycles(g: &ServiceGraph, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn source_text(source: &Source) -> String {
-    match source {
-        Source::Applicant(_) => "applicant".into(),
-        Source::Path(p) => p.parts.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join("."),
+fn source_text(m: &Model, s: &Service, input: usize) -> String {
+    match s.inputs[input].source {
+        Source::Applicant => "applicant".into(),
+        _ => m.source_name(s, input),
     }
 }
 
 /// An input from an event's payload exists only when the service runs on that event.
 fn event_inputs(g: &ServiceGraph, out: &mut Vec<Diagnostic>) {
-    for (i, s) in g.decls.services.iter().enumerate() {
+    for (i, s) in g.model.services.enumerate() {
         for input in &s.inputs {
-            let Source::Path(path) = &input.source else { continue };
-            let [event, _] = path.parts.as_slice() else { continue };
-            if g.event(&event.name).is_none() {
-                continue;
-            }
-            let started = g.started_by[i].contains(&event.name.as_str());
-            let in_situation = g.situation_events[i].contains(&event.name.as_str());
+            let Source::Event(e, _) = input.source else { continue };
+            let started = g.started_by[i.index()].contains(&e);
+            let in_situation = g.situation_events[i.index()].contains(&e);
             if !started && !in_situation {
+                let event = &g.model.events[e].name;
                 let d = Diagnostic::new(
                     Code::Unprovided,
-                    format!("input `{}` comes from event `{}`, which never sets `{}` off", input.name.name, event.name, s.name.name),
-                    path.span,
+                    format!("input `{}` comes from event `{}`, which never sets `{}` off", input.name.text, event.text, s.name.text),
+                    input.source_span,
                     "this event's data never reaches the service",
                 )
                 .with_help(format!(
                     "add a trigger `on {}` that starts `{}`, list the service in a situation entered `on {}`, or take the input from a registry",
-                    event.name, s.name.name, event.name
+                    event.text, s.name.text, event.text
                 ));
                 out.push(d);
             }
@@ -119,40 +112,38 @@ fn event_inputs(g: &ServiceGraph, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn are_alternatives(a: &Service, b: &Service) -> bool {
-    a.alternatives.iter().any(|x| x.name == b.name.name)
-        || b.alternatives.iter().any(|x| x.name == a.name.name)
+fn are_alternatives(a: (ServiceId, &Service), b: (ServiceId, &Service)) -> bool {
+    a.1.alternatives.contains(&b.0) || b.1.alternatives.contains(&a.0)
 }
 
 fn same_record(g: &ServiceGraph, out: &mut Vec<Diagnostic>) {
+    let m = g.model;
+    // In the order of the names, as the messages show them.
     let mut keys: Vec<_> = g.writers.keys().copied().collect();
-    keys.sort();
+    keys.sort_by_key(|&(r, f)| (&*m.registries[r].name, &*m.registries[r].fields[f].name));
     for key in keys {
         let writers = &g.writers[&key];
-        let first = g.decls.services[writers[0]];
+        let first = &m.services[writers[0]];
+        let (registry, field) = (&m.registries[key.0].name, &m.registries[key.0].fields[key.1].name);
         for &w in &writers[1..] {
-            let other = g.decls.services[w];
-            if are_alternatives(first, other) {
+            let other = &m.services[w];
+            if are_alternatives((writers[0], first), (w, other)) {
                 continue;
             }
             let span = |s: &Service| {
-                s.outputs
-                    .iter()
-                    .filter_map(|o| o.writes.as_ref())
-                    .find(|p| p.parts.len() == 2 && p.parts[0].name == key.0 && p.parts[1].name == key.1)
-                    .map(|p| p.span)
+                s.outputs.iter().filter_map(|o| o.writes).find(|&(r, f, _)| (r, f) == key).map(|(_, _, span)| span)
             };
             let (Some(here), Some(there)) = (span(other), span(first)) else { continue };
             let d = Diagnostic::new(
                 Code::SameRecord,
-                format!("`{}` and `{}` both write `{}.{}`", first.name.name, other.name.name, key.0, key.1),
+                format!("`{}` and `{}` both write `{}.{}`", first.name.text, other.name.text, registry.text, field.text),
                 here,
                 "second producer of this record",
             )
             .with_label(there, "first producer")
             .with_help(format!(
                 "in the registry model one record has one producer; if the services are alternative routes to one result, say so with `alternative {}` in `{}`",
-                first.name.name, other.name.name
+                first.name.text, other.name.text
             ));
             out.push(d);
         }
@@ -161,44 +152,46 @@ fn same_record(g: &ServiceGraph, out: &mut Vec<Diagnostic>) {
 
 /// The Concept (IV.1) forbids asking citizens for data agencies already hold.
 fn asked_for_held_data(g: &ServiceGraph, out: &mut Vec<Diagnostic>) {
+    let m = g.model;
     // Only names the applicant is asked for can match: index just those.
-    let asked: HashSet<&str> = g
-        .decls
+    let asked: HashSet<&str> = m
         .services
         .iter()
         .flat_map(|s| &s.inputs)
-        .filter(|i| matches!(i.source, Source::Applicant(_)))
-        .map(|i| i.name.name.as_str())
+        .filter(|i| i.source == Source::Applicant)
+        .map(|i| &*i.name.text)
         .collect();
     if asked.is_empty() {
         return;
     }
     // (name, type) → who holds such a datum, in a stable order, with the producing service.
-    let mut held: HashMap<(&str, String), BTreeSet<(String, &str)>> = HashMap::new();
-    for r in &g.decls.registries {
-        for f in r.fields.iter().filter(|f| asked.contains(f.name.name.as_str())) {
-            let holder = format!("registry field `{}.{}`", r.name.name, f.name.name);
-            held.entry((&f.name.name, type_name(&f.ty))).or_default().insert((holder, ""));
+    let mut held: HashMap<(&str, &Type), BTreeSet<(String, Option<ServiceId>)>> = HashMap::new();
+    for r in m.registries.iter() {
+        for f in r.fields.iter().filter(|f| asked.contains(&*f.name.text)) {
+            let holder = format!("registry field `{}.{}`", r.name.text, f.name.text);
+            held.entry((&f.name, &f.ty)).or_default().insert((holder, None));
         }
     }
-    for other in &g.decls.services {
-        for o in other.outputs.iter().filter(|o| asked.contains(o.name.name.as_str())) {
-            let holder = format!("output `{}.{}`", other.name.name, o.name.name);
-            held.entry((&o.name.name, type_name(&o.ty))).or_default().insert((holder, &other.name.name));
+    for (id, other) in m.services.enumerate() {
+        for o in other.outputs.iter().filter(|o| asked.contains(&*o.name.text)) {
+            let holder = format!("output `{}.{}`", other.name.text, o.name.text);
+            held.entry((&o.name, &o.ty)).or_default().insert((holder, Some(id)));
         }
     }
-    for s in &g.decls.services {
+    for (id, s) in m.services.enumerate() {
         for input in &s.inputs {
-            let Source::Applicant(span) = &input.source else { continue };
-            let Some(holders) = held.get(&(input.name.name.as_str(), type_name(&input.ty))) else { continue };
+            if input.source != Source::Applicant {
+                continue;
+            }
+            let Some(holders) = held.get(&(&*input.name.text, &input.ty)) else { continue };
             // A service's own output is not held elsewhere.
-            let holder = holders.iter().find(|(_, service)| *service != s.name.name).map(|(h, _)| h);
+            let holder = holders.iter().find(|(_, service)| *service != Some(id)).map(|(h, _)| h);
             if let Some(holder) = holder {
                 let source = holder.split('`').nth(1).unwrap_or("").to_string();
                 let d = Diagnostic::new(
                     Code::AskedForHeldData,
-                    format!("the applicant is asked for `{}`, which {holder} already holds", input.name.name),
-                    *span,
+                    format!("the applicant is asked for `{}`, which {holder} already holds", input.name.text),
+                    input.source_span,
                     "asked of the applicant",
                 )
                 .with_help(format!("take it from the state instead: `from {source}` (Concept of continuous-mode services, IV.1)"));
@@ -208,42 +201,30 @@ fn asked_for_held_data(g: &ServiceGraph, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn type_name(ty: &TypeExpr) -> String {
-    match ty {
-        TypeExpr::Named(i) => i.name.clone(),
-        TypeExpr::List(inner, _) => format!("list<{}>", type_name(inner)),
-    }
-}
-
 /// Reachable: started by a trigger, listed in a situation, or fed by a reachable service.
 fn unreachable(g: &ServiceGraph, out: &mut Vec<Diagnostic>) {
-    let mut reached = vec![false; g.decls.services.len()];
-    let mut stack: Vec<usize> = Vec::new();
-    let roots = g
-        .decls
+    let m = g.model;
+    let mut reached = vec![false; m.services.len()];
+    let mut stack: Vec<ServiceId> = m
         .triggers
         .iter()
-        .filter_map(|t| match &t.action {
+        .filter_map(|t| match t.action {
             Some(Action::Start(s)) => Some(s),
             _ => None,
         })
-        .chain(g.decls.situations.iter().flat_map(|s| &s.services));
-    for name in roots {
-        if let Some(i) = g.service(&name.name) {
-            stack.push(i);
-        }
-    }
+        .chain(m.situations.iter().flat_map(|s| s.services.iter().copied()))
+        .collect();
     while let Some(i) = stack.pop() {
-        if std::mem::replace(&mut reached[i], true) {
+        if std::mem::replace(&mut reached[i.index()], true) {
             continue;
         }
-        stack.extend(g.deps.neighbors(NodeIndex::new(i)).map(|n| g.deps[n]));
+        stack.extend(g.deps.neighbors(NodeIndex::new(i.index())).map(|n| g.deps[n]));
     }
-    for (i, s) in g.decls.services.iter().enumerate() {
-        if !reached[i] {
+    for (i, s) in m.services.enumerate() {
+        if !reached[i.index()] {
             let d = Diagnostic::new(
                 Code::Unreachable,
-                format!("nothing ever reaches service `{}`", s.name.name),
+                format!("nothing ever reaches service `{}`", s.name.text),
                 s.name.span,
                 "no trigger starts it, no situation lists it, no reached service feeds it",
             )
@@ -255,30 +236,23 @@ fn unreachable(g: &ServiceGraph, out: &mut Vec<Diagnostic>) {
 
 /// A robot once paid a dead person for six months: a payment must stop on a death.
 fn death_stops(g: &ServiceGraph, out: &mut Vec<Diagnostic>) {
-    let deaths: Vec<&str> = g
-        .decls
-        .events
-        .iter()
-        .filter(|e| e.kind.as_ref().and_then(|k| EventKind::from_word(&k.name)) == Some(EventKind::Death))
-        .map(|e| e.name.name.as_str())
-        .collect();
-    for (i, s) in g.decls.services.iter().enumerate() {
-        if s.recurs.is_none() {
-            continue;
-        }
-        let stopped = g.stopped_by[i].iter().any(|e| deaths.contains(e));
+    let m = g.model;
+    let deaths: Vec<_> = m.events.enumerate().filter(|(_, e)| e.is_death()).map(|(id, _)| id).collect();
+    for (i, s) in m.services.enumerate() {
+        let Some((_, recurs_span)) = s.recurs else { continue };
+        let stopped = g.stopped_by[i.index()].iter().any(|e| deaths.contains(e));
         if !stopped {
             let help = match deaths.first() {
-                Some(death) => format!("add `trigger … {{ on {death} stop {} }}`", s.name.name),
+                Some(&death) => format!("add `trigger … {{ on {} stop {} }}`", m.events[death].name.text, s.name.text),
                 None => format!(
                     "declare the death event with `kind death` and add a trigger on it that stops `{}`",
-                    s.name.name
+                    s.name.text
                 ),
             };
             let d = Diagnostic::new(
                 Code::NoDeathStop,
-                format!("periodic payment `{}` does not stop on the holder's death", s.name.name),
-                s.recurs.as_ref().map_or(s.name.span, |r| r.span),
+                format!("periodic payment `{}` does not stop on the holder's death", s.name.text),
+                recurs_span,
                 "paid periodically, never stopped by a death",
             )
             .with_help(help);
@@ -288,7 +262,7 @@ fn death_stops(g: &ServiceGraph, out: &mut Vec<Diagnostic>) {
 }
 
 fn consent_and_notice(g: &ServiceGraph, out: &mut Vec<Diagnostic>) {
-    for t in &g.decls.triggers {
+    for t in g.model.triggers.iter() {
         if !matches!(t.action, Some(Action::Start(_))) {
             continue;
         }
@@ -302,7 +276,7 @@ fn consent_and_notice(g: &ServiceGraph, out: &mut Vec<Diagnostic>) {
         }
         let d = Diagnostic::new(
             Code::ProactiveWithoutConsent,
-            format!("proactive trigger `{}` has no {}", t.name.name, missing.join(" and no ")),
+            format!("proactive trigger `{}` has no {}", t.name.text, missing.join(" and no ")),
             t.name.span,
             "starts a service without an application",
         )

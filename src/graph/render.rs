@@ -121,13 +121,11 @@ pub fn chain_mermaid(chain: &Chain) -> String {
 
 /// The nodes to show: all, or one situation's services with what touches them.
 fn selection(g: &ServiceGraph, situation: Option<&str>) -> Option<BTreeSet<NodeIndex>> {
-    let s = g.decls.situations.iter().find(|s| Some(s.name.name.as_str()) == situation)?;
+    let s = &g.model.situations[g.model.situation(situation?)?];
     let services: BTreeSet<NodeIndex> = g
         .full
         .node_indices()
-        .filter(
-            |&n| matches!(g.full[n], Node::Service(x) if s.services.iter().any(|y| y.name == x.name.name)),
-        )
+        .filter(|&n| matches!(g.full[n], Node::Service(x) if s.services.contains(&x)))
         .collect();
     let mut keep = services.clone();
     for &n in &services {
@@ -144,7 +142,7 @@ fn selection(g: &ServiceGraph, situation: Option<&str>) -> Option<BTreeSet<NodeI
 
 /// Whether the situation exists (for the CLI's error message).
 pub fn has_situation(g: &ServiceGraph, name: &str) -> bool {
-    g.decls.situations.iter().any(|s| s.name.name == name)
+    g.model.situation(name).is_some()
 }
 
 fn shown(g: &ServiceGraph, situation: Option<&str>) -> (Vec<NodeIndex>, Vec<petgraph::graph::EdgeIndex>) {
@@ -162,8 +160,8 @@ fn shown(g: &ServiceGraph, situation: Option<&str>) -> (Vec<NodeIndex>, Vec<petg
     (nodes, edges)
 }
 
-fn node_id(node: &Node) -> String {
-    format!("{}:{}", node.kind(), node.name())
+fn node_id(g: &ServiceGraph, node: &Node) -> String {
+    format!("{}:{}", node.kind(), node.name(g.model))
 }
 
 fn dot_escape(text: &str) -> String {
@@ -182,11 +180,12 @@ pub fn graph_dot(g: &ServiceGraph, situation: Option<&str>) -> String {
             Node::Registry(_) => "cylinder",
             Node::Trigger(_) => "diamond",
         };
-        let label = match node.title() {
-            Some(t) => format!("{}\\n{}", dot_escape(node.name()), dot_escape(t)),
-            None => dot_escape(node.name()),
+        let (name, title) = (node.name(g.model), node.title(g.model));
+        let label = match title {
+            Some(t) => format!("{}\\n{}", dot_escape(name), dot_escape(t)),
+            None => dot_escape(name),
         };
-        let _ = writeln!(out, "    \"{}\" [shape={shape}, label=\"{label}\"];", dot_escape(&node_id(node)));
+        let _ = writeln!(out, "    \"{}\" [shape={shape}, label=\"{label}\"];", dot_escape(&node_id(g, node)));
     }
     for e in edges {
         let (a, b) = g.full.edge_endpoints(e).expect("edge");
@@ -195,8 +194,8 @@ pub fn graph_dot(g: &ServiceGraph, situation: Option<&str>) -> String {
         let _ = writeln!(
             out,
             "    \"{}\" -> \"{}\" [label=\"{}\"{style}];",
-            dot_escape(&node_id(&g.full[a])),
-            dot_escape(&node_id(&g.full[b])),
+            dot_escape(&node_id(g, &g.full[a])),
+            dot_escape(&node_id(g, &g.full[b])),
             dot_escape(edge.label())
         );
     }
@@ -209,7 +208,7 @@ pub fn graph_mermaid(g: &ServiceGraph, situation: Option<&str>) -> String {
     let mut out = String::from("flowchart LR\n");
     for n in &nodes {
         let node = &g.full[*n];
-        let label = mermaid_text(node.title().unwrap_or(node.name()));
+        let label = mermaid_text(node.title(g.model).unwrap_or(node.name(g.model)));
         let id = n.index();
         let shape = match node {
             Node::Service(_) => format!("n{id}[\"{label}\"]"),
@@ -261,7 +260,12 @@ pub fn graph_json(g: &ServiceGraph, situation: Option<&str>) -> String {
             .iter()
             .map(|&n| {
                 let node = &g.full[n];
-                JsonNode { id: node_id(node), kind: node.kind(), name: node.name(), title: node.title() }
+                JsonNode {
+                    id: node_id(g, node),
+                    kind: node.kind(),
+                    name: node.name(g.model),
+                    title: node.title(g.model),
+                }
             })
             .collect(),
         edges: edges
@@ -269,8 +273,8 @@ pub fn graph_json(g: &ServiceGraph, situation: Option<&str>) -> String {
             .map(|&e| {
                 let (a, b) = g.full.edge_endpoints(e).expect("edge");
                 JsonEdge {
-                    from: node_id(&g.full[a]),
-                    to: node_id(&g.full[b]),
+                    from: node_id(g, &g.full[a]),
+                    to: node_id(g, &g.full[b]),
                     kind: g.full[e].kind(),
                     label: g.full[e].label(),
                 }

@@ -4,7 +4,8 @@
 //! reported with its line number and skipped (or stops the run, when strict).
 
 use super::engine::{self, Report};
-use super::model::{Model, Ty, parse_scalar};
+use super::scalar::parse_scalar;
+use crate::model::{EventId, Id, Model, RegistryId, Type};
 use super::profile::{self, Profile, ProfileEvent};
 use crate::date::Date;
 use rayon::prelude::*;
@@ -63,10 +64,10 @@ enum Column {
     Id,
     ConsentGiven,
     OptOut,
-    Fact(usize, usize),
-    EventDate(usize),
-    EventRecorded(usize),
-    EventField(usize, usize),
+    Fact(RegistryId, usize),
+    EventDate(EventId),
+    EventRecorded(EventId),
+    EventField(EventId, usize),
 }
 
 /// Maps a CSV header to profile slots: `id`, `registry.field`, `event.date`,
@@ -85,23 +86,23 @@ fn columns(model: &Model, header: &csv::StringRecord) -> Result<Vec<Column>, Str
             let Some((owner, field)) = name.split_once('.') else {
                 return Err(format!("column `{name}`: name it `registry.field`, `event.field` or `id`"));
             };
-            let scalar = |ty: &Ty| !matches!(ty, Ty::List(_) | Ty::Record(_));
-            if let Some(r) = model.registries.iter().position(|x| x.name == owner) {
-                let f = model.registries[r].fields.iter().position(|(n, _)| n == field);
+            let scalar = |ty: &Type| !matches!(ty, Type::List(_) | Type::Record(_));
+            if let Some(r) = model.registries.find(|x| x.name.text == owner) {
+                let f = model.registries[r].fields.iter().position(|f| f.name.text == field);
                 return match f {
-                    Some(f) if scalar(&model.registries[r].fields[f].1) => Ok(Column::Fact(r, f)),
+                    Some(f) if scalar(&model.registries[r].fields[f].ty) => Ok(Column::Fact(r, f)),
                     Some(_) => Err(format!(
                         "column `{name}`: lists and records do not fit a CSV cell; use JSON Lines"
                     )),
                     None => Err(format!("column `{name}`: registry `{owner}` has no field `{field}`")),
                 };
             }
-            if let Some(e) = model.events.iter().position(|x| x.name == owner) {
+            if let Some(e) = model.event(owner) {
                 return match field {
                     "date" => Ok(Column::EventDate(e)),
                     "recorded" => Ok(Column::EventRecorded(e)),
-                    _ => match model.events[e].fields.iter().position(|(n, _)| n == field) {
-                        Some(f) if scalar(&model.events[e].fields[f].1) => Ok(Column::EventField(e, f)),
+                    _ => match model.events[e].fields.iter().position(|f| f.name.text == field) {
+                        Some(f) if scalar(&model.events[e].fields[f].ty) => Ok(Column::EventField(e, f)),
                         Some(_) => Err(format!(
                             "column `{name}`: lists and records do not fit a CSV cell; use JSON Lines"
                         )),
@@ -125,8 +126,8 @@ fn csv_profile(
         facts: model.registries.iter().map(|r| vec![None; r.fields.len()]).collect(),
         ..Profile::default()
     };
-    let mut events: BTreeMap<usize, ProfileEvent> = BTreeMap::new();
-    let event = |e: usize, events: &mut BTreeMap<usize, ProfileEvent>| {
+    let mut events: BTreeMap<EventId, ProfileEvent> = BTreeMap::new();
+    let event = |e: EventId, events: &mut BTreeMap<EventId, ProfileEvent>| {
         events.entry(e).or_insert_with(|| ProfileEvent {
             event: e,
             date: Date::from_day_number(0),
@@ -134,7 +135,7 @@ fn csv_profile(
             data: vec![None; model.events[e].fields.len()],
         });
     };
-    let mut dated: Vec<usize> = Vec::new();
+    let mut dated: Vec<EventId> = Vec::new();
     for (column, cell) in columns.iter().zip(record.iter()) {
         if cell.is_empty() {
             continue; // unknown
@@ -152,10 +153,10 @@ fn csv_profile(
                 }
             }
             Column::Fact(r, f) => {
-                let (name, ty) = &model.registries[*r].fields[*f];
-                p.facts[*r][*f] = Some(
-                    parse_scalar(ty, cell, model)
-                        .map_err(|e| format!("{}.{name}: {e}", model.registries[*r].name))?,
+                let field = &model.registries[*r].fields[*f];
+                p.facts[r.index()][*f] = Some(
+                    parse_scalar(&field.ty, cell, model)
+                        .map_err(|e| format!("{}.{}: {e}", model.registries[*r].name.text, field.name.text))?,
                 );
             }
             Column::EventDate(e) => {
@@ -169,9 +170,9 @@ fn csv_profile(
             }
             Column::EventField(e, f) => {
                 event(*e, &mut events);
-                let (name, ty) = &model.events[*e].fields[*f];
-                let v = parse_scalar(ty, cell, model)
-                    .map_err(|err| format!("{}.{name}: {err}", model.events[*e].name))?;
+                let field = &model.events[*e].fields[*f];
+                let v = parse_scalar(&field.ty, cell, model)
+                    .map_err(|err| format!("{}.{}: {err}", model.events[*e].name.text, field.name.text))?;
                 events.get_mut(e).expect("event").data[*f] = Some(v);
             }
         }

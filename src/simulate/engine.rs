@@ -1,15 +1,25 @@
-//! What the regulation set does for one profile: events in date order up to the as-of
-//! date, proactive starts and stops by triggers, applications, and eligibility for the
-//! services of the life situations the profile entered.
+//! What the regulation set does for one profile, in the order of the documented
+//! algorithm (docs/cli/simulate.md):
+//!
+//! 1. events and applications in date order up to the as-of date (on one day,
+//!    applications first: an application such as a birth registration records the day's
+//!    event); events after it are noted, not applied;
+//! 2. on each event, its triggers: a start decides the service proactively (unless the
+//!    citizen opted out or did not consent), a stop ends what was being provided;
+//! 3. each application decides its service;
+//! 4. the services of the life situations the profile entered that nothing decided yet
+//!    are checked for eligibility on application.
 
 use super::eval::{Frame, round_kopecks};
-use super::model::{Action, Ir, Model, Service, Src, Ty};
-use super::profile::Profile;
-use super::value::Value;
+use super::profile::{Profile, ProfileEvent};
 use crate::date::Date;
+use crate::model::{
+    Action, EventId, Expr, ExprKind, Id, Local, Model, ParamId, Rule, Service, ServiceId, Trigger, Type, Value,
+};
 use crate::vocabulary::Consent;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
 
 #[derive(Serialize, Debug)]
 pub struct Report {
@@ -31,22 +41,97 @@ pub struct EventNote {
     pub note: Option<String>,
 }
 
+/// How a decision came to be made.
+#[derive(Serialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Route {
+    /// Started by a trigger, without an application.
+    Proactive,
+    /// On the citizen's application.
+    Application,
+    /// What an application would give: a service of a situation the profile entered.
+    Eligibility,
+}
+
+impl Route {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Route::Proactive => "proactive",
+            Route::Application => "application",
+            Route::Eligibility => "eligibility",
+        }
+    }
+}
+
+impl fmt::Display for Route {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+#[derive(Serialize, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Granted,
+    /// Would be granted on application.
+    Eligible,
+    Refused,
+    /// A criterion, refusal ground or output needs facts the profile lacks.
+    InsufficientData,
+    /// A criterion, refusal ground or output needs a parameter that has no value in force
+    /// on the decision date: a gap in the regulation, not in the citizen's data.
+    RegulationGap,
+    /// A trigger fired but did not start the service (no consent, opted out, or its
+    /// condition needs data the event lacks).
+    NotStarted,
+}
+
+impl Outcome {
+    /// The name in JSON and in summaries.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Granted => "granted",
+            Outcome::Eligible => "eligible",
+            Outcome::Refused => "refused",
+            Outcome::InsufficientData => "insufficient_data",
+            Outcome::RegulationGap => "regulation_gap",
+            Outcome::NotStarted => "not_started",
+        }
+    }
+
+    /// The name in human output and regulation tests.
+    pub fn text(self) -> &'static str {
+        match self {
+            Outcome::InsufficientData => "insufficient data",
+            Outcome::RegulationGap => "regulation gap",
+            Outcome::NotStarted => "not started",
+            other => other.as_str(),
+        }
+    }
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 #[derive(Serialize, Debug)]
 pub struct Decision {
     pub service: String,
     pub title: String,
     pub date: String,
-    /// `proactive`, `application` or `eligibility` (what an application would give).
-    pub route: &'static str,
+    pub route: Route,
     pub trigger: Option<String>,
-    /// `granted`, `eligible` (on application), `refused`, `insufficient_data` or
-    /// `not_started`.
-    pub outcome: &'static str,
+    pub outcome: Outcome,
     pub reason: Option<String>,
-    /// The refusal ground or criterion a refusal rests on.
-    pub refused_by: Option<String>,
-    /// Facts the decision needed and the profile lacks.
+    /// Every refusal ground that holds and every criterion that fails, in declared order.
+    pub refused_by: Vec<String>,
+    /// Facts whose absence left a criterion, refusal ground or output unknown.
     pub missing: Vec<String>,
+    /// Parameters with no value in force on the decision date that a decision needed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub parameter_gaps: Vec<String>,
     pub outputs: BTreeMap<String, String>,
     pub notified: Vec<String>,
     /// With `--explain` only.
@@ -83,10 +168,18 @@ pub struct Stop {
     pub excess_amount: Option<String>,
 }
 
+/// What the simulation knows of one service.
+#[derive(Default)]
 struct State {
     granted: Option<(Date, Vec<Option<Value>>)>,
     stopped: Option<Date>,
     decided: bool,
+}
+
+impl State {
+    fn active(&self) -> bool {
+        self.granted.is_some() && self.stopped.is_none()
+    }
 }
 
 fn label(b: Option<bool>) -> &'static str {
@@ -97,165 +190,223 @@ fn label(b: Option<bool>) -> &'static str {
     }
 }
 
+/// One decision to make: a service, on a date, by a route.
+pub struct Request<'p> {
+    pub service: ServiceId,
+    pub date: Date,
+    /// The event that started it, whose payload it may read.
+    pub event: Option<&'p ProfileEvent>,
+    pub route: Route,
+    pub trigger: Option<&'p Trigger>,
+}
+
+/// Something that happens to a profile: an application or an event, by index.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Happening {
+    Application(usize),
+    Event(usize),
+}
+
+/// A simulation of one profile in progress.
+struct Run<'m> {
+    model: &'m Model,
+    profile: &'m Profile,
+    as_of: Date,
+    explain: bool,
+    state: Vec<State>,
+    entered: BTreeSet<EventId>,
+    report: Report,
+}
+
 /// Simulates one profile as of a date; with `explain`, every decision lists its criteria
 /// and refusal grounds with the values they read.
 pub fn simulate(model: &Model, profile: &Profile, as_of: Date, explain: bool) -> Report {
-    let mut state: Vec<State> =
-        model.services.iter().map(|_| State { granted: None, stopped: None, decided: false }).collect();
-    let mut report = Report {
-        profile: profile.id.clone(),
-        as_of: as_of.to_string(),
-        events: Vec::new(),
-        decisions: Vec::new(),
-        stops: Vec::new(),
-        chain: None,
+    let mut run = Run {
+        model,
+        profile,
+        as_of,
+        explain,
+        state: model.services.iter().map(|_| State::default()).collect(),
+        entered: BTreeSet::new(),
+        report: Report {
+            profile: profile.id.clone(),
+            as_of: as_of.to_string(),
+            events: Vec::new(),
+            decisions: Vec::new(),
+            stops: Vec::new(),
+            chain: None,
+        },
     };
-
-    // Events and applications in date order; on one day, applications come first (an
-    // application such as a birth registration is what records the day's event).
-    let mut happenings: Vec<(Date, u8, usize)> =
-        profile.events.iter().enumerate().map(|(i, e)| (e.date, 1, i)).collect();
-    happenings.extend(profile.applications.iter().enumerate().map(|(i, a)| (a.date, 0, i)));
+    // On one day, applications come first (`Happening` orders them so).
+    let mut happenings: Vec<(Date, Happening)> =
+        profile.events.iter().enumerate().map(|(i, e)| (e.date, Happening::Event(i))).collect();
+    happenings.extend(profile.applications.iter().enumerate().map(|(i, a)| (a.date, Happening::Application(i))));
     happenings.sort();
-    let mut entered: BTreeSet<usize> = BTreeSet::new();
+    for (date, happening) in happenings {
+        match happening {
+            Happening::Application(i) => run.application(i, date),
+            Happening::Event(i) => run.event(&profile.events[i]),
+        }
+    }
+    run.offer_situations();
+    run.report
+}
 
-    for (date, kind, i) in happenings {
-        if kind == 0 {
-            if date > as_of {
-                continue;
-            }
-            let s = profile.applications[i].service;
-            let d = decide(model, profile, &state, s, date, None, "application", None, Vec::new(), explain);
-            record(&mut state[s], &d, date);
-            report.decisions.push(d);
-            continue;
+impl<'m> Run<'m> {
+    fn application(&mut self, i: usize, date: Date) {
+        if date > self.as_of {
+            return;
         }
-        let ev = &profile.events[i];
-        let name = model.events[ev.event].name.clone();
-        if date > as_of {
-            report.events.push(EventNote {
-                event: name,
-                date: date.to_string(),
-                applied: false,
-                note: Some("not applied: dated after the as-of date".into()),
-            });
-            continue;
+        let service = self.profile.applications[i].service;
+        let request = Request { service, date, event: None, route: Route::Application, trigger: None };
+        self.decided(request);
+    }
+
+    fn event(&mut self, ev: &'m ProfileEvent) {
+        let name = self.model.events[ev.event].name.text.clone();
+        let date = ev.date.to_string();
+        if ev.date > self.as_of {
+            let note = Some("not applied: dated after the as-of date".into());
+            self.report.events.push(EventNote { event: name, date, applied: false, note });
+            return;
         }
-        report.events.push(EventNote { event: name, date: date.to_string(), applied: true, note: None });
-        entered.insert(ev.event);
-        for t in model.triggers.iter().filter(|t| t.event == ev.event) {
+        self.report.events.push(EventNote { event: name, date, applied: true, note: None });
+        self.entered.insert(ev.event);
+        let model = self.model;
+        for t in model.triggers.iter().filter(|t| t.on == Some(ev.event)) {
             let fire = match &t.condition {
                 None => Some(true),
-                Some(c) => Frame::new(model, None, &[], &ev.data, date).eval(c).and_then(|v| v.as_bool()),
+                Some(c) => Frame::new(model, None, &[], &ev.data, ev.date).eval(c).and_then(|v| v.as_bool()),
             };
-            match (&t.action, fire) {
-                (_, Some(false)) => {}
-                (Action::Start(s), None) => {
-                    let missing = condition_missing(model, ev.event, t.condition.as_ref(), &ev.data);
-                    report.decisions.push(not_started(
-                        model,
-                        *s,
-                        date,
-                        &t.name,
-                        "insufficient_data",
-                        "the trigger's condition needs event data the profile lacks".into(),
-                        missing,
-                    ));
+            match (t.action, fire) {
+                (None, _) | (_, Some(false)) => {}
+                (Some(Action::Start(s)), None) => {
+                    let missing = condition_missing(model, ev, t.condition.as_ref());
+                    let why = "the trigger's condition needs event data the profile lacks";
+                    let d = self.not_started(s, ev.date, t, Outcome::InsufficientData, why, missing);
+                    self.report.decisions.push(d);
                 }
-                (Action::Start(s), Some(true)) => {
-                    let s = *s;
-                    if state[s].granted.is_some() && state[s].stopped.is_none() {
-                        continue; // already provided
-                    }
-                    let refused = match t.consent {
-                        Consent::OptOut if profile.opt_out.contains(&s) => Some(
-                            "the citizen opted out of proactive provision; the service stays available on application",
-                        ),
-                        Consent::Explicit if !profile.consent.contains(&s) => Some(
-                            "explicit consent is required and was not given; the service stays available on application",
-                        ),
-                        _ => None,
-                    };
-                    if let Some(why) = refused {
-                        report.decisions.push(not_started(
-                            model,
-                            s,
-                            date,
-                            &t.name,
-                            "not_started",
-                            why.into(),
-                            Vec::new(),
-                        ));
-                        continue;
-                    }
-                    let d = decide(
-                        model,
-                        profile,
-                        &state,
-                        s,
-                        date,
-                        Some(ev),
-                        "proactive",
-                        Some(&t.name),
-                        t.notify.clone(),
-                        explain,
-                    );
-                    record(&mut state[s], &d, date);
-                    report.decisions.push(d);
-                }
+                (Some(Action::Start(s)), Some(true)) => self.start(s, t, ev),
                 // An opt-out never blocks a stop, and an unknown condition does not either:
                 // a death must stop payments.
-                (Action::Stop(s), _) => {
-                    let s = *s;
-                    let st = &mut state[s];
-                    let active = st.granted.is_some() && st.stopped.is_none();
-                    let mut stop = Stop {
-                        service: model.services[s].name.clone(),
-                        date: date.to_string(),
-                        trigger: t.name.clone(),
-                        active,
-                        recorded: ev.recorded.filter(|r| *r > date).map(|r| r.to_string()),
-                        excess_months: 0,
-                        excess_amount: None,
-                    };
-                    if active {
-                        st.stopped = Some(date);
-                        if let (Some(recorded), true) = (ev.recorded, model.services[s].periodic) {
-                            let months = months_between(date, recorded.min(as_of));
-                            stop.excess_months = months;
-                            let amount =
-                                monthly_amount(&model.services[s], st.granted.as_ref().map(|g| &g.1));
-                            stop.excess_amount = amount.map(|a| {
-                                format!("{:.2}", round_kopecks(a * rust_decimal::Decimal::from(months)))
-                            });
-                        }
-                    }
-                    // Only what was being provided is stopped; a stop trigger for a service
-                    // this profile never had is not news.
-                    if stop.active {
-                        report.stops.push(stop);
-                    }
-                }
+                (Some(Action::Stop(s)), _) => self.stop(s, t, ev),
             }
         }
     }
 
-    // What the situations the profile entered offer on application.
-    let mut offered: Vec<usize> = model
-        .situations
-        .iter()
-        .filter(|sit| sit.events.iter().any(|e| entered.contains(e)))
-        .flat_map(|sit| sit.services.iter().copied())
-        .collect();
-    offered.sort_unstable();
-    offered.dedup();
-    for s in offered {
-        if !state[s].decided {
-            let d = decide(model, profile, &state, s, as_of, None, "eligibility", None, Vec::new(), explain);
-            report.decisions.push(d);
+    /// A proactive start, unless the service is being provided or the citizen said no.
+    fn start(&mut self, s: ServiceId, t: &'m Trigger, ev: &'m ProfileEvent) {
+        if self.state[s.index()].active() {
+            return;
+        }
+        let refused = match t.consent.unwrap_or(Consent::OptOut) {
+            Consent::OptOut if self.profile.opt_out.contains(&s) => {
+                Some("the citizen opted out of proactive provision; the service stays available on application")
+            }
+            Consent::Explicit if !self.profile.consent.contains(&s) => {
+                Some("explicit consent is required and was not given; the service stays available on application")
+            }
+            _ => None,
+        };
+        if let Some(why) = refused {
+            let d = self.not_started(s, ev.date, t, Outcome::NotStarted, why, Vec::new());
+            self.report.decisions.push(d);
+            return;
+        }
+        let request = Request { service: s, date: ev.date, event: Some(ev), route: Route::Proactive, trigger: Some(t) };
+        self.decided(request);
+    }
+
+    /// Ends what was being provided; a periodic payment made after a death recorded late
+    /// counts as made in excess.
+    fn stop(&mut self, s: ServiceId, t: &Trigger, ev: &ProfileEvent) {
+        let service = &self.model.services[s];
+        let st = &mut self.state[s.index()];
+        // Only what was being provided is stopped; a stop trigger for a service this
+        // profile never had is not news.
+        if !st.active() {
+            return;
+        }
+        st.stopped = Some(ev.date);
+        let mut stop = Stop {
+            service: service.name.text.clone(),
+            date: ev.date.to_string(),
+            trigger: t.name.text.clone(),
+            active: true,
+            recorded: ev.recorded.filter(|r| *r > ev.date).map(|r| r.to_string()),
+            excess_months: 0,
+            excess_amount: None,
+        };
+        if let (Some(recorded), true) = (ev.recorded, service.is_periodic()) {
+            let months = months_between(ev.date, recorded.min(self.as_of));
+            stop.excess_months = months;
+            let amount = monthly_amount(service, st.granted.as_ref().map(|g| &g.1));
+            stop.excess_amount =
+                amount.map(|a| format!("{:.2}", round_kopecks(a * rust_decimal::Decimal::from(months))));
+        }
+        self.report.stops.push(stop);
+    }
+
+    /// What the situations the profile entered offer on application.
+    fn offer_situations(&mut self) {
+        let mut offered: Vec<ServiceId> = self
+            .model
+            .situations
+            .iter()
+            .filter(|sit| sit.on.iter().any(|e| self.entered.contains(e)))
+            .flat_map(|sit| sit.services.iter().copied())
+            .collect();
+        offered.sort_unstable();
+        offered.dedup();
+        for s in offered {
+            if !self.state[s.index()].decided {
+                let request =
+                    Request { service: s, date: self.as_of, event: None, route: Route::Eligibility, trigger: None };
+                let d = decide(self.model, self.profile, &self.state, &request, self.explain);
+                self.report.decisions.push(d);
+            }
         }
     }
-    report
+
+    /// Decides a request and records what it gives.
+    fn decided(&mut self, request: Request) {
+        let d = decide(self.model, self.profile, &self.state, &request, self.explain);
+        let st = &mut self.state[request.service.index()];
+        st.decided = true;
+        if d.outcome == Outcome::Granted {
+            st.granted = Some((request.date, d.values.clone()));
+            st.stopped = None;
+        }
+        self.report.decisions.push(d);
+    }
+
+    fn not_started(
+        &self,
+        s: ServiceId,
+        date: Date,
+        trigger: &Trigger,
+        outcome: Outcome,
+        reason: &str,
+        missing: Vec<String>,
+    ) -> Decision {
+        let service = &self.model.services[s];
+        Decision {
+            service: service.name.text.clone(),
+            title: service.title().to_string(),
+            date: date.to_string(),
+            route: Route::Proactive,
+            trigger: Some(trigger.name.text.clone()),
+            outcome,
+            reason: Some(reason.to_string()),
+            refused_by: Vec::new(),
+            missing,
+            parameter_gaps: Vec::new(),
+            outputs: BTreeMap::new(),
+            notified: Vec::new(),
+            explain: Vec::new(),
+            values: Vec::new(),
+        }
+    }
 }
 
 /// Whole months from one date to a later one: the monthly payments made in between.
@@ -271,197 +422,193 @@ pub fn months_between(from: Date, to: Date) -> i64 {
 }
 
 fn monthly_amount(s: &Service, outputs: Option<&Vec<Option<Value>>>) -> Option<rust_decimal::Decimal> {
-    let i = s.outputs.iter().position(|o| o.ty == Ty::Money)?;
+    let i = s.outputs.iter().position(|o| o.ty == Type::Money)?;
     match outputs?.get(i)? {
         Some(Value::Money(d)) => Some(*d),
         _ => None,
     }
 }
 
-fn record(st: &mut State, d: &Decision, date: Date) {
-    st.decided = true;
-    if d.outcome == "granted" {
-        st.granted = Some((date, d.values.clone()));
-        st.stopped = None;
-    }
-}
-
-fn output_value(frame: &mut Frame, s: &Service, i: usize) -> Option<Value> {
-    match (&s.outputs[i].value, &s.outputs[i].ty) {
-        (Some(_), _) => frame.output(i),
-        (None, Ty::Document) => Some(Value::Document),
-        (None, _) => None,
-    }
-}
-
-fn not_started(
-    model: &Model,
-    s: usize,
-    date: Date,
-    trigger: &str,
-    outcome: &'static str,
-    reason: String,
-    missing: Vec<String>,
-) -> Decision {
-    Decision {
-        service: model.services[s].name.clone(),
-        title: model.services[s].title.clone(),
-        date: date.to_string(),
-        route: "proactive",
-        trigger: Some(trigger.to_string()),
-        outcome,
-        reason: Some(reason),
-        refused_by: None,
-        missing,
-        outputs: BTreeMap::new(),
-        notified: Vec::new(),
-        explain: Vec::new(),
-        values: Vec::new(),
-    }
-}
-
-fn condition_missing(
-    model: &Model,
-    event: usize,
-    condition: Option<&Ir>,
-    data: &[Option<Value>],
-) -> Vec<String> {
+fn condition_missing(model: &Model, ev: &ProfileEvent, condition: Option<&Expr>) -> Vec<String> {
     let Some(c) = condition else { return Vec::new() };
-    let mut frame = Frame::new(model, None, &[], data, Date::from_day_number(0));
+    let mut frame = Frame::new(model, None, &[], &ev.data, ev.date);
     frame.eval(c);
-    let fields = &model.events[event].fields;
+    let event = &model.events[ev.event];
     let mut out: Vec<String> =
-        frame.missing.iter().map(|&i| format!("{}.{}", model.events[event].name, fields[i].0)).collect();
+        frame.missing.iter().map(|&i| format!("{}.{}", event.name.text, event.fields[i].name.text)).collect();
     out.sort();
     out
 }
 
 /// The inputs of a service from the profile and what earlier decisions produced.
-fn inputs_for(
-    model: &Model,
-    profile: &Profile,
-    state: &[State],
-    s: usize,
-    event: Option<&super::profile::ProfileEvent>,
-) -> Vec<Option<Value>> {
-    let service = &model.services[s];
+fn inputs_for(model: &Model, profile: &Profile, state: &[State], request: &Request) -> Vec<Option<Value>> {
+    use crate::model::Source;
+    let service = &model.services[request.service];
     service
         .inputs
         .iter()
-        .map(|input| match &input.source {
-            Src::Applicant => profile.applicant.get(&input.name).cloned(),
-            Src::Registry(r, f) => {
+        .map(|input| match input.source {
+            Source::Applicant => profile.applicant.get(&input.name.text).cloned(),
+            Source::Registry(r, f) => {
                 // A record made in this simulation is newer than the profile's.
-                let made = state.iter().enumerate().find_map(|(k, st)| {
+                let made = state.iter().zip(model.services.iter()).find_map(|(st, service)| {
                     let (_, outputs) = st.granted.as_ref()?;
-                    let o = model.services[k].outputs.iter().position(|o| o.writes == Some((*r, *f)))?;
+                    let o = service.outputs.iter().position(|o| o.writes.is_some_and(|w| (w.0, w.1) == (r, f)))?;
                     outputs.get(o).cloned().flatten()
                 });
-                made.or_else(|| profile.facts.get(*r)?.get(*f).cloned().flatten())
+                made.or_else(|| profile.facts.get(r.index())?.get(f).cloned().flatten())
             }
-            Src::Event(e, f) => {
-                let from = match event {
-                    Some(ev) if ev.event == *e => Some(ev),
-                    _ => profile.events.iter().filter(|ev| ev.event == *e).max_by_key(|ev| ev.date),
+            Source::Event(e, f) => {
+                let from = match request.event {
+                    Some(ev) if ev.event == e => Some(ev),
+                    _ => profile.events.iter().filter(|ev| ev.event == e).max_by_key(|ev| ev.date),
                 };
-                from.and_then(|ev| ev.data.get(*f).cloned().flatten())
+                from.and_then(|ev| ev.data.get(f).cloned().flatten())
             }
-            Src::Service(k, o) => state.get(*k)?.granted.as_ref()?.1.get(*o).cloned().flatten(),
+            Source::Service(k, o) => state.get(k.index())?.granted.as_ref()?.1.get(o).cloned().flatten(),
         })
         .collect()
 }
 
-fn source_name(model: &Model, service: &Service, i: usize) -> String {
-    let input = &service.inputs[i];
-    match &input.source {
-        Src::Applicant => format!("applicant.{}", input.name),
-        Src::Registry(r, f) => format!("{}.{}", model.registries[*r].name, model.registries[*r].fields[*f].0),
-        Src::Event(e, f) => format!("{}.{}", model.events[*e].name, model.events[*e].fields[*f].0),
-        Src::Service(k, o) => format!("{}.{}", model.services[*k].name, model.services[*k].outputs[*o].name),
+/// What a decision found unknown: the facts missing and the parameters without a value.
+#[derive(Default)]
+struct Unknowns {
+    inputs: BTreeSet<usize>,
+    params: BTreeSet<ParamId>,
+}
+
+impl Unknowns {
+    fn take(&mut self, frame: &mut Frame) {
+        self.inputs.extend(frame.missing.drain(..));
+        self.params.extend(frame.gaps.drain(..));
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn decide(
-    model: &Model,
-    profile: &Profile,
-    state: &[State],
-    s: usize,
-    date: Date,
-    event: Option<&super::profile::ProfileEvent>,
-    route: &'static str,
-    trigger: Option<&str>,
-    notified: Vec<String>,
-    explain_it: bool,
-) -> Decision {
-    let service = &model.services[s];
-    let inputs = inputs_for(model, profile, state, s, event);
-    let mut frame = Frame::new(model, Some(service), &inputs, &[], date);
-    let criteria: Vec<Option<bool>> = (0..service.criteria.len()).map(|i| frame.criterion(i)).collect();
-    let refusals: Vec<Option<bool>> =
-        service.refusals.iter().map(|r| frame.eval(&r.ir).and_then(|v| v.as_bool())).collect();
+/// A rule's name with its title, as refusals cite it.
+fn titled(rule: &Rule) -> String {
+    match &rule.title {
+        Some(t) => format!("{} «{t}»", rule.name.text),
+        None => rule.name.text.clone(),
+    }
+}
 
-    let explain = if explain_it { explain(model, service, &mut frame) } else { Vec::new() };
-
-    let titled = |name: &str, title: &Option<String>| match title {
-        Some(t) => format!("{name} «{t}»"),
-        None => name.to_string(),
-    };
-    let mut refused_by = None;
-    let (outcome, reason) = if let Some(i) = refusals.iter().position(|r| *r == Some(true)) {
-        refused_by = Some(service.refusals[i].name.clone());
-        (
-            "refused",
-            Some(format!("refusal ground {}", titled(&service.refusals[i].name, &service.refusals[i].title))),
-        )
-    } else if let Some(i) = criteria.iter().position(|c| *c == Some(false)) {
-        refused_by = Some(service.criteria[i].name.clone());
-        (
-            "refused",
-            Some(format!(
-                "criterion {} does not hold",
-                titled(&service.criteria[i].name, &service.criteria[i].title)
-            )),
-        )
-    } else if criteria.iter().chain(&refusals).any(Option::is_none) {
-        ("insufficient_data", Some("a criterion needs facts the profile lacks".to_string()))
-    } else if route == "eligibility" {
-        ("eligible", Some("available on application".to_string()))
-    } else {
-        ("granted", None)
-    };
-    let mut missing: Vec<String> = if outcome == "insufficient_data" {
-        frame.missing.iter().map(|&i| source_name(model, service, i)).collect()
-    } else {
-        Vec::new()
-    };
-    missing.sort();
-    missing.dedup();
-    let mut outputs = BTreeMap::new();
-    let mut values = Vec::new();
-    if outcome == "granted" {
-        values = (0..service.outputs.len()).map(|i| output_value(&mut frame, service, i)).collect();
-        for (o, v) in service.outputs.iter().zip(&values) {
-            if o.value.is_some() {
-                outputs
-                    .insert(o.name.clone(), v.as_ref().map_or_else(|| "unknown".into(), |v| model.show(v)));
+/// Decides one request: refusal grounds and criteria, then the outputs of a grant.
+fn decide(model: &Model, profile: &Profile, state: &[State], request: &Request, explain: bool) -> Decision {
+    let service = &model.services[request.service];
+    let inputs = inputs_for(model, profile, state, request);
+    let mut frame = Frame::new(model, Some(service), &inputs, &[], request.date);
+    // Only what left a check unknown is missing: a fact read by a check that held anyway
+    // does not matter to the decision.
+    let mut unknown = Unknowns::default();
+    let mut failed = Vec::new();
+    let mut grounds = Vec::new();
+    let mut undecided = false;
+    for (i, c) in service.criteria.iter().enumerate() {
+        frame.missing.clear();
+        frame.gaps.clear();
+        match frame.criterion(i) {
+            Some(true) => {}
+            Some(false) => failed.push(c),
+            None => {
+                undecided = true;
+                unknown.take(&mut frame);
             }
         }
     }
-    Decision {
-        service: service.name.clone(),
-        title: service.title.clone(),
-        date: date.to_string(),
-        route,
-        trigger: trigger.map(str::to_string),
-        outcome,
-        reason,
-        refused_by,
-        missing,
-        outputs,
-        notified: if outcome == "granted" { notified } else { Vec::new() },
-        explain,
-        values,
+    for r in &service.refusals {
+        frame.missing.clear();
+        frame.gaps.clear();
+        match frame.eval(&r.condition).and_then(|v| v.as_bool()) {
+            Some(true) => grounds.push(r),
+            Some(false) => {}
+            None => {
+                undecided = true;
+                unknown.take(&mut frame);
+            }
+        }
+    }
+    let checks = if explain { self::explain(model, service, &mut frame) } else { Vec::new() };
+
+    let mut d = Decision {
+        service: service.name.text.clone(),
+        title: service.title().to_string(),
+        date: request.date.to_string(),
+        route: request.route,
+        trigger: request.trigger.map(|t| t.name.text.clone()),
+        outcome: Outcome::Granted,
+        reason: None,
+        refused_by: Vec::new(),
+        missing: Vec::new(),
+        parameter_gaps: Vec::new(),
+        outputs: BTreeMap::new(),
+        notified: Vec::new(),
+        explain: checks,
+        values: Vec::new(),
+    };
+    if !grounds.is_empty() || !failed.is_empty() {
+        // An official refusal states every ground.
+        let reasons = grounds
+            .iter()
+            .map(|r| format!("refusal ground {}", titled(r)))
+            .chain(failed.iter().map(|c| format!("criterion {} does not hold", titled(c))));
+        d.outcome = Outcome::Refused;
+        d.reason = Some(reasons.collect::<Vec<_>>().join("; "));
+        d.refused_by = grounds.iter().chain(&failed).map(|r| r.name.text.clone()).collect();
+        return d;
+    }
+    if !undecided && request.route == Route::Eligibility {
+        d.outcome = Outcome::Eligible;
+        d.reason = Some("available on application".to_string());
+        return d;
+    }
+    // What could not be known: a check, or (for a grant, which must be able to compute
+    // what it gives) an output.
+    let mut what = "a criterion";
+    if !undecided {
+        frame.missing.clear();
+        frame.gaps.clear();
+        d.values = (0..service.outputs.len()).map(|i| output_value(&mut frame, service, i)).collect();
+        if service.outputs.iter().zip(&d.values).any(|(o, v)| o.value.is_some() && v.is_none()) {
+            undecided = true;
+            what = "an output";
+            unknown.take(&mut frame);
+            d.values.clear();
+        }
+    }
+    if undecided {
+        if unknown.params.is_empty() {
+            d.outcome = Outcome::InsufficientData;
+            d.reason = Some(format!("{what} needs facts the profile lacks"));
+        } else {
+            let names: Vec<String> = unknown.params.iter().map(|&p| format!("`{}`", model.params[p].name.text)).collect();
+            d.outcome = Outcome::RegulationGap;
+            d.reason = Some(format!(
+                "{what} needs {} {}, which has no value in force on {}; the regulation must give one",
+                if names.len() == 1 { "parameter" } else { "parameters" },
+                names.join(", "),
+                request.date
+            ));
+            d.parameter_gaps = unknown.params.iter().map(|&p| model.params[p].name.text.clone()).collect();
+        }
+        d.missing = unknown.inputs.iter().map(|&i| model.source_name(service, i)).collect();
+        d.missing.sort();
+        d.missing.dedup();
+        return d;
+    }
+    for (o, v) in service.outputs.iter().zip(&d.values) {
+        if let (Some(_), Some(v)) = (&o.value, v) {
+            d.outputs.insert(o.name.text.clone(), model.show(v));
+        }
+    }
+    d.notified = request.trigger.map_or_else(Vec::new, |t| t.notify.iter().map(|c| c.as_str().to_string()).collect());
+    d
+}
+
+fn output_value(frame: &mut Frame, s: &Service, i: usize) -> Option<Value> {
+    match (&s.outputs[i].value, &s.outputs[i].ty) {
+        (Some(_), _) => frame.output(i),
+        (None, Type::Document) => Some(Value::Document),
+        (None, _) => None,
     }
 }
 
@@ -477,37 +624,38 @@ pub struct Explainer {
     reads: Vec<Reads>,
     /// The same trees as JSON text, for writing many: each check's fixed part up to its
     /// result, and what it reads under its JSON key, in the order of the keys.
-    json: Vec<(String, Vec<(String, Source)>)>,
+    json: Vec<(String, Vec<(String, Read)>)>,
     service: String,
 }
 
+/// What a check reads, as the explanation shows it.
 #[derive(Clone, Copy)]
-enum Source {
+enum Read {
     Input(usize),
     Derived(usize),
-    Param(usize),
+    Param(ParamId),
 }
 
 #[derive(Default)]
 struct Reads {
     inputs: BTreeSet<usize>,
     derived: BTreeSet<usize>,
-    params: BTreeSet<usize>,
+    params: BTreeSet<ParamId>,
 }
 
 impl Explainer {
     pub fn new(model: &Model, service: &Service) -> Explainer {
-        let irs = service.criteria.iter().map(|c| &c.ir).chain(service.refusals.iter().map(|r| &r.ir));
+        let irs = service.criteria.iter().chain(&service.refusals).map(|r| &r.condition);
         let reads: Vec<Reads> = irs
             .map(|ir| {
                 let mut r = Reads::default();
-                collect(ir, service, &mut r.inputs, &mut r.derived, &mut r.params);
+                collect(ir, service, &mut r);
                 r
             })
             .collect();
         let quoted = |s: &str| serde_json::to_string(s).expect("a string serialises");
-        let names = service.criteria.iter().map(|c| ("criterion", &c.name, &c.title));
-        let names = names.chain(service.refusals.iter().map(|r| ("refusal", &r.name, &r.title)));
+        let names = service.criteria.iter().map(|c| ("criterion", &c.name.text, &c.title));
+        let names = names.chain(service.refusals.iter().map(|r| ("refusal", &r.name.text, &r.title)));
         let json = names
             .zip(&reads)
             .map(|((kind, name, title), r)| {
@@ -517,13 +665,13 @@ impl Explainer {
                 // Keyed as `check` keys them: a later source of the same name wins.
                 let mut keys = BTreeMap::new();
                 for &i in &r.inputs {
-                    keys.insert(service.inputs[i].name.as_str(), Source::Input(i));
+                    keys.insert(&*service.inputs[i].name, Read::Input(i));
                 }
                 for &d in &r.derived {
-                    keys.insert(service.derived[d].0.as_str(), Source::Derived(d));
+                    keys.insert(&*service.derived[d].name, Read::Derived(d));
                 }
                 for &p in &r.params {
-                    keys.insert(model.params[p].name.as_str(), Source::Param(p));
+                    keys.insert(&*model.params[p].name, Read::Param(p));
                 }
                 (head, keys.into_iter().map(|(k, s)| (format!("{}:", quoted(k)), s)).collect())
             })
@@ -553,7 +701,7 @@ impl Explainer {
             }
             let result = match k.checked_sub(criteria) {
                 None => frame.criterion(k),
-                Some(r) => frame.eval(&service.refusals[r].ir).and_then(|v| v.as_bool()),
+                Some(r) => frame.eval(&service.refusals[r].condition).and_then(|v| v.as_bool()),
             };
             out.extend_from_slice(head.as_bytes());
             out.push(b'"');
@@ -565,9 +713,9 @@ impl Explainer {
                 }
                 out.extend_from_slice(key.as_bytes());
                 let value = match *source {
-                    Source::Input(i) => frame.inputs.get(i).cloned().flatten(),
-                    Source::Derived(d) => frame.derived(d),
-                    Source::Param(p) => model.params[p].at(frame.today).cloned(),
+                    Read::Input(i) => frame.inputs.get(i).cloned().flatten(),
+                    Read::Derived(d) => frame.derived(d),
+                    Read::Param(p) => model.params[p].at(frame.today).cloned(),
                 };
                 let shown = value.map_or_else(|| "unknown".to_string(), |v| model.show(&v));
                 serde_json::to_writer(&mut *out, &shown).expect("a string serialises");
@@ -582,85 +730,60 @@ impl Explainer {
         let mut checks = Vec::new();
         for (i, c) in service.criteria.iter().enumerate() {
             let result = frame.criterion(i);
-            checks.push(check(model, service, frame, "criterion", &c.name, &c.title, &self.reads[i], result));
+            checks.push(check(model, service, frame, "criterion", c, &self.reads[i], result));
         }
         for (i, r) in service.refusals.iter().enumerate() {
-            let result = frame.eval(&r.ir).and_then(|v| v.as_bool());
+            let result = frame.eval(&r.condition).and_then(|v| v.as_bool());
             let reads = &self.reads[service.criteria.len() + i];
-            checks.push(check(model, service, frame, "refusal", &r.name, &r.title, reads, result));
+            checks.push(check(model, service, frame, "refusal", r, reads, result));
         }
         checks
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 fn check(
     model: &Model,
     service: &Service,
     frame: &mut Frame,
     kind: &'static str,
-    name: &str,
-    title: &Option<String>,
+    rule: &Rule,
     what: &Reads,
     result: Option<bool>,
 ) -> Check {
     let mut reads = BTreeMap::new();
     let show = |v: Option<Value>| v.map_or_else(|| "unknown".to_string(), |v| model.show(&v));
     for &i in &what.inputs {
-        reads.insert(service.inputs[i].name.clone(), show(frame.inputs.get(i).cloned().flatten()));
+        reads.insert(service.inputs[i].name.text.clone(), show(frame.inputs.get(i).cloned().flatten()));
     }
     for &d in &what.derived {
         let v = frame.derived(d);
-        reads.insert(service.derived[d].0.clone(), show(v));
+        reads.insert(service.derived[d].name.text.clone(), show(v));
     }
     for &p in &what.params {
-        reads.insert(model.params[p].name.clone(), show(model.params[p].at(frame.today).cloned()));
+        reads.insert(model.params[p].name.text.clone(), show(model.params[p].at(frame.today).cloned()));
     }
-    Check { kind, name: name.to_string(), title: title.clone(), result: label(result), reads }
+    Check { kind, name: rule.name.text.clone(), title: rule.title.clone(), result: label(result), reads }
 }
 
 /// The inputs, derived facts and parameters an expression reads, through derived facts.
-fn collect(
-    ir: &Ir,
-    s: &Service,
-    inputs: &mut BTreeSet<usize>,
-    derived: &mut BTreeSet<usize>,
-    params: &mut BTreeSet<usize>,
-) {
-    let mut go = |x: &Ir| collect(x, s, inputs, derived, params);
-    match ir {
-        Ir::Input(i) => {
-            inputs.insert(*i);
+fn collect(e: &Expr, s: &Service, reads: &mut Reads) {
+    e.walk(&mut |x| match &x.kind {
+        ExprKind::Local(Local::Input(i)) => {
+            reads.inputs.insert(*i);
         }
-        Ir::Derived(i) => {
-            if derived.insert(*i) {
-                collect(&s.derived[*i].1, s, inputs, derived, params);
+        ExprKind::Local(Local::Derived(i)) => {
+            if reads.derived.insert(*i) {
+                collect(&s.derived[*i].value, s, reads);
             }
         }
-        Ir::Criterion(i) => collect(&s.criteria[*i].ir, s, inputs, derived, params),
-        Ir::Output(i) => {
-            if let Some(v) = &s.outputs[*i].value {
-                collect(v, s, inputs, derived, params)
+        ExprKind::Local(local @ (Local::Criterion(_) | Local::Output(_))) => {
+            if let Some(value) = s.local(*local) {
+                collect(value, s, reads)
             }
         }
-        Ir::Param(p) => {
-            params.insert(*p);
+        ExprKind::Param(p) => {
+            reads.params.insert(*p);
         }
-        Ir::Field(x, _) | Ir::Not(x) | Ir::Neg(x) => go(x),
-        Ir::Binary(_, l, r) | Ir::Aggregate(_, l, r) => {
-            go(l);
-            go(r)
-        }
-        Ir::In(x, set) => {
-            go(x);
-            set.iter().for_each(go)
-        }
-        Ir::If(c, t, f) => {
-            go(c);
-            go(t);
-            go(f)
-        }
-        Ir::Call(_, args) => args.iter().for_each(go),
-        Ir::Const(_) | Ir::Var(_) | Ir::EventField(_) | Ir::Today => {}
-    }
+        _ => {}
+    });
 }

@@ -2,11 +2,9 @@
 //! fact the profile lacks is unknown (`None`), never false. `and`/`or` follow Kleene:
 //! `false and unknown` is false, `true or unknown` is true.
 
-use super::model::{Ir, Model, Service};
-use super::value::Value;
 use crate::date::Date;
-use crate::syntax::ast::{BinOp, DayKind};
-use crate::vocabulary::Function;
+use crate::model::{Expr, ExprKind, Local, Model, ParamId, Service, Value};
+use crate::vocabulary::{BinOp, DayKind, Function};
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::cmp::Ordering;
 
@@ -14,7 +12,8 @@ use std::cmp::Ordering;
 enum Slot {
     Todo,
     Busy,
-    Done(Option<Value>),
+    /// The value, with the inputs and parameters it found unknown (read again with it).
+    Done(Option<Value>, Vec<usize>, Vec<ParamId>),
 }
 
 /// One evaluation: a service's inputs (or an event's fields) on a decision date.
@@ -30,6 +29,8 @@ pub struct Frame<'m> {
     vars: Vec<Value>,
     /// Inputs (by index) or event fields read while unknown.
     pub missing: Vec<usize>,
+    /// Parameters read on a date no period of theirs covers.
+    pub gaps: Vec<ParamId>,
 }
 
 impl<'m> Frame<'m> {
@@ -52,87 +53,111 @@ impl<'m> Frame<'m> {
             outputs: vec![Slot::Todo; o],
             vars: Vec::new(),
             missing: Vec::new(),
+            gaps: Vec::new(),
         }
     }
 
     pub fn criterion(&mut self, i: usize) -> Option<bool> {
-        self.slot(SlotKind::Criterion, i).and_then(|v| v.as_bool())
+        self.local(Local::Criterion(i)).and_then(|v| v.as_bool())
     }
 
     pub fn derived(&mut self, i: usize) -> Option<Value> {
-        self.slot(SlotKind::Derived, i)
+        self.local(Local::Derived(i))
     }
 
     pub fn output(&mut self, i: usize) -> Option<Value> {
-        self.slot(SlotKind::Output, i)
+        self.local(Local::Output(i))
     }
 
-    fn slot(&mut self, kind: SlotKind, i: usize) -> Option<Value> {
-        let service = self.service?;
-        let slots = match kind {
-            SlotKind::Derived => &mut self.derived,
-            SlotKind::Criterion => &mut self.criteria,
-            SlotKind::Output => &mut self.outputs,
+    /// The value of a service-local, each computed once per frame.
+    pub fn local(&mut self, local: Local) -> Option<Value> {
+        let (slots, i) = match local {
+            Local::Input(i) => {
+                let v = self.inputs.get(i).cloned().flatten();
+                if v.is_none() && !self.missing.contains(&i) {
+                    self.missing.push(i);
+                }
+                return v;
+            }
+            Local::Derived(i) => (&mut self.derived, i),
+            Local::Criterion(i) => (&mut self.criteria, i),
+            Local::Output(i) => (&mut self.outputs, i),
         };
         match slots.get(i)? {
-            Slot::Done(v) => return v.clone(),
+            Slot::Done(v, missing, gaps) => {
+                let v = v.clone();
+                let (missing, gaps) = (missing.clone(), gaps.clone());
+                self.note(&missing, &gaps);
+                return v;
+            }
             Slot::Busy => return None, // a cycle; the checker rejects these
             Slot::Todo => {}
         }
         slots[i] = Slot::Busy;
         let saved = std::mem::take(&mut self.vars);
-        let ir = match kind {
-            SlotKind::Derived => Some(&service.derived[i].1),
-            SlotKind::Criterion => Some(&service.criteria[i].ir),
-            SlotKind::Output => service.outputs[i].value.as_ref(),
-        };
-        let value = ir.and_then(|ir| self.eval(ir));
+        let outer = (std::mem::take(&mut self.missing), std::mem::take(&mut self.gaps));
+        let value = self.service?.local(local).and_then(|e| self.eval(e));
         self.vars = saved;
-        let slots = match kind {
-            SlotKind::Derived => &mut self.derived,
-            SlotKind::Criterion => &mut self.criteria,
-            SlotKind::Output => &mut self.outputs,
+        let missing = std::mem::replace(&mut self.missing, outer.0);
+        let gaps = std::mem::replace(&mut self.gaps, outer.1);
+        self.note(&missing, &gaps);
+        let slots = match local {
+            Local::Derived(_) => &mut self.derived,
+            Local::Criterion(_) => &mut self.criteria,
+            _ => &mut self.outputs,
         };
-        slots[i] = Slot::Done(value.clone());
+        slots[i] = Slot::Done(value.clone(), missing, gaps);
         value
     }
 
-    pub fn eval(&mut self, ir: &Ir) -> Option<Value> {
-        match ir {
-            Ir::Const(v) => Some(v.clone()),
-            Ir::Today => Some(Value::Date(self.today)),
-            Ir::Input(i) => {
-                let v = self.inputs.get(*i).cloned().flatten();
-                if v.is_none() && !self.missing.contains(i) {
-                    self.missing.push(*i);
-                }
-                v
+    /// Records inputs and parameters found unknown, once each.
+    fn note(&mut self, missing: &[usize], gaps: &[ParamId]) {
+        for i in missing {
+            if !self.missing.contains(i) {
+                self.missing.push(*i);
             }
-            Ir::EventField(i) => {
+        }
+        for p in gaps {
+            if !self.gaps.contains(p) {
+                self.gaps.push(*p);
+            }
+        }
+    }
+
+    pub fn eval(&mut self, e: &Expr) -> Option<Value> {
+        match &e.kind {
+            ExprKind::Const(v) => Some(v.clone()),
+            ExprKind::Today => Some(Value::Date(self.today)),
+            ExprKind::Local(local) => self.local(*local),
+            ExprKind::Error => None,
+            ExprKind::EventField(i) => {
                 let v = self.event.get(*i).cloned().flatten();
                 if v.is_none() && !self.missing.contains(i) {
                     self.missing.push(*i);
                 }
                 v
             }
-            Ir::Derived(i) => self.derived(*i),
-            Ir::Criterion(i) => self.criterion(*i).map(Value::Bool),
-            Ir::Output(i) => self.output(*i),
-            Ir::Param(p) => self.model.params.get(*p)?.at(self.today).cloned(),
-            Ir::Var(depth) => self.vars.get(*depth).cloned(),
-            Ir::Field(base, i) => match self.eval(base)? {
+            ExprKind::Param(p) => {
+                let v = self.model.params.get(*p)?.at(self.today).cloned();
+                if v.is_none() {
+                    self.note(&[], &[*p]);
+                }
+                v
+            }
+            ExprKind::Var(depth) => self.vars.get(*depth).cloned(),
+            ExprKind::Field(base, i) => match self.eval(base)? {
                 Value::Record(_, fields) => fields.get(*i).cloned().flatten(),
                 _ => None,
             },
-            Ir::Not(x) => Some(Value::Bool(!self.eval(x)?.as_bool()?)),
-            Ir::Neg(x) => match self.eval(x)? {
+            ExprKind::Not(x) => Some(Value::Bool(!self.eval(x)?.as_bool()?)),
+            ExprKind::Neg(x) => match self.eval(x)? {
                 Value::Int(i) => i.checked_neg().map(Value::Int),
                 Value::Decimal(d) => Some(Value::Decimal(-d)),
                 Value::Money(d) => Some(Value::Money(-d)),
                 Value::Days(n, k) => n.checked_neg().map(|n| Value::Days(n, k)),
                 _ => None,
             },
-            Ir::Binary(BinOp::And, l, r) => {
+            ExprKind::Binary(BinOp::And, l, r) => {
                 let l = self.eval(l).and_then(|v| v.as_bool());
                 if l == Some(false) {
                     return Some(Value::Bool(false));
@@ -144,7 +169,7 @@ impl<'m> Frame<'m> {
                     _ => None,
                 }
             }
-            Ir::Binary(BinOp::Or, l, r) => {
+            ExprKind::Binary(BinOp::Or, l, r) => {
                 let l = self.eval(l).and_then(|v| v.as_bool());
                 if l == Some(true) {
                     return Some(Value::Bool(true));
@@ -156,12 +181,12 @@ impl<'m> Frame<'m> {
                     _ => None,
                 }
             }
-            Ir::Binary(op, l, r) => {
+            ExprKind::Binary(op, l, r) => {
                 let l = self.eval(l);
                 let r = self.eval(r);
                 binary(*op, &l?, &r?)
             }
-            Ir::In(x, set) => {
+            ExprKind::In(x, set) => {
                 let x = self.eval(x);
                 let items: Vec<Option<Value>> = set.iter().map(|i| self.eval(i)).collect();
                 let x = x?;
@@ -170,15 +195,15 @@ impl<'m> Frame<'m> {
                 }
                 items.iter().all(Option::is_some).then_some(Value::Bool(false))
             }
-            Ir::If(c, t, f) => match self.eval(c)?.as_bool()? {
+            ExprKind::If(c, t, f) => match self.eval(c)?.as_bool()? {
                 true => self.eval(t),
                 false => self.eval(f),
             },
-            Ir::Call(f, args) => {
+            ExprKind::Call(f, args) => {
                 let values: Vec<Option<Value>> = args.iter().map(|a| self.eval(a)).collect();
                 call(*f, &values, self.today)
             }
-            Ir::Aggregate(f, list, body) => {
+            ExprKind::Aggregate(f, list, body) => {
                 let Value::List(items) = self.eval(list)? else { return None };
                 let mut results = Vec::with_capacity(items.len());
                 for item in items.iter() {
@@ -190,13 +215,6 @@ impl<'m> Frame<'m> {
             }
         }
     }
-}
-
-#[derive(Clone, Copy)]
-enum SlotKind {
-    Derived,
-    Criterion,
-    Output,
 }
 
 /// Order of two values of one type (numbers of any kind compare as decimals).

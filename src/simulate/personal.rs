@@ -1,9 +1,9 @@
 //! Personalised chains (the Concept, IV.2): a life situation's chain with only the
 //! services that apply to this citizen — those the simulation did not refuse.
 
-use super::engine::Report;
-use super::model::Model;
+use super::engine::{Outcome, Report};
 use crate::graph::ServiceGraph;
+use crate::model::{Model, ServiceId};
 use crate::graph::chains::{Chain, ChainError, chain_of};
 
 /// The chain of `situation` for the profile of `report`. A service refused by its latest
@@ -14,9 +14,9 @@ pub fn chain(
     report: &Report,
     situation: &str,
 ) -> Result<Chain, ChainError> {
-    let refused = |i: usize| {
-        let name = &model.services[i].name;
-        report.decisions.iter().rev().find(|d| d.service == *name).is_some_and(|d| d.outcome == "refused")
+    let refused = |i: ServiceId| {
+        let name = &model.services[i].name.text;
+        report.decisions.iter().rev().find(|d| d.service == *name).is_some_and(|d| d.outcome == Outcome::Refused)
     };
     chain_of(graph, situation, &|i| !refused(i))
 }

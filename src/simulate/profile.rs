@@ -15,9 +15,9 @@
 //!     - { event: death_registered, date: 2026-06-01, recorded: 2026-12-01 }
 //! ```
 
-use super::model::{Model, Src, Ty, parse_scalar};
-use super::value::Value;
+use super::scalar::parse_scalar;
 use crate::date::Date;
+use crate::model::{EventId, Field, Id, Model, ServiceId, Source, Type, Value};
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::collections::HashMap;
 use std::fmt;
@@ -29,21 +29,21 @@ pub struct Profile {
     pub facts: Vec<Vec<Option<Value>>>,
     /// Applicant-provided data by input name.
     pub applicant: HashMap<String, Value>,
-    pub opt_out: Vec<usize>,
-    pub consent: Vec<usize>,
+    pub opt_out: Vec<ServiceId>,
+    pub consent: Vec<ServiceId>,
     pub applications: Vec<Application>,
     pub events: Vec<ProfileEvent>,
 }
 
 #[derive(Clone, Debug)]
 pub struct Application {
-    pub service: usize,
+    pub service: ServiceId,
     pub date: Date,
 }
 
 #[derive(Clone, Debug)]
 pub struct ProfileEvent {
-    pub event: usize,
+    pub event: EventId,
     pub date: Date,
     /// When the registry learned of it, if later than `date` (a late death record).
     pub recorded: Option<Date>,
@@ -247,7 +247,7 @@ impl Visitor<'_> for ScalarVisitor {
 /// A value of a declared type; `null` means unknown.
 struct ValueSeed<'m> {
     model: &'m Model,
-    ty: &'m Ty,
+    ty: &'m Type,
 }
 
 impl<'de> DeserializeSeed<'de> for ValueSeed<'_> {
@@ -267,8 +267,8 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
     type Value = Option<Value>;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         match self.ty {
-            Ty::List(_) => f.write_str("a list"),
-            Ty::Record(_) => f.write_str("a mapping of fields"),
+            Type::List(_) => f.write_str("a list"),
+            Type::Record(_) => f.write_str("a mapping of fields"),
             _ => f.write_str("a single value"),
         }
     }
@@ -294,7 +294,7 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
         self.scalar(&v.to_string())
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let Ty::List(inner) = self.ty else {
+        let Type::List(inner) = self.ty else {
             return Err(de::Error::custom("expected a single value, found a list"));
         };
         let mut items = Vec::new();
@@ -304,21 +304,21 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
         Ok(Some(Value::List(items.into())))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let Ty::Record(r) = self.ty else {
+        let Type::Record(r) = self.ty else {
             return Err(de::Error::custom("expected a single value, found a mapping"));
         };
-        let record = &self.model.records[*r as usize];
+        let record = &self.model.records[*r];
         let mut fields: Vec<Option<Value>> = vec![None; record.fields.len()];
         while let Some(key) = map.next_key::<String>()? {
-            let Some(i) = record.fields.iter().position(|(n, _)| *n == key) else {
-                let names = record.fields.iter().map(|(n, _)| n.as_str());
+            let Some(i) = record.fields.iter().position(|f| f.name.text == key) else {
+                let names = record.fields.iter().map(|f| &*f.name.text);
                 return Err(de::Error::custom(format!(
                     "record `{}` has no field `{key}`{}",
-                    record.name,
+                    record.name.text,
                     suggest_in(&key, names)
                 )));
             };
-            fields[i] = map.next_value_seed(ValueSeed { model: self.model, ty: &record.fields[i].1 })?;
+            fields[i] = map.next_value_seed(ValueSeed { model: self.model, ty: &record.fields[i].ty })?;
         }
         Ok(Some(Value::Record(*r, fields.into())))
     }
@@ -343,8 +343,8 @@ impl<'de> Visitor<'de> for FactsSeed<'_, '_> {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         while let Some(key) = map.next_key::<String>()? {
-            let Some(r) = self.model.registries.iter().position(|x| x.name == key) else {
-                let names = self.model.registries.iter().map(|x| x.name.as_str());
+            let Some(r) = self.model.registries.find(|x| x.name.text == key) else {
+                let names = self.model.registries.iter().map(|x| &*x.name.text);
                 return Err(de::Error::custom(format!(
                     "unknown registry `{key}`{}",
                     suggest_in(&key, names)
@@ -354,7 +354,7 @@ impl<'de> Visitor<'de> for FactsSeed<'_, '_> {
                 model: self.model,
                 owner: &self.model.registries[r].name,
                 fields: &self.model.registries[r].fields,
-                values: &mut self.facts[r],
+                values: &mut self.facts[r.index()],
             })?;
         }
         Ok(())
@@ -365,7 +365,7 @@ impl<'de> Visitor<'de> for FactsSeed<'_, '_> {
 struct FieldsSeed<'m, 'p> {
     model: &'m Model,
     owner: &'m str,
-    fields: &'m [(String, Ty)],
+    fields: &'m [Field],
     values: &'p mut Vec<Option<Value>>,
 }
 
@@ -383,15 +383,15 @@ impl<'de> Visitor<'de> for FieldsSeed<'_, '_> {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         while let Some(key) = map.next_key::<String>()? {
-            let Some(i) = self.fields.iter().position(|(n, _)| *n == key) else {
-                let names = self.fields.iter().map(|(n, _)| n.as_str());
+            let Some(i) = self.fields.iter().position(|f| f.name.text == key) else {
+                let names = self.fields.iter().map(|f| &*f.name.text);
                 return Err(de::Error::custom(format!(
                     "`{}` has no field `{key}`{}",
                     self.owner,
                     suggest_in(&key, names)
                 )));
             };
-            self.values[i] = map.next_value_seed(ValueSeed { model: self.model, ty: &self.fields[i].1 })?;
+            self.values[i] = map.next_value_seed(ValueSeed { model: self.model, ty: &self.fields[i].ty })?;
         }
         Ok(())
     }
@@ -416,10 +416,10 @@ impl<'de> Visitor<'de> for ApplicantSeed<'_, '_> {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let inputs =
-            || self.model.services.iter().flat_map(|s| &s.inputs).filter(|i| i.source == Src::Applicant);
+            || self.model.services.iter().flat_map(|s| &s.inputs).filter(|i| i.source == Source::Applicant);
         while let Some(key) = map.next_key::<String>()? {
-            let Some(input) = inputs().find(|i| i.name == key) else {
-                let mut names: Vec<&str> = inputs().map(|i| i.name.as_str()).collect();
+            let Some(input) = inputs().find(|i| i.name.text == key) else {
+                let mut names: Vec<&str> = inputs().map(|i| &*i.name.text).collect();
                 names.sort_unstable();
                 names.dedup();
                 return Err(de::Error::custom(format!(
@@ -437,8 +437,8 @@ impl<'de> Visitor<'de> for ApplicantSeed<'_, '_> {
 
 struct ConsentSeed<'m, 'p> {
     model: &'m Model,
-    opt_out: &'p mut Vec<usize>,
-    given: &'p mut Vec<usize>,
+    opt_out: &'p mut Vec<ServiceId>,
+    given: &'p mut Vec<ServiceId>,
 }
 
 impl<'de> DeserializeSeed<'de> for ConsentSeed<'_, '_> {
@@ -502,11 +502,11 @@ struct ServiceName<'m> {
 }
 
 impl<'de> DeserializeSeed<'de> for ServiceName<'_> {
-    type Value = usize;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<usize, D::Error> {
+    type Value = ServiceId;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<ServiceId, D::Error> {
         let name = <Scalar as de::Deserialize>::deserialize(d)?.0;
         self.model.service(&name).ok_or_else(|| {
-            let names = self.model.services.iter().map(|s| s.name.as_str());
+            let names = self.model.services.iter().map(|s| &*s.name.text);
             de::Error::custom(format!("unknown service `{name}`{}", suggest_in(&name, names)))
         })
     }
@@ -579,8 +579,8 @@ impl<'de> Visitor<'de> for EventSeed<'_> {
             match key.as_str() {
                 "event" => {
                     let name = map.next_value::<Scalar>()?.0;
-                    let Some(e) = m.events.iter().position(|x| x.name == name) else {
-                        let names = m.events.iter().map(|x| x.name.as_str());
+                    let Some(e) = m.event(&name) else {
+                        let names = m.events.iter().map(|x| &*x.name.text);
                         return Err(de::Error::custom(format!(
                             "unknown event `{name}`{}",
                             suggest_in(&name, names)

@@ -1,17 +1,7 @@
 //! The human rendering of simulation reports (JSON is the serde form of the report).
 
-use super::engine::{Decision, Report};
+use super::engine::Report;
 use std::fmt::Write;
-
-fn outcome_text(d: &Decision) -> &'static str {
-    match d.outcome {
-        "granted" => "granted",
-        "eligible" => "eligible",
-        "refused" => "refused",
-        "insufficient_data" => "insufficient data",
-        _ => "not started",
-    }
-}
 
 pub fn human(report: &Report, explain: bool) -> String {
     let mut out = String::new();
@@ -28,7 +18,7 @@ pub fn human(report: &Report, explain: bool) -> String {
         let width = report.decisions.iter().map(|d| d.service.chars().count()).max().unwrap_or(0);
         for d in &report.decisions {
             let pad = " ".repeat(width - d.service.chars().count());
-            let _ = write!(out, "  {}  {}{pad}  {:<11}  {}", d.date, d.service, d.route, outcome_text(d));
+            let _ = write!(out, "  {}  {}{pad}  {:<11}  {}", d.date, d.service, d.route, d.outcome.text());
             if let Some(reason) = &d.reason {
                 let _ = write!(out, ": {reason}");
             }

@@ -1,27 +1,32 @@
 //! A JSON Schema (draft 2020-12) of the profiles a regulation set accepts, so that other
 //! tools can validate profile files. `null` stands for an unknown fact everywhere.
 
-use super::model::{Model, Src, Ty};
+use crate::model::{Field, Model, Source, Type};
 use crate::vocabulary::IdKind;
 use serde_json::{Map, Value, json};
 
-fn ty(model: &Model, t: &Ty) -> Value {
+fn ty(model: &Model, t: &Type) -> Value {
     match t {
-        Ty::Bool => json!({"type": "boolean"}),
-        Ty::Int | Ty::Days(_) => json!({"type": "integer"}),
-        Ty::Decimal => json!({"type": ["number", "string"], "pattern": "^-?[0-9]+(\\.[0-9]+)?$"}),
-        Ty::Money => json!({"type": ["number", "string"], "pattern": "^-?[0-9]+(\\.[0-9]{1,2})?$"}),
-        Ty::Date => json!({"type": "string", "format": "date"}),
-        Ty::Text => json!({"type": "string"}),
-        Ty::Id(IdKind::Snils) => {
+        Type::Bool => json!({"type": "boolean"}),
+        Type::Int | Type::Days(_) => json!({"type": "integer"}),
+        Type::Decimal => json!({"type": ["number", "string"], "pattern": "^-?[0-9]+(\\.[0-9]+)?$"}),
+        Type::Money => json!({"type": ["number", "string"], "pattern": "^-?[0-9]+(\\.[0-9]{1,2})?$"}),
+        Type::Date => json!({"type": "string", "format": "date"}),
+        Type::Text => json!({"type": "string"}),
+        Type::Id(IdKind::Snils) => {
             json!({"type": "string", "pattern": "^([0-9]{3}-[0-9]{3}-[0-9]{3} [0-9]{2}|[0-9]{11})$"})
         }
-        Ty::Id(IdKind::Inn) => json!({"type": "string", "pattern": "^[0-9]{10}([0-9]{2})?$"}),
-        Ty::Id(IdKind::Ogrn) => json!({"type": "string", "pattern": "^[0-9]{13}([0-9]{2})?$"}),
-        Ty::Document => json!({"enum": [true, "present"], "description": "a document or record that exists"}),
-        Ty::Enum(e) => json!({"enum": model.enums[*e as usize].variants}),
-        Ty::Record(r) => object(model, &model.records[*r as usize].fields),
-        Ty::List(inner) => json!({"type": "array", "items": ty(model, inner)}),
+        Type::Id(IdKind::Inn) => json!({"type": "string", "pattern": "^[0-9]{10}([0-9]{2})?$"}),
+        Type::Id(IdKind::Ogrn) => json!({"type": "string", "pattern": "^[0-9]{13}([0-9]{2})?$"}),
+        Type::Document => json!({"enum": [true, "present"], "description": "a document or record that exists"}),
+        Type::Enum(e) => {
+            let variants: Vec<&str> = model.enums[*e].variants.iter().map(|v| &*v.text).collect();
+            json!({"enum": variants})
+        }
+        Type::Record(r) => object(model, &model.records[*r].fields),
+        Type::List(inner) => json!({"type": "array", "items": ty(model, inner)}),
+        // A model without errors has no error types.
+        Type::Error => json!({}),
     }
 }
 
@@ -29,20 +34,20 @@ fn nullable(schema: Value) -> Value {
     json!({"anyOf": [schema, {"type": "null"}]})
 }
 
-fn object(model: &Model, fields: &[(String, Ty)]) -> Value {
+fn object(model: &Model, fields: &[Field]) -> Value {
     let properties: Map<String, Value> =
-        fields.iter().map(|(n, t)| (n.clone(), nullable(ty(model, t)))).collect();
+        fields.iter().map(|f| (f.name.text.clone(), nullable(ty(model, &f.ty)))).collect();
     json!({"type": "object", "properties": properties, "additionalProperties": false})
 }
 
 pub fn profiles(model: &Model) -> Value {
     let date = json!({"type": "string", "format": "date"});
-    let services: Vec<&str> = model.services.iter().map(|s| s.name.as_str()).collect();
+    let services: Vec<&str> = model.services.iter().map(|s| &*s.name.text).collect();
     let facts: Map<String, Value> =
-        model.registries.iter().map(|r| (r.name.clone(), object(model, &r.fields))).collect();
+        model.registries.iter().map(|r| (r.name.text.clone(), object(model, &r.fields))).collect();
     let mut applicant = Map::new();
-    for input in model.services.iter().flat_map(|s| &s.inputs).filter(|i| i.source == Src::Applicant) {
-        applicant.entry(input.name.clone()).or_insert_with(|| nullable(ty(model, &input.ty)));
+    for input in model.services.iter().flat_map(|s| &s.inputs).filter(|i| i.source == Source::Applicant) {
+        applicant.entry(input.name.text.clone()).or_insert_with(|| nullable(ty(model, &input.ty)));
     }
     let events: Vec<Value> = model
         .events
@@ -51,7 +56,7 @@ pub fn profiles(model: &Model) -> Value {
             json!({
                 "type": "object",
                 "properties": {
-                    "event": {"const": e.name},
+                    "event": {"const": e.name.text},
                     "date": date,
                     "recorded": date,
                     "data": object(model, &e.fields),

@@ -3,7 +3,7 @@
 //! false.
 
 use super::Outcome;
-use crate::simulate::model::Model;
+use crate::model::Model;
 use std::collections::BTreeSet;
 
 pub struct Coverage {
@@ -25,7 +25,7 @@ pub fn measure(model: &Model, outcomes: &[Outcome]) -> Coverage {
     let mut seen: BTreeSet<(&str, &str, &str)> = BTreeSet::new();
     for o in outcomes {
         for d in &o.report.decisions {
-            if d.outcome != "not_started" {
+            if d.outcome != crate::simulate::engine::Outcome::NotStarted {
                 decided.insert(&d.service);
             }
             for c in &d.explain {
@@ -36,7 +36,7 @@ pub fn measure(model: &Model, outcomes: &[Outcome]) -> Coverage {
     let mut covered = 0;
     let mut total = 0;
     let mut missing = Vec::new();
-    for s in &model.services {
+    for s in model.services.iter() {
         total += 1;
         if decided.contains(s.name.as_str()) {
             covered += 1;

@@ -8,7 +8,7 @@
 //!   profile: { facts: { … }, consent: { … }, events: [ … ] }
 //!   expect:
 //!     kirov_second_child_payment: granted
-//!     unified_allowance: refused by income_too_high
+//!     unified_allowance: refused by income_too_high    # every ground, in declared order
 //!     kindergarten_queue: not started
 //!     survivor_pension: { outcome: insufficient data, missing: [civil_status.children] }
 //!     old_age_pension: { outcome: granted, outputs: { monthly_amount: "26463.35" } }
@@ -18,8 +18,8 @@ pub mod coverage;
 pub mod junit;
 
 use crate::date::Date;
-use crate::simulate::engine::{self, Decision, Report};
-use crate::simulate::model::Model;
+use crate::simulate::engine::{self, Decision, Outcome as Decided, Report};
+use crate::model::{Model, ServiceId};
 use crate::simulate::profile;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -49,16 +49,25 @@ enum RawExpectation {
 /// What a test expects of one service.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Expectation {
-    /// `granted`, `eligible`, `refused`, `insufficient data`, `not started`, `stopped`,
-    /// `not decided`.
+    /// `granted`, `eligible`, `refused`, `insufficient data`, `regulation gap`,
+    /// `not started`, `stopped`, `not decided`.
     pub outcome: String,
-    pub refused_by: Option<String>,
+    /// With `refused by a, b`: every ground the refusal must state, in declared order.
+    pub refused_by: Option<Vec<String>>,
     pub outputs: BTreeMap<String, String>,
     pub missing: Vec<String>,
 }
 
-const OUTCOMES: &[&str] =
-    &["granted", "eligible", "refused", "insufficient data", "not started", "stopped", "not decided"];
+const OUTCOMES: &[&str] = &[
+    "granted",
+    "eligible",
+    "refused",
+    "insufficient data",
+    "regulation gap",
+    "not started",
+    "stopped",
+    "not decided",
+];
 
 impl Expectation {
     fn parse(raw: RawExpectation) -> Result<Self, String> {
@@ -67,7 +76,10 @@ impl Expectation {
             RawExpectation::Detailed { outcome, outputs, missing } => (outcome, outputs, missing),
         };
         let (outcome, refused_by) = match text.split_once(" by ") {
-            Some((o, by)) if o.trim() == "refused" => ("refused".to_string(), Some(by.trim().to_string())),
+            Some((o, by)) if o.trim() == "refused" => {
+                let grounds = by.split(',').map(|g| g.trim().to_string()).collect();
+                ("refused".to_string(), Some(grounds))
+            }
             _ => (text.trim().replace('_', " "), None),
         };
         if !OUTCOMES.contains(&outcome.as_str()) {
@@ -82,7 +94,7 @@ impl Expectation {
     fn show(&self) -> String {
         let mut s = self.outcome.clone();
         if let Some(by) = &self.refused_by {
-            s.push_str(&format!(" by {by}"));
+            s.push_str(&format!(" by {}", by.join(", ")));
         }
         s
     }
@@ -93,7 +105,7 @@ pub struct Test {
     pub name: String,
     pub as_of: Date,
     pub profile: profile::Profile,
-    pub expect: Vec<(String, usize, Expectation)>,
+    pub expect: Vec<(String, ServiceId, Expectation)>,
 }
 
 /// The result of one test.
@@ -153,7 +165,7 @@ fn actual<'r>(report: &'r Report, service: &str) -> (String, Option<&'r Decision
         return ("stopped".into(), None);
     }
     match report.decisions.iter().rev().find(|d| d.service == service) {
-        Some(d) => (d.outcome.replace('_', " "), Some(d)),
+        Some(d) => (d.outcome.text().to_string(), Some(d)),
         None => ("not decided".into(), None),
     }
 }
@@ -161,7 +173,7 @@ fn actual<'r>(report: &'r Report, service: &str) -> (String, Option<&'r Decision
 fn explanation(d: &Decision) -> Vec<String> {
     let mut lines = Vec::new();
     if let Some(reason) = &d.reason {
-        lines.push(format!("    {} ({}): {reason}", d.outcome.replace('_', " "), d.route));
+        lines.push(format!("    {} ({}): {reason}", d.outcome.text(), d.route));
     }
     for c in &d.explain {
         let reads: Vec<String> = c.reads.iter().map(|(k, v)| format!("{k} = {v}")).collect();
@@ -179,7 +191,7 @@ pub fn run(model: &Model, test: Test) -> Outcome {
         // started" is about the proactive start, whatever came after.
         if want.outcome == "not started" {
             if let Some(d) =
-                report.decisions.iter().find(|d| d.service == *service && d.outcome == "not_started")
+                report.decisions.iter().find(|d| d.service == *service && d.outcome == Decided::NotStarted)
             {
                 (got, decision) = ("not started".into(), Some(d));
             }
@@ -188,9 +200,13 @@ pub fn run(model: &Model, test: Test) -> Outcome {
         if got != want.outcome {
             wrong.push(format!("expected {}, got {got}", want.show()));
         } else if let Some(by) = &want.refused_by {
-            let actual_by = decision.and_then(|d| d.refused_by.as_deref()).unwrap_or("");
-            if actual_by != by {
-                wrong.push(format!("expected refused by {by}, got refused by {actual_by}"));
+            let actual_by = decision.map_or(&[][..], |d| d.refused_by.as_slice());
+            if actual_by != by.as_slice() {
+                wrong.push(format!(
+                    "expected refused by {}, got refused by {}",
+                    by.join(", "),
+                    actual_by.join(", ")
+                ));
             }
         }
         for (output, value) in &want.outputs {

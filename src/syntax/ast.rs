@@ -4,6 +4,7 @@
 
 use crate::date::Date;
 use crate::source::{FileId, Span};
+pub use crate::vocabulary::{BinOp, DayKind, UnOp};
 use rust_decimal::Decimal;
 
 #[derive(Clone, Debug)]
@@ -198,12 +199,6 @@ pub struct Refusal {
     pub condition: Expr,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum DayKind {
-    Calendar,
-    Working,
-}
-
 /// A number of calendar or working days; may be negative as written (the checker rejects it).
 #[derive(Clone, Copy, Debug)]
 pub struct Duration {
@@ -277,47 +272,6 @@ impl TypeExpr {
 pub struct Expr {
     pub kind: ExprKind,
     pub span: Span,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum UnOp {
-    Not,
-    Neg,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum BinOp {
-    Or,
-    And,
-    Eq,
-    Ne,
-    Lt,
-    Le,
-    Gt,
-    Ge,
-    Add,
-    Sub,
-    Mul,
-    Div,
-}
-
-impl BinOp {
-    pub fn symbol(self) -> &'static str {
-        match self {
-            BinOp::Or => "or",
-            BinOp::And => "and",
-            BinOp::Eq => "==",
-            BinOp::Ne => "!=",
-            BinOp::Lt => "<",
-            BinOp::Le => "<=",
-            BinOp::Gt => ">",
-            BinOp::Ge => ">=",
-            BinOp::Add => "+",
-            BinOp::Sub => "-",
-            BinOp::Mul => "*",
-            BinOp::Div => "/",
-        }
-    }
 }
 
 #[derive(Clone, Debug)]

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 use reglament::source::SourceMap;
+use reglament::model::Model;
 use reglament::{Compiled, compile};
 use std::path::Path;
 
@@ -54,8 +55,14 @@ pub fn library_sources() -> SourceMap {
 }
 
 /// The bundled library compiled, checking clean.
-pub fn library() -> Compiled {
+pub fn library() -> Model {
     let compiled = compile(&library_sources());
     assert!(compiled.diagnostics.is_empty(), "the library checks clean");
-    compiled
+    compiled.into_model().expect("a model")
+}
+
+/// The model of one file that checks without errors.
+pub fn model_of(path: &Path) -> Model {
+    let (_, compiled) = compile_file(path);
+    compiled.into_model().expect("the file checks without errors")
 }

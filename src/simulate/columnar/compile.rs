@@ -3,18 +3,9 @@
 
 use super::{Kind, Program, Reg, Shape, Step, num};
 use crate::date::Date;
-use crate::simulate::model::{Ir, Model, Service, Ty};
-use crate::simulate::value::Value;
-use crate::syntax::ast::{BinOp, DayKind};
-use crate::vocabulary::Function;
+use crate::model::{Expr, ExprKind, Local, Model, Service, Type, Value};
+use crate::vocabulary::{BinOp, DayKind, Function};
 use std::collections::HashMap;
-
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-enum Slot {
-    Derived(usize),
-    Criterion(usize),
-    Output(usize),
-}
 
 /// A compiled expression: its register, type and, when every known value has the same
 /// denominator (whole numbers 1, money 100), that denominator, which lets steps work
@@ -35,13 +26,13 @@ struct Compiler<'m> {
     shapes: Vec<Shape>,
     inputs: Vec<Option<(Reg, Kind)>>,
     /// `None` while a slot is being compiled (a cycle, which the checker rejects).
-    slots: HashMap<Slot, Option<Col>>,
+    slots: HashMap<Local, Option<Col>>,
 }
 
 impl Program {
-    /// Compiles the targets (criteria, derived facts or outputs of `service`, as `Ir`
-    /// references) for decisions on `on`; `None` when one needs what columns do not hold.
-    pub fn compile(model: &Model, service: &Service, on: Date, targets: &[Ir]) -> Option<Program> {
+    /// Compiles the targets (criteria, derived facts or outputs of `service`) for
+    /// decisions on `on`; `None` when one needs what columns do not hold.
+    pub fn compile(model: &Model, service: &Service, on: Date, targets: &[Local]) -> Option<Program> {
         let mut c = Compiler {
             model,
             service,
@@ -53,7 +44,7 @@ impl Program {
             slots: HashMap::new(),
         };
         let targets =
-            targets.iter().map(|t| c.expr(t).map(|c| (c.reg, c.kind))).collect::<Option<Vec<_>>>()?;
+            targets.iter().map(|t| c.local(*t).map(|c| (c.reg, c.kind))).collect::<Option<Vec<_>>>()?;
         Some(Program { steps: c.steps, consts: c.consts, shapes: c.shapes, inputs: c.inputs, targets })
     }
 }
@@ -100,16 +91,17 @@ fn natural_den(kind: Kind) -> Option<i64> {
     }
 }
 
-/// The column type of an input's type, if columns hold it.
-pub fn input_kind(ty: &Ty) -> Option<Kind> {
+/// The column kind of a model type, if columns hold it: the one place where the model's
+/// types become physical columns.
+pub fn input_kind(ty: &Type) -> Option<Kind> {
     Some(match ty {
-        Ty::Bool => Kind::Bool,
-        Ty::Int => Kind::Int,
-        Ty::Decimal => Kind::Decimal,
-        Ty::Money => Kind::Money,
-        Ty::Date => Kind::Date,
-        Ty::Days(k) => Kind::Days(*k),
-        Ty::Enum(e) => Kind::Enum(*e),
+        Type::Bool => Kind::Bool,
+        Type::Int => Kind::Int,
+        Type::Decimal => Kind::Decimal,
+        Type::Money => Kind::Money,
+        Type::Date => Kind::Date,
+        Type::Days(k) => Kind::Days(*k),
+        Type::Enum(e) => Kind::Enum(*e),
         _ => return None,
     })
 }
@@ -151,19 +143,31 @@ impl Compiler<'_> {
         Some(Col { reg, kind, den })
     }
 
-    fn slot(&mut self, slot: Slot) -> Option<Col> {
-        if let Some(done) = self.slots.get(&slot) {
+    fn local(&mut self, local: Local) -> Option<Col> {
+        if let Local::Input(i) = local {
+            return self.input(i);
+        }
+        if let Some(done) = self.slots.get(&local) {
             return *done;
         }
-        self.slots.insert(slot, None);
-        let service = self.service;
-        let compiled = match slot {
-            Slot::Derived(i) => self.expr(&service.derived.get(i)?.1),
-            Slot::Criterion(i) => self.expr(&service.criteria.get(i)?.ir).filter(|c| c.kind == Kind::Bool),
-            Slot::Output(i) => self.expr(service.outputs.get(i)?.value.as_ref()?),
+        self.slots.insert(local, None);
+        let compiled = self.expr(self.service.local(local)?);
+        let compiled = match local {
+            Local::Criterion(_) => compiled.filter(|c| c.kind == Kind::Bool),
+            _ => compiled,
         };
-        self.slots.insert(slot, compiled);
+        self.slots.insert(local, compiled);
         compiled
+    }
+
+    fn input(&mut self, i: usize) -> Option<Col> {
+        if let Some((reg, kind)) = self.inputs.get(i)? {
+            return Some(Col { reg: *reg, kind: *kind, den: natural_den(*kind) });
+        }
+        let kind = input_kind(&self.service.inputs[i].ty)?;
+        let reg = self.reg(kind, natural_den(kind));
+        self.inputs[i] = Some((reg, kind));
+        Some(Col { reg, kind, den: natural_den(kind) })
     }
 
     fn value(&mut self, v: &Value) -> Option<Col> {
@@ -171,38 +175,27 @@ impl Compiler<'_> {
         Some(self.constant(n, d, k))
     }
 
-    fn expr(&mut self, ir: &Ir) -> Option<Col> {
-        match ir {
-            Ir::Const(v) => self.value(v),
-            Ir::Today => Some(self.constant(self.on.day_number(), 1, Kind::Date)),
-            Ir::Param(p) => {
+    fn expr(&mut self, e: &Expr) -> Option<Col> {
+        match &e.kind {
+            ExprKind::Const(v) => self.value(v),
+            ExprKind::Today => Some(self.constant(self.on.day_number(), 1, Kind::Date)),
+            ExprKind::Param(p) => {
                 let param = self.model.params.get(*p)?;
                 match param.at(self.on) {
                     Some(v) => self.value(v),
                     None => {
-                        let (_, _, k) = constant(&param.periods.first()?.2)?;
+                        let (_, _, k) = constant(&param.periods.first()?.value)?;
                         Some(self.constant(0, 0, k))
                     }
                 }
             }
-            Ir::Input(i) => {
-                if let Some((reg, kind)) = self.inputs.get(*i)? {
-                    return Some(Col { reg: *reg, kind: *kind, den: natural_den(*kind) });
-                }
-                let kind = input_kind(&self.service.inputs[*i].ty)?;
-                let reg = self.reg(kind, natural_den(kind));
-                self.inputs[*i] = Some((reg, kind));
-                Some(Col { reg, kind, den: natural_den(kind) })
-            }
-            Ir::Derived(i) => self.slot(Slot::Derived(*i)),
-            Ir::Criterion(i) => self.slot(Slot::Criterion(*i)),
-            Ir::Output(i) => self.slot(Slot::Output(*i)),
-            Ir::Not(x) => {
+            ExprKind::Local(local) => self.local(*local),
+            ExprKind::Not(x) => {
                 let x = self.expr(x)?;
                 (x.kind == Kind::Bool).then_some(())?;
                 self.step(Kind::Bool, Some(1), |dst| Step::Not { dst, x: x.reg })
             }
-            Ir::Neg(x) => {
+            ExprKind::Neg(x) => {
                 let Col { reg: x, kind, den } = self.expr(x)?;
                 match kind {
                     Kind::Int => self.step(kind, den, |dst| Step::NegInt { dst, x }),
@@ -212,12 +205,12 @@ impl Compiler<'_> {
                     _ => None,
                 }
             }
-            Ir::Binary(op, l, r) => {
+            ExprKind::Binary(op, l, r) => {
                 let l = self.expr(l)?;
                 let r = self.expr(r)?;
                 self.binary(*op, l, r)
             }
-            Ir::In(x, items) => {
+            ExprKind::In(x, items) => {
                 let x = self.expr(x)?;
                 let mut regs = Vec::with_capacity(items.len());
                 for item in items {
@@ -227,14 +220,14 @@ impl Compiler<'_> {
                 }
                 self.step(Kind::Bool, Some(1), |dst| Step::In { dst, x: x.reg, items: regs })
             }
-            Ir::If(c, t, f) => {
+            ExprKind::If(c, t, f) => {
                 let (c, t, f) = (self.expr(c)?, self.expr(t)?, self.expr(f)?);
                 (c.kind == Kind::Bool && t.kind == f.kind).then_some(())?;
                 let den = if t.den == f.den { t.den } else { None };
                 self.step(t.kind, den, |dst| Step::If { dst, c: c.reg, t: t.reg, f: f.reg })
             }
-            Ir::Call(f, args) => self.call(*f, args),
-            Ir::Var(_) | Ir::EventField(_) | Ir::Field(..) | Ir::Aggregate(..) => None,
+            ExprKind::Call(f, args) => self.call(*f, args),
+            ExprKind::Var(_) | ExprKind::EventField(_) | ExprKind::Field(..) | ExprKind::Aggregate(..) | ExprKind::Error => None,
         }
     }
 
@@ -313,7 +306,7 @@ impl Compiler<'_> {
         }
     }
 
-    fn call(&mut self, f: Function, args: &[Ir]) -> Option<Col> {
+    fn call(&mut self, f: Function, args: &[Expr]) -> Option<Col> {
         let mut compiled = Vec::with_capacity(args.len());
         for a in args {
             compiled.push(self.expr(a)?);

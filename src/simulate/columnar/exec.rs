@@ -4,7 +4,7 @@ use super::num::{self, Exact};
 use super::{Program, Reg, Shape, Step};
 use crate::date::Date;
 use crate::simulate::eval::add_days;
-use crate::syntax::ast::BinOp;
+use crate::vocabulary::BinOp;
 use std::cmp::Ordering;
 
 /// One register's column. Every shape has `known` (0 or 1 per row); truth values live in

@@ -12,7 +12,8 @@ pub mod num;
 pub use compile::{decimal_parts, input_kind, money_parts};
 pub use exec::{Batch, View};
 
-use crate::syntax::ast::{BinOp, DayKind};
+use crate::model::EnumId;
+use crate::vocabulary::{BinOp, DayKind};
 
 /// The static type of a column.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -23,7 +24,7 @@ pub enum Kind {
     Money,
     Date,
     Days(DayKind),
-    Enum(u32),
+    Enum(EnumId),
 }
 
 impl Kind {

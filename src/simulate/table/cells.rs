@@ -4,8 +4,8 @@
 
 use super::sheet::SLOT;
 use crate::simulate::columnar::{self, Kind};
-use crate::simulate::model::{Model, Ty, parse_scalar};
-use crate::simulate::value::Value;
+use crate::model::{Model, Type, Value};
+use crate::simulate::scalar::parse_scalar;
 
 /// The cells of one row, by column.
 pub trait Cells {
@@ -74,7 +74,7 @@ pub enum Cell {
 }
 
 /// Parses one non-empty cell of an input of type `ty` (`kind` when a column holds it).
-pub fn parse(cell: &[u8], ty: &Ty, kind: Option<Kind>, model: &Model) -> Result<Cell, String> {
+pub fn parse(cell: &[u8], ty: &Type, kind: Option<Kind>, model: &Model) -> Result<Cell, String> {
     // The common forms from bytes; anything else (a sign `+`, more digits, decimals of a
     // `decimal`) through the interpreter's parser.
     let whole = |f: InPlace| {

@@ -15,8 +15,8 @@ mod write;
 use super::columnar::{Batch, Kind, Program, Reg, Shape, input_kind};
 use super::engine;
 use super::eval::Frame;
-use super::model::{Ir, Model, Service, parse_scalar};
-use super::value::Value;
+use super::scalar::parse_scalar;
+use crate::model::{Local, Model, Service, ServiceId, Value};
 use crate::date::Date;
 use cells::{Cell, Cells};
 use sheet::Sheet;
@@ -30,7 +30,7 @@ enum OutColumn {
     /// An input column, copied byte for byte.
     Copy(usize),
     /// A criterion, derived fact or output, with its place among the program's targets.
-    Value(Ir, usize),
+    Value(Local, usize),
 }
 
 pub struct Table<'m> {
@@ -117,7 +117,7 @@ impl<'m> Table<'m> {
     /// them for decisions on `on`.
     pub fn new(
         model: &'m Model,
-        service: usize,
+        service: ServiceId,
         header: &csv::ByteRecord,
         wanted: &[String],
         on: Date,
@@ -125,17 +125,19 @@ impl<'m> Table<'m> {
         let service = &model.services[service];
         let names: Vec<&str> = header.iter().map(|h| std::str::from_utf8(h).unwrap_or("")).collect();
         let inputs: Vec<Option<usize>> =
-            service.inputs.iter().map(|i| names.iter().position(|n| *n == i.name)).collect();
+            service.inputs.iter().map(|i| names.iter().position(|n| *n == i.name.text)).collect();
         let mut targets = Vec::new();
         let columns: Vec<(String, OutColumn)> = wanted
             .iter()
             .map(|w| {
-                let target = if let Some(i) = service.criteria.iter().position(|c| c.name == *w) {
-                    Ir::Criterion(i)
-                } else if let Some(i) = service.outputs.iter().position(|o| o.name == *w && o.value.is_some()) {
-                    Ir::Output(i)
-                } else if let Some(i) = service.derived.iter().position(|d| d.0 == *w) {
-                    Ir::Derived(i)
+                let target = if let Some(i) = service.criteria.iter().position(|c| c.name.text == *w) {
+                    Local::Criterion(i)
+                } else if let Some(i) =
+                    service.outputs.iter().position(|o| o.name.text == *w && o.value.is_some())
+                {
+                    Local::Output(i)
+                } else if let Some(i) = service.derived.iter().position(|d| d.name.text == *w) {
+                    Local::Derived(i)
                 } else if let Some(i) = names.iter().position(|n| n == w) {
                     return Ok((w.clone(), OutColumn::Copy(i)));
                 } else {
@@ -144,7 +146,7 @@ impl<'m> Table<'m> {
                         service.name
                     ));
                 };
-                targets.push(target.clone());
+                targets.push(target);
                 Ok((w.clone(), OutColumn::Value(target, targets.len() - 1)))
             })
             .collect::<Result<_, _>>()?;
@@ -416,8 +418,8 @@ impl<'m> Table<'m> {
             }
             match column {
                 OutColumn::Copy(c) => write::push_cell(out, record.cell(*c)),
-                OutColumn::Value(ir, _) => {
-                    if let Some(v) = frame.eval(ir) {
+                OutColumn::Value(local, _) => {
+                    if let Some(v) = frame.local(*local) {
                         write::value(self.model, out, &v);
                     }
                 }

@@ -2,8 +2,7 @@
 
 use crate::date::Date;
 use crate::simulate::columnar::{Kind, num};
-use crate::simulate::model::Model;
-use crate::simulate::value::Value;
+use crate::model::{Model, Value};
 use rust_decimal::Decimal;
 use std::io::Write;
 

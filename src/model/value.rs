@@ -1,7 +1,8 @@
 //! Runtime values of the simulator. Money and decimals are exact (`rust_decimal`).
 
 use crate::date::Date;
-use crate::syntax::ast::DayKind;
+use super::arena::{EnumId, RecordId};
+use crate::vocabulary::DayKind;
 use rust_decimal::Decimal;
 use std::fmt;
 use std::sync::Arc;
@@ -18,10 +19,10 @@ pub enum Value {
     /// A document or registry record that exists.
     Document,
     /// Enum index and variant index in the model.
-    Enum(u32, u32),
+    Enum(EnumId, u32),
     /// A record (by index in the model) and its fields in declaration order; a field
     /// may be unknown.
-    Record(u32, Arc<[Option<Value>]>),
+    Record(RecordId, Arc<[Option<Value>]>),
     List(Arc<[Value]>),
 }
 
@@ -61,7 +62,7 @@ impl fmt::Display for Value {
             Value::Days(n, DayKind::Working) => write!(f, "{n} working days"),
             Value::Text(t) => write!(f, "{t:?}"),
             Value::Document => f.write_str("present"),
-            Value::Enum(e, v) => write!(f, "#{e}.{v}"),
+            Value::Enum(e, v) => write!(f, "#{}.{v}", e.0),
             Value::Record(_, fields) => write!(f, "record of {} fields", fields.len()),
             Value::List(items) => write!(f, "list of {}", items.len()),
         }

@@ -1,0 +1,358 @@
+//! The checked model: what the checker makes of a regulation set and what every later
+//! stage reads. Declarations live in arenas addressed by typed ids; every reference is
+//! resolved to an id, every expression typed; spans are kept for diagnostics and
+//! explanations. Nothing after the checker looks a name up again.
+
+mod arena;
+mod expr;
+mod types;
+mod value;
+
+pub use arena::{AgencyId, Arena, EnumId, EventId, Id, ParamId, RecordId, RegistryId, ServiceId, SituationId, TriggerId};
+pub use expr::{Expr, ExprKind, Local};
+pub use types::Type;
+pub use value::Value;
+
+use crate::date::Date;
+use crate::source::Span;
+use crate::vocabulary::{Channel, Consent, DayKind, EventKind, Level, ProcedureKind, Recurrence, ServiceKind};
+
+/// A declared name and where it is declared.
+#[derive(Clone, Debug)]
+pub struct Name {
+    pub text: String,
+    pub span: Span,
+}
+
+impl std::ops::Deref for Name {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.text
+    }
+}
+
+impl Name {
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+}
+
+impl std::fmt::Display for Name {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl PartialEq<str> for Name {
+    fn eq(&self, other: &str) -> bool {
+        self.text == other
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Agency {
+    pub name: Name,
+    pub title: Option<String>,
+    pub level: Option<Level>,
+    pub territory: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Field {
+    pub name: Name,
+    pub ty: Type,
+}
+
+#[derive(Clone, Debug)]
+pub struct Registry {
+    pub name: Name,
+    pub title: Option<String>,
+    pub owner: Option<AgencyId>,
+    pub fields: Vec<Field>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Record {
+    pub name: Name,
+    pub title: Option<String>,
+    pub fields: Vec<Field>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Enum {
+    pub name: Name,
+    pub title: Option<String>,
+    pub variants: Vec<Name>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Param {
+    pub name: Name,
+    pub title: Option<String>,
+    pub ty: Type,
+    /// Sorted by start; an open period ends the day before the next one starts.
+    pub periods: Vec<Period>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Period {
+    pub from: Date,
+    /// Inclusive.
+    pub to: Option<Date>,
+    pub value: Value,
+}
+
+impl Param {
+    /// The value in force on a date, if any period covers it.
+    pub fn at(&self, date: Date) -> Option<&Value> {
+        let i = self.periods.partition_point(|p| p.from <= date).checked_sub(1)?;
+        let p = &self.periods[i];
+        p.to.is_none_or(|to| date <= to).then_some(&p.value)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Event {
+    pub name: Name,
+    pub title: Option<String>,
+    pub kind: Option<EventKind>,
+    pub registry: Option<RegistryId>,
+    pub fields: Vec<Field>,
+}
+
+impl Event {
+    pub fn is_death(&self) -> bool {
+        self.kind == Some(EventKind::Death)
+    }
+}
+
+/// Where an input comes from: the applicant, or a field of a registry, of the event that
+/// started the service, or an output of another service.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    Applicant,
+    Registry(RegistryId, usize),
+    Event(EventId, usize),
+    Service(ServiceId, usize),
+}
+
+#[derive(Clone, Debug)]
+pub struct Input {
+    pub name: Name,
+    pub ty: Type,
+    pub source: Source,
+    /// The `from …` part.
+    pub source_span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Output {
+    pub name: Name,
+    pub ty: Type,
+    pub value: Option<Expr>,
+    /// The registry field it writes, and where that is said.
+    pub writes: Option<(RegistryId, usize, Span)>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Derived {
+    pub name: Name,
+    pub value: Expr,
+}
+
+/// A criterion (holds for a grant) or a refusal ground (holds for a refusal).
+#[derive(Clone, Debug)]
+pub struct Rule {
+    pub name: Name,
+    pub title: Option<String>,
+    pub condition: Expr,
+}
+
+/// A number of calendar or working days.
+#[derive(Clone, Copy, Debug)]
+pub struct Duration {
+    pub days: i64,
+    pub unit: DayKind,
+    pub span: Span,
+}
+
+impl Duration {
+    /// Working days as calendar days in the worst case of a five-day week: ⌈w × 7 / 5⌉.
+    pub fn calendar_days(&self) -> i64 {
+        match self.unit {
+            DayKind::Calendar => self.days,
+            DayKind::Working => (self.days * 7 + 4) / 5,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Procedure {
+    pub name: Name,
+    pub title: Option<String>,
+    pub kind: Option<ProcedureKind>,
+    /// Inputs and outputs of the service, by place.
+    pub uses: Vec<usize>,
+    pub produces: Vec<usize>,
+    pub request: Option<RegistryId>,
+    pub start_when: Option<Expr>,
+    pub end_when: Option<Expr>,
+    pub deadline: Option<Duration>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Service {
+    pub name: Name,
+    pub title: Option<String>,
+    pub agency: Option<AgencyId>,
+    pub legal: Vec<String>,
+    pub kind: Option<ServiceKind>,
+    /// How often a periodic payment repeats, and where that is said.
+    pub recurs: Option<(Recurrence, Span)>,
+    pub inputs: Vec<Input>,
+    pub outputs: Vec<Output>,
+    pub derived: Vec<Derived>,
+    pub criteria: Vec<Rule>,
+    pub refusals: Vec<Rule>,
+    pub deadline: Option<Duration>,
+    pub fee: Option<Expr>,
+    pub procedures: Vec<Procedure>,
+    /// Services this one is an alternative route to: they may write the same records.
+    pub alternatives: Vec<ServiceId>,
+    /// Events whose record this service makes, and where that is said.
+    pub emits: Vec<(EventId, Span)>,
+}
+
+impl Service {
+    /// The title, or the name when it has none.
+    pub fn title(&self) -> &str {
+        self.title.as_deref().unwrap_or(&self.name)
+    }
+
+    pub fn is_periodic(&self) -> bool {
+        self.recurs.is_some()
+    }
+
+    /// The expression a service-local name stands for, if it has one.
+    pub fn local(&self, local: Local) -> Option<&Expr> {
+        match local {
+            Local::Input(_) => None,
+            Local::Output(i) => self.outputs.get(i)?.value.as_ref(),
+            Local::Derived(i) => Some(&self.derived.get(i)?.value),
+            Local::Criterion(i) => Some(&self.criteria.get(i)?.condition),
+        }
+    }
+
+    /// The name of a service-local.
+    pub fn local_name(&self, local: Local) -> &str {
+        match local {
+            Local::Input(i) => &self.inputs[i].name,
+            Local::Output(i) => &self.outputs[i].name,
+            Local::Derived(i) => &self.derived[i].name,
+            Local::Criterion(i) => &self.criteria[i].name,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    Start(ServiceId),
+    Stop(ServiceId),
+}
+
+impl Action {
+    pub fn service(self) -> ServiceId {
+        match self {
+            Action::Start(s) | Action::Stop(s) => s,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Trigger {
+    pub name: Name,
+    pub title: Option<String>,
+    pub on: Option<EventId>,
+    /// Evaluated on the event's fields.
+    pub condition: Option<Expr>,
+    pub action: Option<Action>,
+    pub consent: Option<Consent>,
+    pub notify: Vec<Channel>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Situation {
+    pub name: Name,
+    pub title: Option<String>,
+    pub on: Vec<EventId>,
+    pub services: Vec<ServiceId>,
+}
+
+/// A checked regulation set.
+#[derive(Default, Debug, Clone)]
+pub struct Model {
+    pub agencies: Arena<AgencyId, Agency>,
+    pub registries: Arena<RegistryId, Registry>,
+    pub records: Arena<RecordId, Record>,
+    pub enums: Arena<EnumId, Enum>,
+    pub params: Arena<ParamId, Param>,
+    pub events: Arena<EventId, Event>,
+    pub services: Arena<ServiceId, Service>,
+    pub triggers: Arena<TriggerId, Trigger>,
+    pub situations: Arena<SituationId, Situation>,
+}
+
+impl Model {
+    pub fn service(&self, name: &str) -> Option<ServiceId> {
+        self.services.find(|s| s.name.text == name)
+    }
+
+    pub fn event(&self, name: &str) -> Option<EventId> {
+        self.events.find(|e| e.name.text == name)
+    }
+
+    pub fn situation(&self, name: &str) -> Option<SituationId> {
+        self.situations.find(|s| s.name.text == name)
+    }
+
+    /// `owner.field` of an input's source, as written.
+    pub fn source_name(&self, service: &Service, input: usize) -> String {
+        let input = &service.inputs[input];
+        match input.source {
+            Source::Applicant => format!("applicant.{}", input.name.text),
+            Source::Registry(r, f) => {
+                format!("{}.{}", self.registries[r].name.text, self.registries[r].fields[f].name.text)
+            }
+            Source::Event(e, f) => format!("{}.{}", self.events[e].name.text, self.events[e].fields[f].name.text),
+            Source::Service(k, o) => {
+                format!("{}.{}", self.services[k].name.text, self.services[k].outputs[o].name.text)
+            }
+        }
+    }
+
+    /// A value as an author writes it (enum variants by name).
+    pub fn show(&self, value: &Value) -> String {
+        match value {
+            // The commonest values without the formatting machinery: explanations show many.
+            Value::Bool(b) => (if *b { "true" } else { "false" }).to_string(),
+            Value::Int(i) => itoa::Buffer::new().format(*i).to_string(),
+            Value::Enum(e, v) => {
+                self.enums[*e].variants.get(*v as usize).map(|v| v.text.clone()).unwrap_or_default()
+            }
+            Value::List(items) => {
+                let shown: Vec<String> = items.iter().map(|i| self.show(i)).collect();
+                format!("[{}]", shown.join(", "))
+            }
+            Value::Record(r, fields) => {
+                let names = &self.records[*r].fields;
+                let shown: Vec<String> = names
+                    .iter()
+                    .zip(fields.iter())
+                    .filter_map(|(f, v)| v.as_ref().map(|v| format!("{}: {}", f.name.text, self.show(v))))
+                    .collect();
+                format!("{{{}}}", shown.join(", "))
+            }
+            other => other.to_string(),
+        }
+    }
+}
