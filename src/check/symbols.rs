@@ -71,7 +71,8 @@ pub struct Symbols<'a> {
     variants: HashMap<&'a str, Vec<&'a str>>,
     /// Names of declarations that failed to parse.
     broken: std::collections::HashSet<&'a str>,
-    /// The declarations that own their names, in declaration order.
+    /// Every declaration in declaration order, with its place in the model (a name declared
+    /// twice is the first's; the second has a place of its own, for checking).
     pub order: Vec<Symbol<'a>>,
 }
 
@@ -84,15 +85,16 @@ impl<'a> Symbols<'a> {
         symbols.broken = modules.iter().flat_map(|m| &m.broken).map(String::as_str).collect();
         for decl in modules.iter().flat_map(|m| &m.decls) {
             let name = decl.name().name.as_str();
+            let kind = DeclKind::of(decl);
+            let id = counts[kind as usize];
+            counts[kind as usize] += 1;
+            let symbol = Symbol { kind, decl, id };
+            // A declaration whose name is taken is still checked, in a place of its own.
+            symbols.order.push(symbol);
             match symbols.map.get(name) {
                 Some(first) => duplicates.push((decl, first.decl)),
                 None => {
-                    let kind = DeclKind::of(decl);
-                    let id = counts[kind as usize];
-                    counts[kind as usize] += 1;
-                    let symbol = Symbol { kind, decl, id };
                     symbols.map.insert(name, symbol);
-                    symbols.order.push(symbol);
                     if let Decl::Enum(e) = decl {
                         for v in &e.variants {
                             symbols.variants.entry(v.name.name.as_str()).or_default().push(name);

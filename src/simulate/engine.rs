@@ -582,9 +582,9 @@ fn decide(model: &Model, profile: &Profile, state: &[State], request: &Request, 
         } else {
             let names: Vec<String> = unknown.params.iter().map(|&p| format!("`{}`", model.params[p].name.text)).collect();
             d.outcome = Outcome::RegulationGap;
+            let (noun, verb) = if names.len() == 1 { ("parameter", "has") } else { ("parameters", "have") };
             d.reason = Some(format!(
-                "{what} needs {} {}, which has no value in force on {}; the regulation must give one",
-                if names.len() == 1 { "parameter" } else { "parameters" },
+                "{what} needs {noun} {}, which {verb} no value in force on {}; the regulation must give one",
                 names.join(", "),
                 request.date
             ));
