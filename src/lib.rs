@@ -26,8 +26,8 @@ pub mod synthetic;
 pub mod vocabulary;
 
 use diagnostic::Diagnostic;
-use source::SourceMap;
 use model::Model;
+use source::SourceMap;
 use syntax::ast::Module;
 
 /// The result of compiling a regulation set: the model, or the diagnostics of a set that

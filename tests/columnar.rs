@@ -7,9 +7,9 @@ mod common;
 
 use proptest::prelude::*;
 use reglament::date::Date;
+use reglament::model::{Model, ServiceId, Type};
 use reglament::simulate::engine::Explainer;
 use reglament::simulate::eval::Frame;
-use reglament::model::{Model, ServiceId, Type};
 use reglament::simulate::table::Table;
 use std::path::Path;
 
@@ -154,7 +154,8 @@ proptest! {
 fn most_rows_stay_on_the_columnar_path() {
     // Rows whose quotients are decimals: none needs the interpreter.
     let model = model_of(Path::new("tests/columnar/exprs.rgl"));
-    let names: Vec<String> = model.services[ServiceId(0)].inputs.iter().map(|i| i.name.text.clone()).collect();
+    let names: Vec<String> =
+        model.services[ServiceId(0)].inputs.iter().map(|i| i.name.text.clone()).collect();
     let row = "3,4,0.5,2.5,46359.00,100.00,true,false,2024-01-01,2024-03-01,10,5,retired";
     let text = format!("{}\n{row}\n{row}\n", names.join(","));
     assert_eq!(same(&model, ServiceId(0), &targets(&model, ServiceId(0)), &text).unwrap(), 2);

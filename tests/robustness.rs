@@ -240,8 +240,7 @@ fn library_model() -> reglament::model::Model {
 }
 
 const PROFILE: &str = include_str!("simulate/opt_out_and_stop.yaml");
-static MODEL: std::sync::LazyLock<reglament::model::Model> =
-    std::sync::LazyLock::new(library_model);
+static MODEL: std::sync::LazyLock<reglament::model::Model> = std::sync::LazyLock::new(library_model);
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]

@@ -39,7 +39,11 @@ impl<'a> Checker<'a> {
                 }
                 Decl::Record(r) => {
                     let fields = self.fields(&r.fields, "record");
-                    self.model.records.push(model::Record { name: name(&r.name), title: text(&r.title), fields });
+                    self.model.records.push(model::Record {
+                        name: name(&r.name),
+                        title: text(&r.title),
+                        fields,
+                    });
                 }
                 Decl::Enum(e) => {
                     let mut seen: HashMap<&str, &Ident> = HashMap::new();
@@ -56,17 +60,18 @@ impl<'a> Checker<'a> {
                 }
                 Decl::Parameter(p) => {
                     let ty = self.resolve_type(&p.ty);
-                    let param = model::Param { name: name(&p.name), title: text(&p.title), ty, periods: Vec::new() };
+                    let param =
+                        model::Param { name: name(&p.name), title: text(&p.title), ty, periods: Vec::new() };
                     self.model.params.push(param);
                 }
                 Decl::Event(e) => {
-                    let kind = e
-                        .kind
-                        .as_ref()
-                        .and_then(|k| self.word(k, "event kind", EventKind::from_word, EventKind::all_words()));
+                    let kind = e.kind.as_ref().and_then(|k| {
+                        self.word(k, "event kind", EventKind::from_word, EventKind::all_words())
+                    });
                     let registry = e.registry.as_ref().and_then(|r| self.resolve(r, DeclKind::Registry));
                     let fields = self.fields(&e.fields, "event");
-                    let event = model::Event { name: name(&e.name), title: text(&e.title), kind, registry, fields };
+                    let event =
+                        model::Event { name: name(&e.name), title: text(&e.title), kind, registry, fields };
                     self.model.events.push(event);
                 }
                 Decl::Service(s) => {
@@ -74,7 +79,12 @@ impl<'a> Checker<'a> {
                     let outputs = s
                         .outputs
                         .iter()
-                        .map(|o| model::Output { name: name(&o.name), ty: self.resolve_type(&o.ty), value: None, writes: None })
+                        .map(|o| model::Output {
+                            name: name(&o.name),
+                            ty: self.resolve_type(&o.ty),
+                            value: None,
+                            writes: None,
+                        })
                         .collect();
                     self.model.services.push(model::Service {
                         name: name(&s.name),
@@ -119,7 +129,8 @@ impl<'a> Checker<'a> {
     }
 
     fn agency(&mut self, a: &Agency) -> model::Agency {
-        let level = a.level.as_ref().and_then(|l| self.word(l, "agency level", Level::from_word, Level::all_words()));
+        let level =
+            a.level.as_ref().and_then(|l| self.word(l, "agency level", Level::from_word, Level::all_words()));
         if matches!(level, Some(Level::Regional | Level::Municipal)) && a.territory.is_none() {
             let d = Diagnostic::new(
                 Code::NoTerritory,

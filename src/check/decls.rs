@@ -89,8 +89,10 @@ impl<'a> Checker<'a> {
                 Action::Stop(_) => model::Action::Stop(service),
             })
         });
-        let consent =
-            t.consent.as_ref().and_then(|c| self.word(c, "consent policy", Consent::from_word, Consent::all_words()));
+        let consent = t
+            .consent
+            .as_ref()
+            .and_then(|c| self.word(c, "consent policy", Consent::from_word, Consent::all_words()));
         let notify = t
             .notify
             .iter()

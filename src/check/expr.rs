@@ -173,7 +173,9 @@ impl<'a> Checker<'a> {
                 (K::If(boxed(c), boxed(t), boxed(f)), ty)
             }
             A::Call(func, args) => self.call(func, args, e.span, env),
-            A::Comprehension { func, var, list, body } => self.comprehension(func, var, list, body, e.span, env),
+            A::Comprehension { func, var, list, body } => {
+                self.comprehension(func, var, list, body, e.span, env)
+            }
         }
     }
 
@@ -228,7 +230,9 @@ impl<'a> Checker<'a> {
                 [] => {
                     let mut candidates: Vec<String> = env.visible().into_iter().map(str::to_string).collect();
                     if !env.constant {
-                        candidates.extend(self.symbols.names_of(&[DeclKind::Parameter]).into_iter().map(str::to_string));
+                        candidates.extend(
+                            self.symbols.names_of(&[DeclKind::Parameter]).into_iter().map(str::to_string),
+                        );
                     }
                     let suggestion = self.suggest_used(name, candidates.iter().map(String::as_str));
                     let how = "declare it as an input, a derived fact or a parameter".to_string();
@@ -291,7 +295,12 @@ impl<'a> Checker<'a> {
                 let other = self.shown(other);
                 let msg = format!("a value of type `{other}` has no fields");
                 let help = "only records have fields: declare the type with `record`";
-                self.report(errors::mismatch(field.span, msg, format!("`.{}` on `{other}`", field.name), help));
+                self.report(errors::mismatch(
+                    field.span,
+                    msg,
+                    format!("`.{}` on `{other}`", field.name),
+                    help,
+                ));
                 (K::Error, Type::Error)
             }
         }
@@ -370,12 +379,15 @@ impl<'a> Checker<'a> {
         };
         match (f, types.as_slice()) {
             (Function::Count, [Type::List(_)]) => Type::Int,
-            (Function::Sum, [Type::List(inner)]) if inner.is_number() || **inner == Type::Money => (**inner).clone(),
+            (Function::Sum, [Type::List(inner)]) if inner.is_number() || **inner == Type::Money => {
+                (**inner).clone()
+            }
             (Function::Any | Function::All, [Type::List(inner)]) if **inner == Type::Bool => Type::Bool,
-            (Function::Min | Function::Max, [first, rest @ ..]) if first.is_ordered() && !rest.is_empty() => rest
-                .iter()
-                .try_fold((*first).clone(), |acc, t| acc.unify(t))
-                .unwrap_or_else(|| bad(self, "all arguments of min/max must have one type")),
+            (Function::Min | Function::Max, [first, rest @ ..]) if first.is_ordered() && !rest.is_empty() => {
+                rest.iter()
+                    .try_fold((*first).clone(), |acc, t| acc.unify(t))
+                    .unwrap_or_else(|| bad(self, "all arguments of min/max must have one type"))
+            }
             (Function::Min | Function::Max, [Type::List(inner)]) if inner.is_ordered() => (**inner).clone(),
             (Function::Age, [Type::Date]) | (Function::Age, [Type::Date, Type::Date]) => Type::Int,
             (Function::DaysBetween, [Type::Date, Type::Date]) => Type::Int,

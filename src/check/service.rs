@@ -8,8 +8,8 @@ use super::expr::Env;
 use super::symbols::{self, DeclKind};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{self, Expr, ExprKind, Id, Local, ServiceId, Type};
-use crate::syntax::ast::*;
 use crate::source::Span;
+use crate::syntax::ast::*;
 use crate::vocabulary::{ProcedureKind, Recurrence, ServiceKind};
 use std::collections::{HashMap, HashSet};
 
@@ -44,8 +44,10 @@ pub fn duration(d: &Duration) -> model::Duration {
 impl<'a> Checker<'a> {
     pub(super) fn service(&mut self, s: &'a Service, id: ServiceId) {
         let agency = s.agency.as_ref().and_then(|a| self.resolve(a, DeclKind::Agency));
-        let kind =
-            s.kind.as_ref().and_then(|k| self.word(k, "service kind", ServiceKind::from_word, ServiceKind::all_words()));
+        let kind = s
+            .kind
+            .as_ref()
+            .and_then(|k| self.word(k, "service kind", ServiceKind::from_word, ServiceKind::all_words()));
         let recurs = s.recurs.as_ref().and_then(|r| {
             self.word(r, "recurrence", Recurrence::from_word, Recurrence::all_words()).map(|x| (x, r.span))
         });
@@ -125,7 +127,8 @@ impl<'a> Checker<'a> {
             self.deadline(d);
         }
         let alternatives = s.alternatives.iter().filter_map(|a| self.resolve(a, DeclKind::Service)).collect();
-        let emits = s.emits.iter().filter_map(|e| Some((self.resolve(e, DeclKind::Event)?, e.span))).collect();
+        let emits =
+            s.emits.iter().filter_map(|e| Some((self.resolve(e, DeclKind::Event)?, e.span))).collect();
         let procedures = s.procedures.iter().map(|p| self.procedure(p, s, &mut env)).collect();
         self.procedures_fit(s);
 
@@ -137,13 +140,19 @@ impl<'a> Checker<'a> {
             }
         }
         let mut lowered = |local: Local, span| {
-            service_env.lowered.remove(&local).unwrap_or_else(|| Expr::new(ExprKind::Error, Type::Error, span))
+            service_env
+                .lowered
+                .remove(&local)
+                .unwrap_or_else(|| Expr::new(ExprKind::Error, Type::Error, span))
         };
         let derived = s
             .derived
             .iter()
             .enumerate()
-            .map(|(i, d)| model::Derived { name: name(&d.name), value: lowered(Local::Derived(i), d.value.span) })
+            .map(|(i, d)| model::Derived {
+                name: name(&d.name),
+                value: lowered(Local::Derived(i), d.value.span),
+            })
             .collect();
         let criteria = s
             .criteria
@@ -334,7 +343,12 @@ impl<'a> Checker<'a> {
         })
     }
 
-    fn writes(&mut self, output: &Output, path: &'a Path, declared: &Type) -> Option<(model::RegistryId, usize, Span)> {
+    fn writes(
+        &mut self,
+        output: &Output,
+        path: &'a Path,
+        declared: &Type,
+    ) -> Option<(model::RegistryId, usize, Span)> {
         let [owner, field] = path.parts.as_slice() else {
             let d = Diagnostic::new(
                 Code::UnknownField,
@@ -374,10 +388,9 @@ impl<'a> Checker<'a> {
     }
 
     fn procedure(&mut self, p: &'a Procedure, s: &'a Service, env: &mut Env<'a>) -> model::Procedure {
-        let kind = p
-            .kind
-            .as_ref()
-            .and_then(|k| self.word(k, "procedure kind", ProcedureKind::from_word, ProcedureKind::all_words()));
+        let kind = p.kind.as_ref().and_then(|k| {
+            self.word(k, "procedure kind", ProcedureKind::from_word, ProcedureKind::all_words())
+        });
         let inputs: Vec<&str> = s.inputs.iter().map(|i| i.name.name.as_str()).collect();
         let outputs: Vec<&str> = s.outputs.iter().map(|o| o.name.name.as_str()).collect();
         let mut places = [Vec::new(), Vec::new()];
@@ -432,7 +445,8 @@ impl<'a> Checker<'a> {
     /// Procedures run one after another inside the service's deadline.
     fn procedures_fit(&mut self, s: &Service) {
         let Some(limit) = s.deadline.as_ref().map(duration) else { return };
-        let deadlines: Vec<model::Duration> = s.procedures.iter().filter_map(|p| p.deadline.as_ref()).map(duration).collect();
+        let deadlines: Vec<model::Duration> =
+            s.procedures.iter().filter_map(|p| p.deadline.as_ref()).map(duration).collect();
         if deadlines.is_empty() || limit.days < 0 {
             return;
         }

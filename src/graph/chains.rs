@@ -78,7 +78,11 @@ pub fn chain(g: &ServiceGraph, target: &str) -> Result<Chain, ChainError> {
 
 /// The chain with only the services `keep` accepts: a personalised chain leaves out what
 /// does not apply to one citizen.
-pub fn chain_of(g: &ServiceGraph, target: &str, keep: &dyn Fn(ServiceId) -> bool) -> Result<Chain, ChainError> {
+pub fn chain_of(
+    g: &ServiceGraph,
+    target: &str,
+    keep: &dyn Fn(ServiceId) -> bool,
+) -> Result<Chain, ChainError> {
     let m = g.model;
     let (kind, name, title, entry_events, members) = if let Some(id) = m.situation(target) {
         let s = &m.situations[id];
@@ -167,9 +171,12 @@ fn build(
         .iter()
         .map(|&n| {
             let s = &services[sub[n]];
-            let deadline = s.deadline.map_or(Deadline { days: 0, working: false, calendar_days: 0 }, |d| {
-                Deadline { days: d.days, working: d.unit == DayKind::Working, calendar_days: d.calendar_days().max(0) }
-            });
+            let deadline =
+                s.deadline.map_or(Deadline { days: 0, working: false, calendar_days: 0 }, |d| Deadline {
+                    days: d.days,
+                    working: d.unit == DayKind::Working,
+                    calendar_days: d.calendar_days().max(0),
+                });
             let mut after: Vec<ServiceId> =
                 sub.neighbors_directed(n, petgraph::Incoming).map(|p| sub[p]).collect();
             after.sort_unstable();

@@ -131,7 +131,11 @@ fn same_record(g: &ServiceGraph, out: &mut Vec<Diagnostic>) {
                 continue;
             }
             let span = |s: &Service| {
-                s.outputs.iter().filter_map(|o| o.writes).find(|&(r, f, _)| (r, f) == key).map(|(_, _, span)| span)
+                s.outputs
+                    .iter()
+                    .filter_map(|o| o.writes)
+                    .find(|&(r, f, _)| (r, f) == key)
+                    .map(|(_, _, span)| span)
             };
             let (Some(here), Some(there)) = (span(other), span(first)) else { continue };
             let d = Diagnostic::new(
@@ -165,7 +169,8 @@ fn asked_for_held_data(g: &ServiceGraph, out: &mut Vec<Diagnostic>) {
         return;
     }
     // (name, type) → who holds such a datum, in a stable order, with the producing service.
-    let mut held: HashMap<(&str, &Type), BTreeSet<(String, Option<ServiceId>)>> = HashMap::new();
+    type Holders = BTreeSet<(String, Option<ServiceId>)>;
+    let mut held: HashMap<(&str, &Type), Holders> = HashMap::new();
     for r in m.registries.iter() {
         for f in r.fields.iter().filter(|f| asked.contains(&*f.name.text)) {
             let holder = format!("registry field `{}.{}`", r.name.text, f.name.text);
@@ -243,7 +248,9 @@ fn death_stops(g: &ServiceGraph, out: &mut Vec<Diagnostic>) {
         let stopped = g.stopped_by[i.index()].iter().any(|e| deaths.contains(e));
         if !stopped {
             let help = match deaths.first() {
-                Some(&death) => format!("add `trigger … {{ on {} stop {} }}`", m.events[death].name.text, s.name.text),
+                Some(&death) => {
+                    format!("add `trigger … {{ on {} stop {} }}`", m.events[death].name.text, s.name.text)
+                }
                 None => format!(
                     "declare the death event with `kind death` and add a trigger on it that stops `{}`",
                     s.name.text

@@ -136,7 +136,8 @@ impl<'a> ServiceGraph<'a> {
         let m = model;
         let count = m.services.len();
         let mut full = DiGraph::new();
-        let service_nodes: Vec<NodeIndex> = m.services.ids().map(|s| full.add_node(Node::Service(s))).collect();
+        let service_nodes: Vec<NodeIndex> =
+            m.services.ids().map(|s| full.add_node(Node::Service(s))).collect();
         let event_nodes: Vec<NodeIndex> = m.events.ids().map(|e| full.add_node(Node::Event(e))).collect();
         let registry_nodes: Vec<NodeIndex> =
             m.registries.ids().map(|r| full.add_node(Node::Registry(r))).collect();
@@ -173,10 +174,18 @@ impl<'a> ServiceGraph<'a> {
                     }
                     Source::Registry(r, f) => {
                         let field = &m.registries[r].fields[f].name;
-                        full.add_edge(registry_nodes[r.index()], service_nodes[b.index()], Edge::Reads(field));
+                        full.add_edge(
+                            registry_nodes[r.index()],
+                            service_nodes[b.index()],
+                            Edge::Reads(field),
+                        );
                         for &a in writers.get(&(r, f)).map_or(&[][..], Vec::as_slice) {
                             if a != b {
-                                deps.add_edge(NodeIndex::new(a.index()), NodeIndex::new(b.index()), dependency);
+                                deps.add_edge(
+                                    NodeIndex::new(a.index()),
+                                    NodeIndex::new(b.index()),
+                                    dependency,
+                                );
                             }
                         }
                     }

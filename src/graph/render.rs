@@ -185,7 +185,8 @@ pub fn graph_dot(g: &ServiceGraph, situation: Option<&str>) -> String {
             Some(t) => format!("{}\\n{}", dot_escape(name), dot_escape(t)),
             None => dot_escape(name),
         };
-        let _ = writeln!(out, "    \"{}\" [shape={shape}, label=\"{label}\"];", dot_escape(&node_id(g, node)));
+        let _ =
+            writeln!(out, "    \"{}\" [shape={shape}, label=\"{label}\"];", dot_escape(&node_id(g, node)));
     }
     for e in edges {
         let (a, b) = g.full.edge_endpoints(e).expect("edge");

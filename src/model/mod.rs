@@ -8,14 +8,18 @@ mod expr;
 mod types;
 mod value;
 
-pub use arena::{AgencyId, Arena, EnumId, EventId, Id, ParamId, RecordId, RegistryId, ServiceId, SituationId, TriggerId};
+pub use arena::{
+    AgencyId, Arena, EnumId, EventId, Id, ParamId, RecordId, RegistryId, ServiceId, SituationId, TriggerId,
+};
 pub use expr::{Expr, ExprKind, Local};
 pub use types::Type;
 pub use value::Value;
 
 use crate::date::Date;
 use crate::source::Span;
-use crate::vocabulary::{Channel, Consent, DayKind, EventKind, Level, ProcedureKind, Recurrence, ServiceKind};
+use crate::vocabulary::{
+    Channel, Consent, DayKind, EventKind, Level, ProcedureKind, Recurrence, ServiceKind,
+};
 
 /// A declared name and where it is declared.
 #[derive(Clone, Debug)]
@@ -323,7 +327,9 @@ impl Model {
             Source::Registry(r, f) => {
                 format!("{}.{}", self.registries[r].name.text, self.registries[r].fields[f].name.text)
             }
-            Source::Event(e, f) => format!("{}.{}", self.events[e].name.text, self.events[e].fields[f].name.text),
+            Source::Event(e, f) => {
+                format!("{}.{}", self.events[e].name.text, self.events[e].fields[f].name.text)
+            }
             Source::Service(k, o) => {
                 format!("{}.{}", self.services[k].name.text, self.services[k].outputs[o].name.text)
             }

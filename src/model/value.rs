@@ -1,7 +1,7 @@
 //! Runtime values of the simulator. Money and decimals are exact (`rust_decimal`).
 
-use crate::date::Date;
 use super::arena::{EnumId, RecordId};
+use crate::date::Date;
 use crate::vocabulary::DayKind;
 use rust_decimal::Decimal;
 use std::fmt;

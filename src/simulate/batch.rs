@@ -4,10 +4,10 @@
 //! reported with its line number and skipped (or stops the run, when strict).
 
 use super::engine::{self, Report};
-use super::scalar::parse_scalar;
-use crate::model::{EventId, Id, Model, RegistryId, Type};
 use super::profile::{self, Profile, ProfileEvent};
+use super::scalar::parse_scalar;
 use crate::date::Date;
+use crate::model::{EventId, Id, Model, RegistryId, Type};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::io::{BufRead, Write};
@@ -154,10 +154,10 @@ fn csv_profile(
             }
             Column::Fact(r, f) => {
                 let field = &model.registries[*r].fields[*f];
-                p.facts[r.index()][*f] = Some(
-                    parse_scalar(&field.ty, cell, model)
-                        .map_err(|e| format!("{}.{}: {e}", model.registries[*r].name.text, field.name.text))?,
-                );
+                p.facts[r.index()][*f] =
+                    Some(parse_scalar(&field.ty, cell, model).map_err(|e| {
+                        format!("{}.{}: {e}", model.registries[*r].name.text, field.name.text)
+                    })?);
             }
             Column::EventDate(e) => {
                 event(*e, &mut events);

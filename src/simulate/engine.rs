@@ -14,7 +14,8 @@ use super::eval::{Frame, round_kopecks};
 use super::profile::{Profile, ProfileEvent};
 use crate::date::Date;
 use crate::model::{
-    Action, EventId, Expr, ExprKind, Id, Local, Model, ParamId, Rule, Service, ServiceId, Trigger, Type, Value,
+    Action, EventId, Expr, ExprKind, Id, Local, Model, ParamId, Rule, Service, ServiceId, Trigger, Type,
+    Value,
 };
 use crate::vocabulary::Consent;
 use serde::Serialize;
@@ -240,7 +241,8 @@ pub fn simulate(model: &Model, profile: &Profile, as_of: Date, explain: bool) ->
     // On one day, applications come first (`Happening` orders them so).
     let mut happenings: Vec<(Date, Happening)> =
         profile.events.iter().enumerate().map(|(i, e)| (e.date, Happening::Event(i))).collect();
-    happenings.extend(profile.applications.iter().enumerate().map(|(i, a)| (a.date, Happening::Application(i))));
+    happenings
+        .extend(profile.applications.iter().enumerate().map(|(i, a)| (a.date, Happening::Application(i))));
     happenings.sort();
     for (date, happening) in happenings {
         match happening {
@@ -300,12 +302,12 @@ impl<'m> Run<'m> {
             return;
         }
         let refused = match t.consent.unwrap_or(Consent::OptOut) {
-            Consent::OptOut if self.profile.opt_out.contains(&s) => {
-                Some("the citizen opted out of proactive provision; the service stays available on application")
-            }
-            Consent::Explicit if !self.profile.consent.contains(&s) => {
-                Some("explicit consent is required and was not given; the service stays available on application")
-            }
+            Consent::OptOut if self.profile.opt_out.contains(&s) => Some(
+                "the citizen opted out of proactive provision; the service stays available on application",
+            ),
+            Consent::Explicit if !self.profile.consent.contains(&s) => Some(
+                "explicit consent is required and was not given; the service stays available on application",
+            ),
             _ => None,
         };
         if let Some(why) = refused {
@@ -313,7 +315,8 @@ impl<'m> Run<'m> {
             self.report.decisions.push(d);
             return;
         }
-        let request = Request { service: s, date: ev.date, event: Some(ev), route: Route::Proactive, trigger: Some(t) };
+        let request =
+            Request { service: s, date: ev.date, event: Some(ev), route: Route::Proactive, trigger: Some(t) };
         self.decided(request);
     }
 
@@ -360,8 +363,13 @@ impl<'m> Run<'m> {
         offered.dedup();
         for s in offered {
             if !self.state[s.index()].decided {
-                let request =
-                    Request { service: s, date: self.as_of, event: None, route: Route::Eligibility, trigger: None };
+                let request = Request {
+                    service: s,
+                    date: self.as_of,
+                    event: None,
+                    route: Route::Eligibility,
+                    trigger: None,
+                };
                 let d = decide(self.model, self.profile, &self.state, &request, self.explain);
                 self.report.decisions.push(d);
             }
@@ -453,7 +461,10 @@ fn inputs_for(model: &Model, profile: &Profile, state: &[State], request: &Reque
                 // A record made in this simulation is newer than the profile's.
                 let made = state.iter().zip(model.services.iter()).find_map(|(st, service)| {
                     let (_, outputs) = st.granted.as_ref()?;
-                    let o = service.outputs.iter().position(|o| o.writes.is_some_and(|w| (w.0, w.1) == (r, f)))?;
+                    let o = service
+                        .outputs
+                        .iter()
+                        .position(|o| o.writes.is_some_and(|w| (w.0, w.1) == (r, f)))?;
                     outputs.get(o).cloned().flatten()
                 });
                 made.or_else(|| profile.facts.get(r.index())?.get(f).cloned().flatten())
@@ -580,7 +591,8 @@ fn decide(model: &Model, profile: &Profile, state: &[State], request: &Request, 
             d.outcome = Outcome::InsufficientData;
             d.reason = Some(format!("{what} needs facts the profile lacks"));
         } else {
-            let names: Vec<String> = unknown.params.iter().map(|&p| format!("`{}`", model.params[p].name.text)).collect();
+            let names: Vec<String> =
+                unknown.params.iter().map(|&p| format!("`{}`", model.params[p].name.text)).collect();
             d.outcome = Outcome::RegulationGap;
             let (noun, verb) = if names.len() == 1 { ("parameter", "has") } else { ("parameters", "have") };
             d.reason = Some(format!(
@@ -600,7 +612,8 @@ fn decide(model: &Model, profile: &Profile, state: &[State], request: &Request, 
             d.outputs.insert(o.name.text.clone(), model.show(v));
         }
     }
-    d.notified = request.trigger.map_or_else(Vec::new, |t| t.notify.iter().map(|c| c.as_str().to_string()).collect());
+    d.notified =
+        request.trigger.map_or_else(Vec::new, |t| t.notify.iter().map(|c| c.as_str().to_string()).collect());
     d
 }
 
@@ -771,10 +784,8 @@ fn collect(e: &Expr, s: &Service, reads: &mut Reads) {
         ExprKind::Local(Local::Input(i)) => {
             reads.inputs.insert(*i);
         }
-        ExprKind::Local(Local::Derived(i)) => {
-            if reads.derived.insert(*i) {
-                collect(&s.derived[*i].value, s, reads);
-            }
+        ExprKind::Local(Local::Derived(i)) if reads.derived.insert(*i) => {
+            collect(&s.derived[*i].value, s, reads);
         }
         ExprKind::Local(local @ (Local::Criterion(_) | Local::Output(_))) => {
             if let Some(value) = s.local(*local) {

@@ -3,8 +3,8 @@
 
 use super::engine::{Outcome, Report};
 use crate::graph::ServiceGraph;
-use crate::model::{Model, ServiceId};
 use crate::graph::chains::{Chain, ChainError, chain_of};
+use crate::model::{Model, ServiceId};
 
 /// The chain of `situation` for the profile of `report`. A service refused by its latest
 /// decision is left out; one not decided, or undecidable for lack of data, stays in.
@@ -16,7 +16,12 @@ pub fn chain(
 ) -> Result<Chain, ChainError> {
     let refused = |i: ServiceId| {
         let name = &model.services[i].name.text;
-        report.decisions.iter().rev().find(|d| d.service == *name).is_some_and(|d| d.outcome == Outcome::Refused)
+        report
+            .decisions
+            .iter()
+            .rev()
+            .find(|d| d.service == *name)
+            .is_some_and(|d| d.outcome == Outcome::Refused)
     };
     chain_of(graph, situation, &|i| !refused(i))
 }

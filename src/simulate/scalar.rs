@@ -43,7 +43,12 @@ pub fn parse_scalar(ty: &Type, text: &str, model: &Model) -> Result<Value, Strin
                 Some(v) => Ok(Value::Enum(*e, v as u32)),
                 None => {
                     let variants: Vec<&str> = en.variants.iter().map(|v| &*v.text).collect();
-                    Err(format!("`{}` is not a variant of `{}` ({})", shown(), en.name.text, variants.join(", ")))
+                    Err(format!(
+                        "`{}` is not a variant of `{}` ({})",
+                        shown(),
+                        en.name.text,
+                        variants.join(", ")
+                    ))
                 }
             }
         }

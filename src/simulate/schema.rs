@@ -18,7 +18,9 @@ fn ty(model: &Model, t: &Type) -> Value {
         }
         Type::Id(IdKind::Inn) => json!({"type": "string", "pattern": "^[0-9]{10}([0-9]{2})?$"}),
         Type::Id(IdKind::Ogrn) => json!({"type": "string", "pattern": "^[0-9]{13}([0-9]{2})?$"}),
-        Type::Document => json!({"enum": [true, "present"], "description": "a document or record that exists"}),
+        Type::Document => {
+            json!({"enum": [true, "present"], "description": "a document or record that exists"})
+        }
         Type::Enum(e) => {
             let variants: Vec<&str> = model.enums[*e].variants.iter().map(|v| &*v.text).collect();
             json!({"enum": variants})

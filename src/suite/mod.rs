@@ -18,8 +18,8 @@ pub mod coverage;
 pub mod junit;
 
 use crate::date::Date;
-use crate::simulate::engine::{self, Decision, Outcome as Decided, Report};
 use crate::model::{Model, ServiceId};
+use crate::simulate::engine::{self, Decision, Outcome as Decided, Report};
 use crate::simulate::profile;
 use serde::Deserialize;
 use std::collections::BTreeMap;

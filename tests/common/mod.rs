@@ -1,8 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
-use reglament::source::SourceMap;
 use reglament::model::Model;
+use reglament::source::SourceMap;
 use reglament::{Compiled, compile};
 use std::path::Path;
 

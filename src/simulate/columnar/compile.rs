@@ -227,7 +227,11 @@ impl Compiler<'_> {
                 self.step(t.kind, den, |dst| Step::If { dst, c: c.reg, t: t.reg, f: f.reg })
             }
             ExprKind::Call(f, args) => self.call(*f, args),
-            ExprKind::Var(_) | ExprKind::EventField(_) | ExprKind::Field(..) | ExprKind::Aggregate(..) | ExprKind::Error => None,
+            ExprKind::Var(_)
+            | ExprKind::EventField(_)
+            | ExprKind::Field(..)
+            | ExprKind::Aggregate(..)
+            | ExprKind::Error => None,
         }
     }
 

@@ -3,8 +3,8 @@
 //! the errors.
 
 use super::sheet::SLOT;
-use crate::simulate::columnar::{self, Kind};
 use crate::model::{Model, Type, Value};
+use crate::simulate::columnar::{self, Kind};
 use crate::simulate::scalar::parse_scalar;
 
 /// The cells of one row, by column.

@@ -5,8 +5,8 @@
 
 use super::cells::Cells;
 use super::{Put, Table, write};
-use crate::simulate::columnar::{Batch, Kind, View, num};
 use crate::model::Model;
+use crate::simulate::columnar::{Batch, Kind, View, num};
 
 /// Room for one formatted value (an `i64` takes 20 bytes, kopecks with a sign and a point
 /// 21), written at its end (digits come from the right, so their count need not be known

@@ -1,8 +1,8 @@
 //! Output cells written straight into the line buffer, as the reports show values.
 
 use crate::date::Date;
-use crate::simulate::columnar::{Kind, num};
 use crate::model::{Model, Value};
+use crate::simulate::columnar::{Kind, num};
 use rust_decimal::Decimal;
 use std::io::Write;
 
