@@ -1,16 +1,17 @@
 //! reglament: a compiler for digital administrative regulations.
 //!
-//! | stage | module | produces |
-//! |---|---|---|
-//! | read | [`source`] | a [`source::SourceMap`] of `.rgl` files |
-//! | parse | [`syntax`] | an [`syntax::ast::Module`] per file, with spans |
-//! | check | [`check`] | names resolved, types checked: the [`model::Model`] and [`diagnostic::Diagnostic`]s |
-//! | graph | [`graph`] | from the model, the service graph (petgraph): lints, chains, renderings |
-//! | simulate | [`simulate`] | from the model, decisions for citizen profiles and populations |
-//! | test | [`suite`] | regulation tests beside the regulations, coverage |
-//! | report | [`diagnostic`] | miette for terminals, JSON with line and column |
+//! | stage | module | reads | produces |
+//! |---|---|---|---|
+//! | read | [`source`] | files | a [`source::SourceMap`] of `.rgl` files |
+//! | parse | [`syntax`] | text | an [`syntax::ast::Module`] per file, with spans |
+//! | check | [`check`] | the AST | the [`model::Model`]: names resolved to typed ids, every expression typed; [`diagnostic::Diagnostic`]s |
+//! | graph | [`graph`] | the model | the service graph (petgraph): lints, chains, renderings |
+//! | simulate | [`simulate`] | the model | decisions for citizen profiles ([`simulate::engine::Report`]) and populations |
+//! | test | [`suite`] | the model | regulation tests beside the regulations, coverage |
+//! | report | [`diagnostic`] | diagnostics | miette for terminals, JSON with line and column |
 //!
-//! The core does no I/O: the CLI ([`cli`]) reads files and writes output.
+//! Only the checker reads the AST; every later stage reads the model. The core does no
+//! I/O: the CLI ([`cli`]) reads files and writes output.
 
 pub mod check;
 pub mod cli;

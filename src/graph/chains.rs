@@ -15,10 +15,26 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use serde::Serialize;
 use std::collections::HashMap;
 
+/// What a chain starts from.
+#[derive(Serialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ChainKind {
+    Situation,
+    Event,
+}
+
+impl std::fmt::Display for ChainKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ChainKind::Situation => "situation",
+            ChainKind::Event => "event",
+        })
+    }
+}
+
 #[derive(Serialize, Debug)]
 pub struct Chain {
-    /// `situation` or `event`.
-    pub kind: &'static str,
+    pub kind: ChainKind,
     pub name: String,
     pub title: Option<String>,
     pub entry_events: Vec<String>,
@@ -86,10 +102,10 @@ pub fn chain_of(
     let m = g.model;
     let (kind, name, title, entry_events, members) = if let Some(id) = m.situation(target) {
         let s = &m.situations[id];
-        ("situation", &s.name, &s.title, s.on.clone(), s.services.clone())
+        (ChainKind::Situation, &s.name, &s.title, s.on.clone(), s.services.clone())
     } else if let Some(id) = m.event(target) {
         let e = &m.events[id];
-        ("event", &e.name, &e.title, vec![id], downstream(g, g.started_on(id)))
+        (ChainKind::Event, &e.name, &e.title, vec![id], downstream(g, g.started_on(id)))
     } else {
         let names = m.situations.iter().map(|s| &*s.name).chain(m.events.iter().map(|e| &*e.name));
         let suggestion = crate::check::symbols::suggest(target, names);
@@ -126,7 +142,7 @@ fn downstream(g: &ServiceGraph, mut stack: Vec<ServiceId>) -> Vec<ServiceId> {
 
 fn build(
     g: &ServiceGraph,
-    kind: &'static str,
+    kind: ChainKind,
     name: &str,
     title: Option<String>,
     events: &[EventId],

@@ -1,6 +1,6 @@
 //! Renderings of chains (a table, Mermaid Gantt) and of the graph (DOT, Mermaid, JSON).
 
-use super::chains::{Chain, Step};
+use super::chains::{Chain, ChainKind, Step};
 use super::{Edge, Node, ServiceGraph};
 use petgraph::graph::NodeIndex;
 use petgraph::visit::EdgeRef;
@@ -43,7 +43,7 @@ pub fn chain_human(chain: &Chain) -> String {
     let mut out = String::new();
     let title = chain.title.as_deref().unwrap_or(&chain.name);
     let _ = write!(out, "{title} ({} `{}`)", chain.kind, chain.name);
-    if chain.kind == "situation" && !chain.entry_events.is_empty() {
+    if chain.kind == ChainKind::Situation && !chain.entry_events.is_empty() {
         let _ = write!(out, ", on {}", chain.entry_events.join(", "));
     }
     out.push_str("\n\n");

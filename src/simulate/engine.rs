@@ -143,14 +143,68 @@ pub struct Decision {
     pub values: Vec<Option<Value>>,
 }
 
+/// What a check of a decision is.
+#[derive(Serialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckKind {
+    Criterion,
+    Refusal,
+}
+
+impl CheckKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckKind::Criterion => "criterion",
+            CheckKind::Refusal => "refusal",
+        }
+    }
+}
+
+impl fmt::Display for CheckKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A condition's value in three-valued logic.
+#[derive(Serialize, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Truth {
+    True,
+    False,
+    Unknown,
+}
+
+impl Truth {
+    pub fn of(b: Option<bool>) -> Truth {
+        match b {
+            Some(true) => Truth::True,
+            Some(false) => Truth::False,
+            None => Truth::Unknown,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Truth::True => "true",
+            Truth::False => "false",
+            Truth::Unknown => "unknown",
+        }
+    }
+}
+
+impl fmt::Display for Truth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 #[derive(Serialize, Debug)]
 pub struct Check {
-    /// `criterion` or `refusal`.
-    pub kind: &'static str,
+    pub kind: CheckKind,
     pub name: String,
     pub title: Option<String>,
-    /// `true`, `false` or `unknown`.
-    pub result: &'static str,
+    pub result: Truth,
     /// The values it read.
     pub reads: BTreeMap<String, String>,
 }
@@ -180,14 +234,6 @@ struct State {
 impl State {
     fn active(&self) -> bool {
         self.granted.is_some() && self.stopped.is_none()
-    }
-}
-
-fn label(b: Option<bool>) -> &'static str {
-    match b {
-        Some(true) => "true",
-        Some(false) => "false",
-        None => "unknown",
     }
 }
 
@@ -667,8 +713,9 @@ impl Explainer {
             })
             .collect();
         let quoted = |s: &str| serde_json::to_string(s).expect("a string serialises");
-        let names = service.criteria.iter().map(|c| ("criterion", &c.name.text, &c.title));
-        let names = names.chain(service.refusals.iter().map(|r| ("refusal", &r.name.text, &r.title)));
+        let names = service.criteria.iter().map(|c| (CheckKind::Criterion, &c.name.text, &c.title));
+        let names =
+            names.chain(service.refusals.iter().map(|r| (CheckKind::Refusal, &r.name.text, &r.title)));
         let json = names
             .zip(&reads)
             .map(|((kind, name, title), r)| {
@@ -718,7 +765,7 @@ impl Explainer {
             };
             out.extend_from_slice(head.as_bytes());
             out.push(b'"');
-            out.extend_from_slice(label(result).as_bytes());
+            out.extend_from_slice(Truth::of(result).as_str().as_bytes());
             out.extend_from_slice(b"\",\"reads\":{");
             for (r, (key, source)) in reads.iter().enumerate() {
                 if r > 0 {
@@ -743,12 +790,12 @@ impl Explainer {
         let mut checks = Vec::new();
         for (i, c) in service.criteria.iter().enumerate() {
             let result = frame.criterion(i);
-            checks.push(check(model, service, frame, "criterion", c, &self.reads[i], result));
+            checks.push(check(model, service, frame, CheckKind::Criterion, c, &self.reads[i], result));
         }
         for (i, r) in service.refusals.iter().enumerate() {
             let result = frame.eval(&r.condition).and_then(|v| v.as_bool());
             let reads = &self.reads[service.criteria.len() + i];
-            checks.push(check(model, service, frame, "refusal", r, reads, result));
+            checks.push(check(model, service, frame, CheckKind::Refusal, r, reads, result));
         }
         checks
     }
@@ -758,7 +805,7 @@ fn check(
     model: &Model,
     service: &Service,
     frame: &mut Frame,
-    kind: &'static str,
+    kind: CheckKind,
     rule: &Rule,
     what: &Reads,
     result: Option<bool>,
@@ -775,7 +822,7 @@ fn check(
     for &p in &what.params {
         reads.insert(model.params[p].name.text.clone(), show(model.params[p].at(frame.today).cloned()));
     }
-    Check { kind, name: rule.name.text.clone(), title: rule.title.clone(), result: label(result), reads }
+    Check { kind, name: rule.name.text.clone(), title: rule.title.clone(), result: Truth::of(result), reads }
 }
 
 /// The inputs, derived facts and parameters an expression reads, through derived facts.

@@ -1,6 +1,6 @@
 //! The human rendering of simulation reports (JSON is the serde form of the report).
 
-use super::engine::Report;
+use super::engine::{CheckKind, Report, Truth};
 use std::fmt::Write;
 
 pub fn human(report: &Report, explain: bool) -> String {
@@ -35,9 +35,9 @@ pub fn human(report: &Report, explain: bool) -> String {
             if explain {
                 for c in &d.explain {
                     let mark = match c.result {
-                        "true" if c.kind == "criterion" => "✓",
-                        "false" if c.kind == "refusal" => "✓",
-                        "unknown" => "?",
+                        Truth::True if c.kind == CheckKind::Criterion => "✓",
+                        Truth::False if c.kind == CheckKind::Refusal => "✓",
+                        Truth::Unknown => "?",
                         _ => "✗",
                     };
                     let title = c.title.as_ref().map(|t| format!(" «{t}»")).unwrap_or_default();

@@ -4,6 +4,7 @@
 
 use super::Outcome;
 use crate::model::Model;
+use crate::simulate::engine::{Outcome as Decided, Truth};
 use std::collections::BTreeSet;
 
 pub struct Coverage {
@@ -22,10 +23,10 @@ impl Coverage {
 
 pub fn measure(model: &Model, outcomes: &[Outcome]) -> Coverage {
     let mut decided: BTreeSet<&str> = BTreeSet::new();
-    let mut seen: BTreeSet<(&str, &str, &str)> = BTreeSet::new();
+    let mut seen: BTreeSet<(&str, &str, Truth)> = BTreeSet::new();
     for o in outcomes {
         for d in &o.report.decisions {
-            if d.outcome != crate::simulate::engine::Outcome::NotStarted {
+            if d.outcome != Decided::NotStarted {
                 decided.insert(&d.service);
             }
             for c in &d.explain {
@@ -49,7 +50,7 @@ pub fn measure(model: &Model, outcomes: &[Outcome]) -> Coverage {
             .map(|c| ("criterion", &c.name))
             .chain(s.refusals.iter().map(|r| ("refusal", &r.name)));
         for (kind, name) in rules {
-            for result in ["true", "false"] {
+            for result in [Truth::True, Truth::False] {
                 total += 1;
                 if seen.contains(&(s.name.as_str(), name.as_str(), result)) {
                     covered += 1;
