@@ -8,6 +8,7 @@
 
 mod declare;
 mod decls;
+mod depth;
 mod errors;
 mod expr;
 pub mod identifiers;

@@ -179,6 +179,7 @@ impl<'a> Checker<'a> {
         service.procedures = procedures;
         service.alternatives = alternatives;
         service.emits = emits;
+        self.evaluation_depth(id);
     }
 
     fn service_env(&mut self, s: &'a Service, id: ServiceId) -> ServiceEnv<'a> {

@@ -50,9 +50,69 @@ pub struct ProfileEvent {
     pub data: Vec<Option<Value>>,
 }
 
+/// The deepest nesting of YAML or JSON accepted in profiles and tests: far beyond what a
+/// profile needs, and small enough that reading stays fast (the YAML reader slows down
+/// more than linearly with nesting).
+pub const MAX_NESTING: usize = 64;
+
+/// Checks, before parsing, that YAML or JSON text nests no deeper than [`MAX_NESTING`]:
+/// flow brackets, block indentation and `- ` items opened on one line all count.
+pub fn check_nesting(text: &str) -> Result<(), ProfileError> {
+    // Columns in characters, as the YAML reader counts them.
+    let too_deep = |n: usize, line: &str, byte: usize| ProfileError {
+        line: n + 1,
+        column: line[..byte].chars().count() + 1,
+        message: format!("nested more than {MAX_NESTING} levels deep; a profile needs far fewer"),
+    };
+    let mut indents: Vec<usize> = Vec::new();
+    let mut flow = 0usize;
+    for (n, line) in text.lines().enumerate() {
+        let content = line.trim_start_matches(' ');
+        if content.is_empty() || content.starts_with('#') {
+            continue;
+        }
+        if flow == 0 {
+            let indent = line.len() - content.len();
+            while indents.last().is_some_and(|&i| i >= indent) {
+                indents.pop();
+            }
+            indents.push(indent);
+        }
+        // Items opened on one line (`- - x`) nest as deep as indented ones.
+        let mut depth = indents.len();
+        let mut rest = content;
+        while let Some(r) = rest.strip_prefix("- ").or_else(|| rest.strip_prefix('-').filter(|r| r.is_empty())) {
+            depth += 1;
+            if depth + flow > MAX_NESTING {
+                return Err(too_deep(n, line, line.len() - rest.len()));
+            }
+            rest = r.trim_start_matches(' ');
+        }
+        let (mut quote, mut escaped) = (None, false);
+        for (col, c) in rest.char_indices() {
+            match (quote, c) {
+                _ if escaped => escaped = false,
+                (Some('"'), '\\') => escaped = true,
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') => quote = Some(c),
+                (None, '#') if rest[..col].ends_with(' ') => break,
+                (None, '[' | '{') => flow += 1,
+                (None, ']' | '}') => flow = flow.saturating_sub(1),
+                _ => {}
+            }
+            if depth + flow > MAX_NESTING {
+                return Err(too_deep(n, line, line.len() - rest.len() + col));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Reads profiles from YAML (JSON is YAML too, but is read by serde_json for exact
 /// positions): a list of profiles, or a mapping with a `profiles` list.
 pub fn read(model: &Model, text: &str, json: bool) -> Result<Vec<Profile>, ProfileError> {
+    check_nesting(text)?;
     let seed = ProfilesSeed { model };
     if json {
         let mut de = serde_json::Deserializer::from_str(text);

@@ -1,7 +1,9 @@
 //! A JSON Schema (draft 2020-12) of the profiles a regulation set accepts, so that other
-//! tools can validate profile files. `null` stands for an unknown fact everywhere.
+//! tools can validate profile files. `null` stands for an unknown fact everywhere. Each
+//! record is defined once under `$defs` and referred to, so a record that contains itself
+//! (a chain of nodes) has a finite schema.
 
-use crate::model::{Field, Model, Source, Type};
+use crate::model::{Field, Model, RecordId, Source, Type};
 use crate::vocabulary::IdKind;
 use serde_json::{Map, Value, json};
 
@@ -25,11 +27,15 @@ fn ty(model: &Model, t: &Type) -> Value {
             let variants: Vec<&str> = model.enums[*e].variants.iter().map(|v| &*v.text).collect();
             json!({"enum": variants})
         }
-        Type::Record(r) => object(model, &model.records[*r].fields),
+        Type::Record(r) => json!({"$ref": format!("#/$defs/{}", record_key(model, *r))}),
         Type::List(inner) => json!({"type": "array", "items": ty(model, inner)}),
         // A model without errors has no error types.
         Type::Error => json!({}),
     }
+}
+
+fn record_key(model: &Model, r: RecordId) -> String {
+    format!("record.{}", model.records[r].name.text)
 }
 
 fn nullable(schema: Value) -> Value {
@@ -94,6 +100,11 @@ pub fn profiles(model: &Model) -> Value {
         "required": ["id"],
         "additionalProperties": false,
     });
+    let mut defs = Map::new();
+    defs.insert("profile".into(), profile);
+    for (id, record) in model.records.enumerate() {
+        defs.insert(record_key(model, id), object(model, &record.fields));
+    }
     json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "reglament citizen profiles",
@@ -102,6 +113,6 @@ pub fn profiles(model: &Model) -> Value {
             {"type": "array", "items": {"$ref": "#/$defs/profile"}},
             {"type": "object", "properties": {"profiles": {"type": "array", "items": {"$ref": "#/$defs/profile"}}}, "required": ["profiles"], "additionalProperties": false},
         ],
-        "$defs": {"profile": profile},
+        "$defs": defs,
     })
 }

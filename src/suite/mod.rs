@@ -125,6 +125,7 @@ impl Outcome {
 
 /// Reads a test file against the model; errors name the file and the test.
 pub fn read(model: &Model, file: &str, text: &str) -> Result<Vec<Test>, String> {
+    profile::check_nesting(text).map_err(|e| format!("{file}:{}:{}: {}", e.line, e.column, e.message))?;
     let raw: Vec<RawTest> = serde_yaml::from_str(text).map_err(|e| {
         let at = e.location().map_or(String::new(), |l| format!(":{}:{}", l.line(), l.column()));
         format!("{file}{at}: {e}")

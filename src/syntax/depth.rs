@@ -1,21 +1,34 @@
 //! A lexical pre-scan that bounds nesting (brackets, `if`, `not`, unary minus, `list<`)
 //! so that deeply nested input gets a diagnostic instead of overflowing the parser's stack.
+//!
+//! Brackets nest until they close. An `if` holds the parser's stack until its `else`
+//! branch ends, which no token marks: it counts until the bracket around it closes (an
+//! over-estimate), except that `else if` continues a chain, which the grammar reads as a
+//! repetition, not a recursion.
 
 use crate::diagnostic::Diagnostic;
 use crate::source::{FileId, Span};
 
-/// Deepest nesting accepted, far beyond anything a regulation needs.
+/// Deepest bracket nesting accepted, far beyond anything a regulation needs.
 pub const MAX_NESTING: usize = 100;
+
+/// Open `if`s accepted at once; generous, since conditions written one after another in a
+/// service all count until its closing brace.
+pub const MAX_CONDITIONS: usize = 1000;
 
 pub fn check(file: FileId, text: &str) -> Option<Diagnostic> {
     let bytes = text.as_bytes();
-    let mut depth: usize = 0;
+    // Open `if`s in each open bracket, the outermost first, and in all.
+    let mut brackets: Vec<usize> = vec![0];
+    let mut conditions: usize = 0;
     let mut prefix_run: usize = 0;
     let mut open_angles: usize = 0;
+    let mut after_else = false;
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
         let start = i;
+        let mut word_else = false;
         match b {
             b'"' => {
                 i += 1;
@@ -24,6 +37,7 @@ pub fn check(file: FileId, text: &str) -> Option<Diagnostic> {
                 }
                 i += 1;
                 prefix_run = 0;
+                after_else = false;
                 continue;
             }
             b'#' => {
@@ -34,14 +48,17 @@ pub fn check(file: FileId, text: &str) -> Option<Diagnostic> {
                 i = skip_line(bytes, i);
                 continue;
             }
-            b'(' | b'[' | b'{' => depth += 1,
-            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            b' ' | b'\t' | b'\r' | b'\n' => {
+                i += 1;
+                continue;
+            }
+            b'(' | b'[' | b'{' => brackets.push(0),
+            b')' | b']' | b'}' => close(&mut brackets, &mut conditions),
             b'-' => prefix_run += 1,
             b'>' if open_angles > 0 => {
                 open_angles -= 1;
-                depth = depth.saturating_sub(1);
+                close(&mut brackets, &mut conditions);
             }
-            b' ' | b'\t' | b'\r' | b'\n' => {}
             _ if b == b'_' || b.is_ascii_alphabetic() || b >= 0x80 => {
                 while i < bytes.len()
                     && (bytes[i] == b'_' || bytes[i].is_ascii_alphanumeric() || bytes[i] >= 0x80)
@@ -50,31 +67,61 @@ pub fn check(file: FileId, text: &str) -> Option<Diagnostic> {
                 }
                 match &text[start..i] {
                     "if" | "если" => {
-                        depth += 1;
+                        if !after_else {
+                            *brackets.last_mut().expect("the file's level") += 1;
+                            conditions += 1;
+                        }
                         prefix_run = 0;
                     }
                     "list" | "список" => {
-                        depth += 1;
+                        brackets.push(0);
                         open_angles += 1;
                         prefix_run = 0;
                     }
-                    "else" | "иначе" => depth = depth.saturating_sub(1),
+                    "else" | "иначе" => word_else = true,
                     "not" | "не" => prefix_run += 1,
                     _ => prefix_run = 0,
                 }
-                if depth > MAX_NESTING || prefix_run > MAX_NESTING {
-                    return Some(too_deep(file, start, i));
+                after_else = word_else;
+                if let Some(d) = limit(file, start, i, &brackets, conditions, prefix_run) {
+                    return Some(d);
                 }
                 continue;
             }
             _ => prefix_run = 0,
         }
+        after_else = false;
         i += 1;
-        if depth > MAX_NESTING || prefix_run > MAX_NESTING {
-            return Some(too_deep(file, start, i));
+        if let Some(d) = limit(file, start, i, &brackets, conditions, prefix_run) {
+            return Some(d);
         }
     }
     None
+}
+
+/// A closing bracket ends the `if`s opened inside it.
+fn close(brackets: &mut Vec<usize>, conditions: &mut usize) {
+    if brackets.len() > 1 {
+        *conditions -= brackets.pop().unwrap_or(0);
+    }
+}
+
+fn limit(
+    file: FileId,
+    start: usize,
+    end: usize,
+    brackets: &[usize],
+    conditions: usize,
+    prefix_run: usize,
+) -> Option<Diagnostic> {
+    let span = Span::new(file, start, end);
+    if brackets.len() - 1 > MAX_NESTING || prefix_run > MAX_NESTING {
+        Some(super::errors::too_deep_text(span, MAX_NESTING))
+    } else if conditions > MAX_CONDITIONS {
+        Some(super::errors::too_deep_text(span, MAX_CONDITIONS))
+    } else {
+        None
+    }
 }
 
 fn skip_line(bytes: &[u8], mut i: usize) -> usize {
@@ -82,8 +129,4 @@ fn skip_line(bytes: &[u8], mut i: usize) -> usize {
         i += 1;
     }
     i
-}
-
-fn too_deep(file: FileId, start: usize, end: usize) -> Diagnostic {
-    super::errors::too_deep_text(Span::new(file, start, end), MAX_NESTING)
 }

@@ -648,22 +648,28 @@ impl Builder<'_> {
         self.pratt(pair.into_inner()).0
     }
 
+    /// An expression of a depth, cut when it is too deep (reported once, where it first
+    /// reaches the limit), so that no later stage recurses deeper than the limit.
+    fn limited(&mut self, e: Expr, depth: u32) -> (Expr, u32) {
+        if depth == MAX_EXPR_DEPTH {
+            self.diagnostics.push(super::errors::too_deep(e.span));
+            (Expr { kind: ExprKind::Error, span: e.span }, MAX_EXPR_DEPTH + 1)
+        } else if depth > MAX_EXPR_DEPTH {
+            (Expr { kind: ExprKind::Error, span: e.span }, depth)
+        } else {
+            (e, depth)
+        }
+    }
+
     /// Builds an expression and its depth; a too deep one is reported once and cut.
     fn pratt(&mut self, pairs: Pairs<'_, Rule>) -> (Expr, u32) {
         let this = std::cell::RefCell::new(self);
-        let limit = |e: Expr, depth: u32| -> (Expr, u32) {
-            if depth == MAX_EXPR_DEPTH {
-                let d = super::errors::too_deep(e.span);
-                this.borrow_mut().diagnostics.push(d);
-                (Expr { kind: ExprKind::Error, span: e.span }, MAX_EXPR_DEPTH + 1)
-            } else if depth > MAX_EXPR_DEPTH {
-                (Expr { kind: ExprKind::Error, span: e.span }, depth)
-            } else {
-                (e, depth)
-            }
-        };
+        let limit = |e: Expr, depth: u32| -> (Expr, u32) { this.borrow_mut().limited(e, depth) };
         PRATT
-            .map_primary(|p| this.borrow_mut().primary(p))
+            .map_primary(|p| {
+                let (e, d) = this.borrow_mut().primary(p);
+                limit(e, d)
+            })
             .map_prefix(|op, (rhs, d)| {
                 let span = this.borrow().span(&op).to(rhs.span);
                 let op = if op.as_rule() == Rule::op_not { UnOp::Not } else { UnOp::Neg };
@@ -721,12 +727,22 @@ impl Builder<'_> {
                 (e, d)
             }
             Rule::if_expr => {
+                // `if c1 then t1 else if c2 then t2 … else e`, folded from the last `else`;
+                // each `if` spans from its keyword to the end.
+                let mut ifs: Vec<Span> = pair
+                    .clone()
+                    .into_inner()
+                    .filter(|p| p.as_rule() == Rule::k_if)
+                    .map(|p| self.span(&p).to(span))
+                    .collect();
                 let mut parts: Vec<(Expr, u32)> = parts(pair).map(|q| self.pratt(q.into_inner())).collect();
-                let (e, ed) = parts.pop().expect("else");
-                let (t, td) = parts.pop().expect("then");
-                let (c, cd) = parts.pop().expect("if");
-                let kind = ExprKind::If(Box::new(c), Box::new(t), Box::new(e));
-                (Expr { kind, span }, cd.max(td).max(ed) + 1)
+                let (mut folded, mut depth) = parts.pop().expect("else");
+                while let (Some((t, td)), Some((c, cd))) = (parts.pop(), parts.pop()) {
+                    let span = ifs.pop().filter(|_| !parts.is_empty()).unwrap_or(span);
+                    let kind = ExprKind::If(Box::new(c), Box::new(t), Box::new(folded));
+                    (folded, depth) = self.limited(Expr { kind, span }, cd.max(td).max(depth) + 1);
+                }
+                (folded, depth)
             }
             Rule::name_like => {
                 let mut it = parts(pair);
