@@ -265,3 +265,22 @@ proptest! {
         }
     }
 }
+
+/// Nesting that once overflowed the parser's stack or passed unbounded to later stages:
+/// each is now `E0002`, whatever the depth.
+#[test]
+fn deep_nesting_of_every_kind_is_too_deep() {
+    let cases = [
+        // `else` closed no bracket; conditions count apart from brackets.
+        format!("service s{{criterion c={}x{}}}", "(else+".repeat(84_375), ")".repeat(84_375)),
+        // An else-if chain parses as a repetition, and counts toward the expression limit.
+        format!("service s{{criterion c={}x}}", "if x then x else ".repeat(128_125)),
+        format!("service s{{criterion c={}x}}", "if x then x else ".repeat(100_000)),
+        format!("service s{{criterion c={}x}}", "1 + if x then x else ".repeat(100_000)),
+        format!("service s{{criterion c={}x}}", "if ".repeat(100_000)),
+    ];
+    for text in cases {
+        let (_, compiled) = compile_text("deep.rgl", &text);
+        assert!(codes(&compiled).contains(&"E0002"), "{:?}", codes(&compiled));
+    }
+}

@@ -81,7 +81,9 @@ pub fn check_nesting(text: &str) -> Result<(), ProfileError> {
         // Items opened on one line (`- - x`) nest as deep as indented ones.
         let mut depth = indents.len();
         let mut rest = content;
-        while let Some(r) = rest.strip_prefix("- ").or_else(|| rest.strip_prefix('-').filter(|r| r.is_empty())) {
+        while let Some(r) =
+            rest.strip_prefix("- ").or_else(|| rest.strip_prefix('-').filter(|r| r.is_empty()))
+        {
             depth += 1;
             if depth + flow > MAX_NESTING {
                 return Err(too_deep(n, line, line.len() - rest.len()));

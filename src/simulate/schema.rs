@@ -27,7 +27,7 @@ fn ty(model: &Model, t: &Type) -> Value {
             let variants: Vec<&str> = model.enums[*e].variants.iter().map(|v| &*v.text).collect();
             json!({"enum": variants})
         }
-        Type::Record(r) => json!({"$ref": format!("#/$defs/{}", record_key(model, *r))}),
+        Type::Record(r) => json!({"$ref": format!("#/$defs/{}", fragment(&record_key(model, *r)))}),
         Type::List(inner) => json!({"type": "array", "items": ty(model, inner)}),
         // A model without errors has no error types.
         Type::Error => json!({}),
@@ -36,6 +36,19 @@ fn ty(model: &Model, t: &Type) -> Value {
 
 fn record_key(model: &Model, r: RecordId) -> String {
     format!("record.{}", model.records[r].name.text)
+}
+
+/// A `$defs` key as a URI fragment: names may be Cyrillic, which a fragment percent-encodes.
+fn fragment(key: &str) -> String {
+    let mut out = String::new();
+    for b in key.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 fn nullable(schema: Value) -> Value {
