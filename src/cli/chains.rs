@@ -1,5 +1,6 @@
 //! `reglament chains`: the chain of services a life situation or an event sets off.
 
+use super::output::Stdout;
 use super::{Color, Exit, compile_clean};
 use crate::graph::ServiceGraph;
 use crate::graph::chains::{ChainError, chain};
@@ -44,8 +45,9 @@ pub fn run(args: &ChainsArgs, color: Color) -> Exit {
                 ChainFormat::Json => serde_json::to_string_pretty(&chain).expect("chain serializes") + "\n",
                 ChainFormat::Mermaid => render::chain_mermaid(&chain),
             };
-            print!("{text}");
-            Exit::Clean
+            let mut out = Stdout::new();
+            out.text(&text);
+            out.finish(Exit::Clean)
         }
         Err(ChainError::Unknown { name, suggestion }) => {
             let hint = suggestion.map(|s| format!("; did you mean `{s}`?")).unwrap_or_default();

@@ -1,5 +1,6 @@
 //! `reglament check`: parse and check regulation files, report every problem.
 
+use super::output::Stdout;
 use super::{Color, Exit, load};
 use crate::diagnostic::{self, Diagnostic};
 use clap::{Args, ValueEnum};
@@ -54,12 +55,13 @@ pub fn run(args: &CheckArgs, color: Color) -> Exit {
     let compiled = crate::compile(&sources);
     let services = compiled.services();
     let (errors, warnings) = (compiled.errors(), compiled.warnings());
+    let mut out = Stdout::new();
     match args.format {
         Format::Human => {
-            print!("{}", diagnostic::render_human(&compiled.diagnostics, &sources, color.enabled()));
+            out.text(&diagnostic::render_human(&compiled.diagnostics, &sources, color.enabled()));
             let denied =
                 if warnings > 0 && args.deny.contains(&Deny::Warnings) { " (warnings denied)" } else { "" };
-            println!("{}{denied}", summary(sources.len(), services, errors, warnings));
+            out.line(&format!("{}{denied}", summary(sources.len(), services, errors, warnings)));
         }
         Format::Json => {
             let report = JsonReport {
@@ -69,10 +71,10 @@ pub fn run(args: &CheckArgs, color: Color) -> Exit {
                 warnings,
                 diagnostics: compiled.diagnostics.iter().map(|d| diagnostic::to_json(d, &sources)).collect(),
             };
-            println!("{}", serde_json::to_string_pretty(&report).expect("diagnostics serialize"));
+            out.line(&serde_json::to_string_pretty(&report).expect("diagnostics serialize"));
         }
     }
-    exit_code(&compiled.diagnostics, args.deny.contains(&Deny::Warnings))
+    out.finish(exit_code(&compiled.diagnostics, args.deny.contains(&Deny::Warnings)))
 }
 
 fn exit_code(diagnostics: &[Diagnostic], deny_warnings: bool) -> Exit {

@@ -135,6 +135,10 @@ pub fn run(args: &EvaluateArgs, color: Color) -> Exit {
     let failed = |f: Failed| {
         match f {
             Failed::Read(e) => eprintln!("error: cannot read `{shown}`: {e}"),
+            // A reader of standard output that closed it has what it wanted.
+            Failed::Write(e) if args.output.as_os_str() == "-" => {
+                return super::output::failed_write(&e, Exit::Clean);
+            }
             Failed::Write(e) => eprintln!("error: cannot write `{}`: {e}", args.output.display()),
             Failed::Explain(e) => eprintln!("error: cannot write `{}`: {e}", explain_path.display()),
         }

@@ -1,5 +1,6 @@
 //! `reglament graph`: the service graph, or one life situation's part of it.
 
+use super::output::Stdout;
 use super::{Color, Exit, compile_clean};
 use crate::graph::{ServiceGraph, render};
 use clap::{Args, ValueEnum};
@@ -45,6 +46,7 @@ pub fn run(args: &GraphArgs, color: Color) -> Exit {
         GraphFormat::Mermaid => render::graph_mermaid(&graph, situation),
         GraphFormat::Json => render::graph_json(&graph, situation),
     };
-    print!("{text}");
-    Exit::Clean
+    let mut out = Stdout::new();
+    out.text(&text);
+    out.finish(Exit::Clean)
 }

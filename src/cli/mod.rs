@@ -5,6 +5,7 @@ mod check;
 mod evaluate;
 mod graph;
 pub mod load;
+mod output;
 mod schema;
 mod simulate;
 mod test;

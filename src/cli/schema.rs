@@ -1,5 +1,6 @@
 //! `reglament schema`: the JSON Schema of the profiles a regulation set accepts.
 
+use super::output::Stdout;
 use super::{Color, Exit, compile_clean};
 use crate::simulate::schema;
 use clap::Args;
@@ -17,6 +18,7 @@ pub fn run(args: &SchemaArgs, color: Color) -> Exit {
         Ok(c) => c,
         Err(exit) => return exit,
     };
-    println!("{}", serde_json::to_string_pretty(&schema::profiles(&model)).expect("schema serializes"));
-    Exit::Clean
+    let mut out = Stdout::new();
+    out.line(&serde_json::to_string_pretty(&schema::profiles(&model)).expect("schema serializes"));
+    out.finish(Exit::Clean)
 }

@@ -1,5 +1,6 @@
 //! `reglament simulate`: what the regulation set does for citizen profiles.
 
+use super::output::{self, Stdout};
 use super::{Color, Exit, compile_clean, load};
 use crate::date::Date;
 use crate::model::Model;
@@ -83,18 +84,21 @@ fn run_batch(model: &Model, path: &std::path::Path, jsonl: bool, as_of: Date, ar
         &progress,
     );
     use std::io::Write;
-    let _ = out.flush();
+    let flushed = out.flush();
     bar.finish_and_clear();
     match result {
         Ok(summary) => {
             eprint!("{shown}: {}", summary.human());
-            if summary.malformed > 0 { Exit::Problems } else { Exit::Clean }
+            let exit = if summary.malformed > 0 { Exit::Problems } else { Exit::Clean };
+            flushed.map_or_else(|e| output::failed_write(&e, exit), |()| exit)
         }
-        Err(e) if e.line == 0 => {
-            eprintln!("error: {shown}: {}", e.message);
+        // The row was reported as it was met.
+        Err(batch::Failed::Row(_)) => Exit::Problems,
+        Err(batch::Failed::Read(e)) => {
+            eprintln!("error: cannot read `{shown}`: {e}");
             Exit::Usage
         }
-        Err(_) => Exit::Problems,
+        Err(batch::Failed::Write(e)) => output::failed_write(&e, Exit::Clean),
     }
 }
 
@@ -163,14 +167,15 @@ pub fn run(args: &SimulateArgs, color: Color) -> Exit {
             }
         }
     }
+    let mut out = Stdout::new();
     match args.format {
         SimFormat::Human => {
             let texts: Vec<String> = reports.iter().map(|r| report::human(r, args.explain)).collect();
-            print!("{}", texts.join("\n"));
+            out.text(&texts.join("\n"));
         }
         SimFormat::Json => {
-            println!("{}", serde_json::to_string_pretty(&reports).expect("reports serialize"));
+            out.line(&serde_json::to_string_pretty(&reports).expect("reports serialize"));
         }
     }
-    Exit::Clean
+    out.finish(Exit::Clean)
 }

@@ -1,6 +1,7 @@
 //! `reglament test`: run the regulation tests (`*.test.yaml`) that live beside the
 //! regulations.
 
+use super::output::Stdout;
 use super::{Color, Exit, compile_clean, load};
 use crate::suite::{self, coverage, junit};
 use clap::Args;
@@ -64,6 +65,7 @@ pub fn run(args: &TestArgs, color: Color) -> Exit {
     }
     let mut outcomes = Vec::new();
     let mut broken = 0;
+    let mut out = Stdout::new();
     for file in &files {
         let shown = load::display(file);
         let text = match std::fs::read_to_string(file) {
@@ -73,23 +75,23 @@ pub fn run(args: &TestArgs, color: Color) -> Exit {
                 return Exit::Usage;
             }
         };
-        println!("{shown}");
+        out.line(&shown);
         match suite::read(&model, &shown, &text) {
             Ok(tests) => {
                 for test in tests {
                     let outcome = suite::run(&model, test);
                     let mark = if outcome.passed() { "✓" } else { "✗" };
-                    println!("  {mark} {}", outcome.name);
+                    out.line(&format!("  {mark} {}", outcome.name));
                     for failure in &outcome.failures {
                         for line in failure.lines() {
-                            println!("      {line}");
+                            out.line(&format!("      {line}"));
                         }
                     }
                     outcomes.push(outcome);
                 }
             }
             Err(e) => {
-                println!("  ✗ {e}");
+                out.line(&format!("  ✗ {e}"));
                 broken += 1;
             }
         }
@@ -105,22 +107,22 @@ pub fn run(args: &TestArgs, color: Color) -> Exit {
     let mut low = false;
     if args.coverage || args.min_coverage.is_some() {
         let c = coverage::measure(&model, &outcomes);
-        println!(
+        out.line(&format!(
             "\ncoverage: {:.1} % ({} of {} items: services decided, criteria and refusal grounds seen both ways)",
             c.percent(),
             c.covered,
             c.total
-        );
+        ));
         for m in &c.missing {
-            println!("  not covered: {m}");
+            out.line(&format!("  not covered: {m}"));
         }
         if let Some(min) = args.min_coverage {
             if c.percent() < min {
-                println!("coverage {:.1} % is below the minimum of {min} %", c.percent());
+                out.line(&format!("coverage {:.1} % is below the minimum of {min} %", c.percent()));
                 low = true;
             }
         }
     }
-    println!("\n{passed} passed, {failed} failed");
-    if failed > 0 || low { Exit::Problems } else { Exit::Clean }
+    out.line(&format!("\n{passed} passed, {failed} failed"));
+    out.finish(if failed > 0 || low { Exit::Problems } else { Exit::Clean })
 }

@@ -197,8 +197,20 @@ pub struct Options {
     pub strict: bool,
 }
 
+/// Why a batch stopped before its end.
+#[derive(Debug)]
+pub enum Failed {
+    /// The first malformed row, when strict (reported already).
+    Row(RowError),
+    /// The input could not be read.
+    Read(std::io::Error),
+    /// The output could not be written (a closed pipe, a full disk).
+    Write(std::io::Error),
+}
+
 /// Simulates every row and writes one JSON report per line to `out`. Returns the summary,
-/// or the first malformed row when strict (everything before it is written).
+/// or why it stopped: everything before is written. A malformed row, a line that is not
+/// UTF-8 among them, is reported with its number and left out.
 pub fn run<R: BufRead + Send, W: Write>(
     model: &Model,
     input: Input<R>,
@@ -206,11 +218,10 @@ pub fn run<R: BufRead + Send, W: Write>(
     out: &mut W,
     errors: &mut dyn FnMut(&RowError),
     progress: &dyn Fn(usize),
-) -> Result<Summary, RowError> {
+) -> Result<Summary, Failed> {
     let mut summary = Summary::default();
-    let io = |e: std::io::Error| RowError { line: 0, message: format!("cannot write: {e}") };
     let mut flush =
-        |rows: Vec<(usize, Result<Profile, String>)>, summary: &mut Summary| -> Result<(), RowError> {
+        |rows: Vec<(usize, Result<Profile, String>)>, summary: &mut Summary| -> Result<(), Failed> {
             let results: Vec<(usize, Result<String, String>, Option<Report>)> = rows
                 .into_par_iter()
                 .map(|(line, p)| match p {
@@ -225,7 +236,7 @@ pub fn run<R: BufRead + Send, W: Write>(
             for (line, result, report) in results {
                 match result {
                     Ok(json) => {
-                        writeln!(out, "{json}").map_err(io)?;
+                        writeln!(out, "{json}").map_err(Failed::Write)?;
                         summary.add(&report.expect("a report"));
                     }
                     Err(message) => {
@@ -233,7 +244,7 @@ pub fn run<R: BufRead + Send, W: Write>(
                         let error = RowError { line, message };
                         errors(&error);
                         if options.strict {
-                            return Err(error);
+                            return Err(Failed::Row(error));
                         }
                     }
                 }
@@ -244,13 +255,17 @@ pub fn run<R: BufRead + Send, W: Write>(
     match input {
         Input::JsonLines(reader) => {
             let mut chunk = Vec::with_capacity(CHUNK);
-            for (i, line) in reader.lines().enumerate() {
-                let line = line.map_err(|e| RowError { line: i + 1, message: e.to_string() })?;
-                if line.trim().is_empty() {
-                    continue;
-                }
-                let parsed = profile::read_one(model, &line)
-                    .map_err(|e| format!("column {}: {}", e.column, e.message));
+            for (i, line) in reader.split(b'\n').enumerate() {
+                let line = line.map_err(Failed::Read)?;
+                let line = line.strip_suffix(b"\r").unwrap_or(&line);
+                let line =
+                    if i == 0 { line.strip_prefix("\u{feff}".as_bytes()).unwrap_or(line) } else { line };
+                let parsed = match std::str::from_utf8(line) {
+                    Ok(text) if text.trim().is_empty() => continue,
+                    Ok(text) => profile::read_one(model, text)
+                        .map_err(|e| format!("column {}: {}", e.column, e.message)),
+                    Err(e) => Err(format!("not UTF-8 text (byte {} of the line)", e.valid_up_to() + 1)),
+                };
                 chunk.push((i + 1, parsed));
                 if chunk.len() == CHUNK {
                     flush(std::mem::take(&mut chunk), &mut summary)?;
@@ -266,7 +281,7 @@ pub fn run<R: BufRead + Send, W: Write>(
                 Err(message) => {
                     let error = RowError { line: 1, message };
                     errors(&error);
-                    return Err(error);
+                    return Err(Failed::Row(error));
                 }
             };
             let mut chunk = Vec::with_capacity(CHUNK);
