@@ -64,7 +64,35 @@ fn non_utf8_file_is_a_usage_error() {
     let (code, _, stderr) = run(&["check", file.to_str().unwrap()]);
     std::fs::remove_file(&file).ok();
     assert_eq!(code, 2);
-    assert!(stderr.contains("is not UTF-8 text (invalid byte at offset 18)"), "{stderr}");
+    assert!(stderr.contains(":1:19: not UTF-8 text (byte 0xe9); save the file as UTF-8"), "{stderr}");
+}
+
+/// Loops of links, the same file named twice, a link out of the directory, a FIFO and a
+/// device: each real file is read once, nothing blocks or reads for ever.
+#[test]
+fn only_regular_files_are_read_each_once() {
+    let dir = std::env::temp_dir().join(format!("reglament-links-{}", std::process::id()));
+    let set = dir.join("set");
+    std::fs::create_dir_all(&set).unwrap();
+    std::fs::copy("tests/decisions/rules.rgl", set.join("rules.rgl")).unwrap();
+    std::os::unix::fs::symlink(".", set.join("self")).unwrap();
+    std::os::unix::fs::symlink(".", set.join("again")).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", set.join("zero.rgl")).unwrap();
+    let (set_path, file) = (set.to_str().unwrap(), set.join("rules.rgl"));
+    let (code, stdout, stderr) = run(&["check", set_path, file.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("checked 1 file (4 services): no problems"), "{stdout}");
+    assert!(stderr.contains("zero.rgl` is a link that leads out of"), "{stderr}");
+
+    let fifo = dir.join("pipe.rgl");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let (code, _, stderr) = run(&["check", fifo.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("pipe.rgl` is not a regular file"), "{stderr}");
+    let (code, _, stderr) = run(&["check", "/dev/zero"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("`/dev/zero` is not a regular file"), "{stderr}");
+    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]

@@ -1,54 +1,125 @@
-//! Reading the files named on the command line into a source map.
+//! Reading the files named on the command line into a source map: regular files only, each
+//! real file once (however many links or names lead to it), up to a size limit.
 
 use crate::source::SourceMap;
+use std::collections::HashSet;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
+/// The largest regulation file read: a hundred times the whole bundled library.
+pub const MAX_FILE_BYTES: u64 = 64 << 20;
+
 /// Reads every `.rgl` file under the given paths (directories recursively, in sorted
-/// order); a file named directly is read whatever its extension.
+/// order); a file named directly is read whatever its extension. A symbolic link that
+/// leads out of the directory named is not followed, and is said so on standard error.
 pub fn load(paths: &[PathBuf]) -> Result<SourceMap, String> {
-    let mut files = Vec::new();
+    let mut walk = Walk::default();
     for path in paths {
         let meta = std::fs::metadata(path)
             .map_err(|e| format!("cannot read `{}`: {}", display(path), io_reason(&e)))?;
         if meta.is_dir() {
-            let before = files.len();
-            walk(path, &mut files)?;
-            if files.len() == before {
+            let before = walk.files.len();
+            let root = canonical(path)?;
+            walk.dir(path, (&root, path))?;
+            if walk.files.len() == before && !walk.named_twice(&root) {
                 return Err(format!("no `.rgl` files in `{}`", display(path)));
             }
         } else {
-            files.push(path.clone());
+            walk.file(path.clone())?;
         }
     }
     let mut sources = SourceMap::new();
-    for file in files {
-        let bytes = std::fs::read(&file)
-            .map_err(|e| format!("cannot read `{}`: {}", display(&file), io_reason(&e)))?;
-        let text = String::from_utf8(bytes).map_err(|e| {
-            format!(
-                "`{}` is not UTF-8 text (invalid byte at offset {})",
-                display(&file),
-                e.utf8_error().valid_up_to()
-            )
-        })?;
-        sources.add(display(&file), text);
+    for file in walk.files {
+        sources.add(display(&file), read(&file)?);
     }
     Ok(sources)
 }
 
-fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), String> {
-    let entries =
-        std::fs::read_dir(dir).map_err(|e| format!("cannot read `{}`: {}", display(dir), io_reason(&e)))?;
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    for path in paths {
-        if path.is_dir() {
-            walk(&path, files)?;
-        } else if path.extension().is_some_and(|e| e == "rgl") {
-            files.push(path);
-        }
+#[derive(Default)]
+struct Walk {
+    files: Vec<PathBuf>,
+    /// Real paths of the files and directories taken.
+    seen: HashSet<PathBuf>,
+}
+
+impl Walk {
+    fn named_twice(&self, root: &Path) -> bool {
+        self.files.iter().any(|f| canonical(f).is_ok_and(|c| c.starts_with(root)))
     }
-    Ok(())
+
+    fn file(&mut self, path: PathBuf) -> Result<(), String> {
+        let meta = std::fs::metadata(&path)
+            .map_err(|e| format!("cannot read `{}`: {}", display(&path), io_reason(&e)))?;
+        if !meta.is_file() {
+            return Err(format!("`{}` is not a regular file", display(&path)));
+        }
+        if self.seen.insert(canonical(&path)?) {
+            self.files.push(path);
+        }
+        Ok(())
+    }
+
+    /// Walks a directory under `root`: its real path, and the path as named.
+    fn dir(&mut self, dir: &Path, root: (&Path, &Path)) -> Result<(), String> {
+        if !self.seen.insert(canonical(dir)?) {
+            return Ok(());
+        }
+        let entries = std::fs::read_dir(dir)
+            .map_err(|e| format!("cannot read `{}`: {}", display(dir), io_reason(&e)))?;
+        let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        paths.sort();
+        for path in paths {
+            let linked = path.symlink_metadata().is_ok_and(|m| m.file_type().is_symlink());
+            let wanted = path.is_dir() || path.extension().is_some_and(|e| e == "rgl");
+            if !wanted {
+                continue;
+            }
+            if linked && !canonical(&path).is_ok_and(|real| real.starts_with(root.0)) {
+                eprintln!(
+                    "warning: `{}` is a link that leads out of `{}`; not followed",
+                    display(&path),
+                    display(root.1)
+                );
+                continue;
+            }
+            if path.is_dir() {
+                self.dir(&path, root)?;
+            } else {
+                self.file(path)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn canonical(path: &Path) -> Result<PathBuf, String> {
+    std::fs::canonicalize(path).map_err(|e| format!("cannot read `{}`: {}", display(path), io_reason(&e)))
+}
+
+/// A regular file's text, if it is UTF-8 and not too large.
+fn read(file: &Path) -> Result<String, String> {
+    let shown = display(file);
+    let handle =
+        std::fs::File::open(file).map_err(|e| format!("cannot read `{shown}`: {}", io_reason(&e)))?;
+    let mut bytes = Vec::new();
+    handle
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read `{shown}`: {}", io_reason(&e)))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(format!("`{shown}` is larger than {} MiB", MAX_FILE_BYTES >> 20));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let before = &e.as_bytes()[..at];
+        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+        let start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let column = String::from_utf8_lossy(&before[start..]).chars().count() + 1;
+        format!(
+            "{shown}:{line}:{column}: not UTF-8 text (byte {:#04x}); save the file as UTF-8",
+            e.as_bytes()[at]
+        )
+    })
 }
 
 /// A path as shown in messages, with `/` separators on every platform.
