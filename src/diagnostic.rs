@@ -1,10 +1,10 @@
 //! The one diagnostic type of the compiler, its stable codes, and its two renderings:
 //! miette for the terminal, JSON with positions from the source map's line index.
 
-use crate::source::{SourceMap, Span};
+use crate::source::{FileId, SourceMap, Span};
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan};
 use serde::Serialize;
-use std::fmt;
+use std::fmt::{self, Write};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -197,16 +197,35 @@ impl miette::Diagnostic for Rendered<'_> {
 }
 
 /// Renders diagnostics for a terminal with miette, with or without colour.
+/// The diagnostics of one file shown in a terminal; the rest are counted. Rendering one
+/// reads the file up to it, so a cap keeps a file of thousands of errors linear.
+pub const MAX_SHOWN_PER_FILE: usize = 100;
+
 pub fn render_human(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool) -> String {
     let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
     let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
     let mut out = String::new();
+    let mut shown: std::collections::BTreeMap<FileId, usize> = Default::default();
     for diagnostic in diagnostics {
+        let count = shown.entry(diagnostic.primary.span.file).or_default();
+        *count += 1;
+        if *count > MAX_SHOWN_PER_FILE {
+            continue;
+        }
         let rendered = Rendered { diagnostic, sources };
         if handler.render_report(&mut out, &rendered).is_err() {
             out.push_str(&diagnostic.message);
         }
         out.push('\n');
+    }
+    for (file, count) in shown {
+        if let Some(more) = count.checked_sub(MAX_SHOWN_PER_FILE).filter(|&n| n > 0) {
+            let _ = writeln!(
+                out,
+                "… and {more} more in `{}` (`--format json` lists every one)\n",
+                sources.name(file)
+            );
+        }
     }
     out
 }

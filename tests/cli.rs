@@ -401,3 +401,21 @@ fn library_tests_cover_everything() {
     assert_eq!(code, 0, "{stdout}");
     assert!(stdout.contains("coverage: 100.0 %"), "{stdout}");
 }
+
+/// A file of thousands of errors shows the first hundred and counts the rest (rendering
+/// each reads the file up to it); JSON lists every one.
+#[test]
+fn human_output_caps_the_errors_of_a_file() {
+    let file = std::env::temp_dir().join(format!("reglament-errors-{}.rgl", std::process::id()));
+    let text: String = (0..3_000).map(|i| format!("service s{i} {{ title 12 }}\n")).collect();
+    std::fs::write(&file, text).unwrap();
+    let path = file.to_str().unwrap();
+    let (code, stdout, _) = run(&["check", path]);
+    assert_eq!(code, 1);
+    assert_eq!(stdout.matches("E0001").count(), 100, "the first hundred are shown");
+    assert!(stdout.contains("… and 2900 more in"), "{}", &stdout[stdout.len().saturating_sub(300)..]);
+    assert!(stdout.ends_with("checked 1 file (0 services): 3000 errors, 0 warnings\n"));
+    let (_, json, _) = run(&["check", path, "--format", "json"]);
+    assert_eq!(json.matches("\"code\": \"E0001\"").count(), 3_000);
+    std::fs::remove_file(&file).ok();
+}
