@@ -367,6 +367,16 @@ cli_snapshot!(
     "--min-coverage",
     "90"
 );
+cli_snapshot!(
+    suite_bad_files,
+    "test",
+    "tests/suite/allowance.rgl",
+    "tests/suite-bad/empty.test.yaml",
+    "tests/suite-bad/list_expectation.test.yaml",
+    "tests/suite-bad/misspelt_key.test.yaml",
+    "tests/suite-bad/number_output.test.yaml"
+);
+cli_snapshot!(suite_min_coverage_not_a_number, "test", "tests/suite", "--min-coverage", "NaN");
 
 /// The library's own tests pass: `reglament test regulations` ends with "N passed, 0 failed".
 #[test]

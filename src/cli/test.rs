@@ -23,8 +23,16 @@ pub struct TestArgs {
     pub coverage: bool,
 
     /// Fail when coverage is below this percentage (implies --coverage)
-    #[arg(long, value_name = "PERCENT")]
+    #[arg(long, value_name = "PERCENT", value_parser = percent)]
     pub min_coverage: Option<f64>,
+}
+
+/// A percentage from 0 to 100 (`NaN` and the like are refused).
+fn percent(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(p) if (0.0..=100.0).contains(&p) => Ok(p),
+        _ => Err(format!("`{text}` is not a percentage from 0 to 100")),
+    }
 }
 
 fn test_files(paths: &[PathBuf]) -> Vec<PathBuf> {

@@ -33,17 +33,69 @@ struct RawTest {
     expect: BTreeMap<String, RawExpectation>,
 }
 
+/// An expectation as written: an outcome, or a mapping with the outcome and more.
 #[derive(Deserialize)]
-#[serde(untagged)]
+#[serde(try_from = "serde_yaml::Value")]
 enum RawExpectation {
     Outcome(String),
-    Detailed {
-        outcome: String,
-        #[serde(default)]
-        outputs: BTreeMap<String, String>,
-        #[serde(default)]
-        missing: Vec<String>,
-    },
+    Detailed(Detailed),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Detailed {
+    outcome: String,
+    #[serde(default)]
+    outputs: BTreeMap<String, Amount>,
+    #[serde(default)]
+    missing: Vec<String>,
+}
+
+/// An output's value as the report writes it: text, so that amounts stay exact.
+#[derive(Deserialize)]
+#[serde(try_from = "serde_yaml::Value")]
+struct Amount(String);
+
+impl TryFrom<serde_yaml::Value> for Amount {
+    type Error = String;
+    fn try_from(value: serde_yaml::Value) -> Result<Self, String> {
+        match value {
+            serde_yaml::Value::String(s) => Ok(Amount(s)),
+            serde_yaml::Value::Bool(b) => Ok(Amount(b.to_string())),
+            other => Err(format!(
+                "write an output's value in quotes, as the report writes it (`\"11000.00\"`), not {}",
+                kind(&other)
+            )),
+        }
+    }
+}
+
+fn kind(value: &serde_yaml::Value) -> &'static str {
+    match value {
+        serde_yaml::Value::Null => "nothing",
+        serde_yaml::Value::Bool(_) => "a truth value",
+        serde_yaml::Value::Number(_) => "a number",
+        serde_yaml::Value::String(_) => "text",
+        serde_yaml::Value::Sequence(_) => "a list",
+        serde_yaml::Value::Mapping(_) => "a mapping",
+        serde_yaml::Value::Tagged(_) => "a tagged value",
+    }
+}
+
+impl TryFrom<serde_yaml::Value> for RawExpectation {
+    type Error = String;
+    fn try_from(value: serde_yaml::Value) -> Result<Self, String> {
+        match value {
+            serde_yaml::Value::String(s) => Ok(RawExpectation::Outcome(s)),
+            value @ serde_yaml::Value::Mapping(_) => {
+                serde_yaml::from_value(value).map(RawExpectation::Detailed).map_err(|e| e.to_string())
+            }
+            other => Err(format!(
+                "an expectation is an outcome (`granted`, `refused by NAME` …) or a mapping with `outcome`, `outputs` and `missing`, not {}",
+                kind(&other)
+            )),
+        }
+    }
 }
 
 /// What a test expects of one service.
@@ -73,7 +125,9 @@ impl Expectation {
     fn parse(raw: RawExpectation) -> Result<Self, String> {
         let (text, outputs, missing) = match raw {
             RawExpectation::Outcome(t) => (t, BTreeMap::new(), Vec::new()),
-            RawExpectation::Detailed { outcome, outputs, missing } => (outcome, outputs, missing),
+            RawExpectation::Detailed(d) => {
+                (d.outcome, d.outputs.into_iter().map(|(k, v)| (k, v.0)).collect(), d.missing)
+            }
         };
         let (outcome, refused_by) = match text.split_once(" by ") {
             Some((o, by)) if o.trim() == "refused" => {
@@ -128,8 +182,14 @@ pub fn read(model: &Model, file: &str, text: &str) -> Result<Vec<Test>, String> 
     profile::check_nesting(text).map_err(|e| format!("{file}:{}:{}: {}", e.line, e.column, e.message))?;
     let raw: Vec<RawTest> = serde_yaml::from_str(text).map_err(|e| {
         let at = e.location().map_or(String::new(), |l| format!(":{}:{}", l.line(), l.column()));
-        format!("{file}{at}: {e}")
+        // The reader appends the position, which is given first already.
+        let message = e.to_string();
+        let message = message.rfind(" at line ").map_or(message.as_str(), |i| &message[..i]).to_string();
+        format!("{file}{at}: {message}")
     })?;
+    if raw.is_empty() {
+        return Err(format!("{file}: no tests; a test file is a list of `- name: …` entries"));
+    }
     raw.into_iter()
         .map(|t| {
             let context = |m: String| format!("{file}: test `{}`: {m}", t.name);
