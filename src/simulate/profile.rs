@@ -19,7 +19,7 @@ use super::scalar::parse_scalar;
 use crate::date::Date;
 use crate::model::{EventId, Field, Id, Model, ServiceId, Source, Type, Value};
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 #[derive(Clone, Debug, Default)]
@@ -170,6 +170,21 @@ impl fmt::Display for ProfileError {
     }
 }
 
+/// The next key of a mapping; a key given twice is an error (the second would silently
+/// replace the first).
+fn next_key<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    seen: &mut HashSet<String>,
+) -> Result<Option<String>, A::Error> {
+    let key = map.next_key::<String>()?;
+    match key {
+        Some(k) if !seen.insert(k.clone()) => {
+            Err(de::Error::custom(format!("`{k}` is given twice; give each key once")))
+        }
+        key => Ok(key),
+    }
+}
+
 fn suggest_in<'a>(name: &str, names: impl Iterator<Item = &'a str>) -> String {
     let names: Vec<&str> = names.collect();
     match crate::check::symbols::suggest(name, names.iter().copied()) {
@@ -203,7 +218,8 @@ impl<'de> Visitor<'de> for ProfilesSeed<'_> {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut out = None;
-        while let Some(key) = map.next_key::<String>()? {
+        let mut seen = HashSet::new();
+        while let Some(key) = next_key(&mut map, &mut seen)? {
             if key != "profiles" {
                 return Err(de::Error::custom(format!(
                     "unknown key `{key}`; a profile file holds `profiles: [...]` or a list"
@@ -240,7 +256,8 @@ impl<'de> Visitor<'de> for ProfileSeed<'_> {
             ..Profile::default()
         };
         let mut has_id = false;
-        while let Some(key) = map.next_key::<String>()? {
+        let mut seen = HashSet::new();
+        while let Some(key) = next_key(&mut map, &mut seen)? {
             match key.as_str() {
                 "id" => {
                     p.id = map.next_value::<Scalar>()?.0;
@@ -353,7 +370,16 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
         self.scalar(&v.to_string())
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-        self.scalar(&v.to_string())
+        // A number was read as binary floating point: take it only when its shortest form
+        // holds no more digits than such a number keeps exactly.
+        let text = v.to_string();
+        let digits = text.trim_start_matches(['-', '0', '.']).chars().filter(char::is_ascii_digit).count();
+        if !v.is_finite() || digits > 15 {
+            return Err(E::custom(format!(
+                "`{text}` cannot be read exactly as a number; write it in quotes, as text"
+            )));
+        }
+        self.scalar(&text)
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         let Type::List(inner) = self.ty else {
@@ -371,7 +397,8 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
         };
         let record = &self.model.records[*r];
         let mut fields: Vec<Option<Value>> = vec![None; record.fields.len()];
-        while let Some(key) = map.next_key::<String>()? {
+        let mut seen = HashSet::new();
+        while let Some(key) = next_key(&mut map, &mut seen)? {
             let Some(i) = record.fields.iter().position(|f| f.name.text == key) else {
                 let names = record.fields.iter().map(|f| &*f.name.text);
                 return Err(de::Error::custom(format!(
@@ -404,7 +431,8 @@ impl<'de> Visitor<'de> for FactsSeed<'_, '_> {
         f.write_str("a mapping of registries to their fields")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while let Some(key) = map.next_key::<String>()? {
+        let mut seen = HashSet::new();
+        while let Some(key) = next_key(&mut map, &mut seen)? {
             let Some(r) = self.model.registries.find(|x| x.name.text == key) else {
                 let names = self.model.registries.iter().map(|x| &*x.name.text);
                 return Err(de::Error::custom(format!(
@@ -444,7 +472,8 @@ impl<'de> Visitor<'de> for FieldsSeed<'_, '_> {
         write!(f, "a mapping of the fields of `{}`", self.owner)
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while let Some(key) = map.next_key::<String>()? {
+        let mut seen = HashSet::new();
+        while let Some(key) = next_key(&mut map, &mut seen)? {
             let Some(i) = self.fields.iter().position(|f| f.name.text == key) else {
                 let names = self.fields.iter().map(|f| &*f.name.text);
                 return Err(de::Error::custom(format!(
@@ -479,7 +508,8 @@ impl<'de> Visitor<'de> for ApplicantSeed<'_, '_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let inputs =
             || self.model.services.iter().flat_map(|s| &s.inputs).filter(|i| i.source == Source::Applicant);
-        while let Some(key) = map.next_key::<String>()? {
+        let mut seen = HashSet::new();
+        while let Some(key) = next_key(&mut map, &mut seen)? {
             let Some(input) = inputs().find(|i| i.name.text == key) else {
                 let mut names: Vec<&str> = inputs().map(|i| &*i.name.text).collect();
                 names.sort_unstable();
@@ -516,7 +546,8 @@ impl<'de> Visitor<'de> for ConsentSeed<'_, '_> {
         f.write_str("a mapping with `opt_out` and `given` lists of services")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while let Some(key) = map.next_key::<String>()? {
+        let mut seen = HashSet::new();
+        while let Some(key) = next_key(&mut map, &mut seen)? {
             let list = match key.as_str() {
                 "opt_out" | "withdrawn" => &mut *self.opt_out,
                 "given" => &mut *self.given,
@@ -598,7 +629,8 @@ impl<'de> Visitor<'de> for ApplicationSeed<'_> {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Application, A::Error> {
         let (mut service, mut when) = (None, None);
-        while let Some(key) = map.next_key::<String>()? {
+        let mut seen = HashSet::new();
+        while let Some(key) = next_key(&mut map, &mut seen)? {
             match key.as_str() {
                 "service" => service = Some(map.next_value_seed(ServiceName { model: self.model })?),
                 "date" => when = Some(date(&map.next_value::<Scalar>()?.0, "date")?),
@@ -637,7 +669,8 @@ impl<'de> Visitor<'de> for EventSeed<'_> {
         let m = self.model;
         let (mut event, mut when, mut recorded) = (None, None, None);
         let mut data: Option<Vec<Option<Value>>> = None;
-        while let Some(key) = map.next_key::<String>()? {
+        let mut seen = HashSet::new();
+        while let Some(key) = next_key(&mut map, &mut seen)? {
             match key.as_str() {
                 "event" => {
                     let name = map.next_value::<Scalar>()?.0;

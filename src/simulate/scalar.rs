@@ -5,6 +5,14 @@ use crate::model::{Model, Type, Value};
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
+/// A number written out in digits (`-12.50`), exactly; no exponents, no spaces.
+fn decimal(text: &str) -> Option<Decimal> {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, "0"));
+    let plain = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+    (plain(whole) && plain(fraction)).then(|| Decimal::from_str(text).ok()).flatten()
+}
+
 /// Parses a literal of a type, as profiles give them.
 pub fn parse_scalar(ty: &Type, text: &str, model: &Model) -> Result<Value, String> {
     // A cell of megabytes is named by its beginning, not echoed whole.
@@ -20,8 +28,8 @@ pub fn parse_scalar(ty: &Type, text: &str, model: &Model) -> Result<Value, Strin
             _ => bad("`true` or `false`"),
         },
         Type::Int => text.parse().map(Value::Int).or_else(|_| bad("a whole number")),
-        Type::Decimal => Decimal::from_str(text).map(Value::Decimal).or_else(|_| bad("a number")),
-        Type::Money => match Decimal::from_str(text) {
+        Type::Decimal => decimal(text).map(Value::Decimal).ok_or(()).or_else(|_| bad("a number")),
+        Type::Money => match decimal(text).ok_or(()) {
             Ok(d) if d.scale() <= 2 => Ok(Value::Money(d)),
             Ok(_) => bad("an amount in roubles with at most two decimals"),
             Err(_) => bad("an amount in roubles"),
