@@ -429,3 +429,42 @@ fn human_output_caps_the_errors_of_a_file() {
     assert_eq!(json.matches("\"code\": \"E0001\"").count(), 3_000);
     std::fs::remove_file(&file).ok();
 }
+
+/// A title holding terminal escape sequences is shown by the pictures of its control
+/// characters in every human and DOT output, never sent to the terminal.
+#[test]
+fn control_characters_are_shown_not_sent() {
+    let dir = std::env::temp_dir().join(format!("reglament-escapes-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let rgl = dir.join("esc.rgl");
+    std::fs::write(
+        &rgl,
+        "agency a { title \"A\u{1b}]0;pwned\u{7}\" level federal }\n\
+         registry r { title \"R\" owner a field x: int }\n\
+         event e { title \"E\u{1b}[31m\" registry r }\n\
+         service s { title \"S\u{1b}[2J\" agency a legal \"L\" kind payment deadline 1 days input x: int from r.x criterion c \"C\u{1b}\" = x > 0 }\n\
+         situation sit { title \"T\u{1b}\" on e services s }\n\
+         trigger t { on e start s consent opt_out notify portal }\n",
+    )
+    .unwrap();
+    let profile = dir.join("p.yaml");
+    std::fs::write(
+        &profile,
+        "- id: p\n  facts: { r: { x: 1 } }\n  events: [{ event: e, date: 2026-01-01 }]\n",
+    )
+    .unwrap();
+    let (rgl, profile) = (rgl.to_str().unwrap(), profile.to_str().unwrap());
+    for args in [
+        vec!["chains", "sit", rgl],
+        vec!["chains", "sit", rgl, "--format", "mermaid"],
+        vec!["graph", rgl],
+        vec!["graph", rgl, "--format", "mermaid"],
+        vec!["simulate", profile, "--regulations", rgl, "--as-of", "2026-02-01", "--explain"],
+    ] {
+        let (code, stdout, stderr) = run(&args);
+        assert_eq!(code, 0, "{args:?}: {stderr}");
+        assert!(!stdout.contains('\u{1b}') && !stdout.contains('\u{7}'), "{args:?}: {stdout:?}");
+        assert!(stdout.contains('\u{241b}'), "{args:?} shows the escape's picture: {stdout}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}

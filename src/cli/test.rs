@@ -3,6 +3,7 @@
 
 use super::output::Stdout;
 use super::{Color, Exit, compile_clean, load};
+use crate::graph::render::printable;
 use crate::suite::{self, coverage, junit};
 use clap::Args;
 use std::path::{Path, PathBuf};
@@ -89,10 +90,10 @@ pub fn run(args: &TestArgs, color: Color) -> Exit {
                 for test in tests {
                     let outcome = suite::run(&model, test);
                     let mark = if outcome.passed() { "✓" } else { "✗" };
-                    out.line(&format!("  {mark} {}", outcome.name));
+                    out.line(&printable(format!("  {mark} {}", outcome.name)));
                     for failure in &outcome.failures {
                         for line in failure.lines() {
-                            out.line(&format!("      {line}"));
+                            out.line(&printable(format!("      {line}")));
                         }
                     }
                     outcomes.push(outcome);

@@ -19,6 +19,23 @@ fn deadline_text(step: &Step) -> String {
     format!("{} {unit}", d.days)
 }
 
+/// Text made safe for a terminal or a DOT file: each control character (a title may hold
+/// an escape sequence) is shown by its picture (`␛`), line ends and tabs aside.
+pub fn printable(text: String) -> String {
+    if !text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return text;
+    }
+    text.chars()
+        .map(|c| match c {
+            '\n' | '\t' => c,
+            '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'),
+            '\u{7f}' => '\u{2421}',
+            c if c.is_control() => '\u{fffd}',
+            c => c,
+        })
+        .collect()
+}
+
 /// Pads to a width in characters (Cyrillic names are one column per letter).
 fn pad(text: &str, width: usize) -> String {
     let n = text.chars().count();
@@ -87,7 +104,7 @@ pub fn chain_human(chain: &Chain) -> String {
     ];
     out.push_str(&table(&totals));
     let _ = writeln!(out, "\ncritical path: {}", chain.critical_path.join(" → "));
-    out
+    printable(out)
 }
 
 /// Text safe inside a Mermaid label: no characters that end a task or a line.
@@ -116,7 +133,7 @@ pub fn chain_mermaid(chain: &Chain) -> String {
             let _ = writeln!(out, "    {label} :s{i}, {start}, {days}d");
         }
     }
-    out
+    printable(out)
 }
 
 /// The nodes to show: all, or one situation's services with what touches them.
@@ -201,7 +218,7 @@ pub fn graph_dot(g: &ServiceGraph, situation: Option<&str>) -> String {
         );
     }
     out.push_str("}\n");
-    out
+    printable(out)
 }
 
 pub fn graph_mermaid(g: &ServiceGraph, situation: Option<&str>) -> String {
@@ -229,7 +246,7 @@ pub fn graph_mermaid(g: &ServiceGraph, situation: Option<&str>) -> String {
             let _ = writeln!(out, "    n{} {arrow}|\"{label}\"| n{}", a.index(), b.index());
         }
     }
-    out
+    printable(out)
 }
 
 #[derive(Serialize)]

@@ -76,5 +76,5 @@ pub fn human(report: &Report, explain: bool) -> String {
             out.push('\n');
         }
     }
-    out
+    crate::graph::render::printable(out)
 }
