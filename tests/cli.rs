@@ -468,3 +468,48 @@ fn control_characters_are_shown_not_sent() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// `evaluate` never writes over its input, and a run that fails leaves the old output as
+/// it was (files are written beside and renamed at the end).
+#[test]
+fn evaluate_keeps_its_input_and_a_good_old_output() {
+    let dir = std::env::temp_dir().join(format!("reglament-replace-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let input = dir.join("in.csv");
+    std::fs::copy("tests/bench/edge_cases.csv", &input).unwrap();
+    let evaluate = |out: &str, more: &[&str]| {
+        let mut args = vec![
+            "evaluate",
+            "benefits",
+            "--regulations",
+            "examples/bench/rules.rgl",
+            "--in",
+            input.to_str().unwrap(),
+            "--out",
+            out,
+            "--columns",
+            "person_id,total_benefits",
+            "--as-of",
+            "2024-01-01",
+        ];
+        args.extend(more);
+        run(&args)
+    };
+    let (code, _, stderr) = evaluate(input.to_str().unwrap(), &[]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("is the input file; write it elsewhere"), "{stderr}");
+    assert_eq!(std::fs::read(&input).unwrap(), std::fs::read("tests/bench/edge_cases.csv").unwrap());
+
+    let output = dir.join("out.csv");
+    std::fs::write(&output, "the old output\n").unwrap();
+    let (code, _, stderr) = evaluate(output.to_str().unwrap(), &["--explain", "/dev/full"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(std::fs::read_to_string(&output).unwrap(), "the old output\n");
+    let (code, _, stderr) = evaluate(output.to_str().unwrap(), &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(std::fs::read_to_string(&output).unwrap().starts_with("person_id,total_benefits\n"));
+    let left: Vec<_> =
+        std::fs::read_dir(&dir).unwrap().filter_map(|e| e.ok()).map(|e| e.file_name()).collect();
+    assert_eq!(left.len(), 2, "no temporary file is left: {left:?}");
+    std::fs::remove_dir_all(&dir).ok();
+}

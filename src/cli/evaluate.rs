@@ -1,5 +1,6 @@
 //! `reglament evaluate`: one service over a population CSV, one output row per input row.
 
+use super::output::{Replacing, same_file};
 use super::{Color, Exit, compile_clean};
 use crate::date::Date;
 use crate::simulate::table::{RowError, Table, Times, blocks};
@@ -118,11 +119,17 @@ pub fn run(args: &EvaluateArgs, color: Color) -> Exit {
     }
     let setup_s = setup.elapsed().as_secs_f64();
 
-    let sink: Box<dyn Write + Send> = if args.output.as_os_str() == "-" {
-        Box::new(std::io::stdout())
+    for (path, what) in [(Some(&args.output), "output"), (args.explain.as_ref(), "decision trees")] {
+        if let Some(path) = path.filter(|p| same_file(p, &args.input)) {
+            eprintln!("error: the {what} `{}` is the input file; write it elsewhere", path.display());
+            return Exit::Usage;
+        }
+    }
+    let sink = if args.output.as_os_str() == "-" {
+        Sink::Stdout(std::io::stdout())
     } else {
-        match std::fs::File::create(&args.output) {
-            Ok(f) => Box::new(f),
+        match Replacing::create(&args.output) {
+            Ok(f) => Sink::File(f),
             Err(e) => {
                 eprintln!("error: cannot write `{}`: {e}", args.output.display());
                 return Exit::Usage;
@@ -151,7 +158,7 @@ pub fn run(args: &EvaluateArgs, color: Color) -> Exit {
 
     let mut explained = match &args.explain {
         None => None,
-        Some(path) => match std::fs::File::create(path) {
+        Some(path) => match Replacing::create(path) {
             Ok(f) => Some(std::io::BufWriter::new(f)),
             Err(e) => {
                 eprintln!("error: cannot write `{}`: {e}", path.display());
@@ -206,18 +213,28 @@ pub fn run(args: &EvaluateArgs, color: Color) -> Exit {
             output.write(done).map_err(Failed::Write)
         }
     };
-    let flushed = output.sink.flush().map_err(Failed::Write);
-    let flushed =
-        flushed.and_then(|()| explained.as_mut().map_or(Ok(()), |w| w.flush().map_err(Failed::Explain)));
-    if let Err(f) = result.and(flushed) {
+    if let Err(f) = result {
         return failed(f);
     }
-    let n = output.rows;
+    // Both files are put in place only when both were written whole.
+    let explained = explained.map(|w| w.into_inner().map_err(|e| Failed::Explain(e.into_error())));
+    let explained = match explained.transpose() {
+        Ok(e) => e,
+        Err(f) => return failed(f),
+    };
+    let (time, rows, errors) = (output.time, output.rows, output.errors);
+    let committed = output.sink.commit().map_err(Failed::Write);
+    let committed =
+        committed.and_then(|()| explained.map_or(Ok(()), |w| w.commit().map_err(Failed::Explain)));
+    if let Err(f) = committed {
+        return failed(f);
+    }
+    let n = rows;
     let total_s = started.elapsed().as_secs_f64();
     if args.timings {
         let read_s = input.time.as_secs_f64() + times.parse.as_secs_f64();
         let compute_s = times.compute.as_secs_f64();
-        let write_s = output.time.as_secs_f64() + times.format.as_secs_f64();
+        let write_s = time.as_secs_f64() + times.format.as_secs_f64();
         let rate = |s: f64| if s > 0.0 { n as f64 / s } else { 0.0 };
         let phases = format!(
             "n={n} read_s={read_s:.6} setup_s={setup_s:.6} compute_s={compute_s:.6} write_s={write_s:.6} total_s={total_s:.6}"
@@ -233,8 +250,8 @@ pub fn run(args: &EvaluateArgs, color: Color) -> Exit {
             ),
         }
     }
-    if output.errors > 0 {
-        eprintln!("error: {shown}: {} rows could not be read and were left out", output.errors);
+    if errors > 0 {
+        eprintln!("error: {shown}: {errors} rows could not be read and were left out");
         return Exit::Problems;
     }
     Exit::Clean
@@ -398,9 +415,40 @@ impl Spare {
     }
 }
 
+/// Standard output, or a file put in place when the run ends well.
+enum Sink {
+    Stdout(std::io::Stdout),
+    File(Replacing),
+}
+
+impl Sink {
+    fn commit(self) -> std::io::Result<()> {
+        match self {
+            Sink::Stdout(mut s) => s.flush(),
+            Sink::File(f) => f.commit(),
+        }
+    }
+}
+
+impl Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Sink::Stdout(s) => s.write(buf),
+            Sink::File(f) => f.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Sink::Stdout(s) => s.flush(),
+            Sink::File(f) => f.flush(),
+        }
+    }
+}
+
 /// Where output lines go, with the rows written and errors reported so far.
 struct Output<'a> {
-    sink: Box<dyn Write + Send>,
+    sink: Sink,
     time: Duration,
     rows: usize,
     errors: usize,

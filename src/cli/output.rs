@@ -53,3 +53,62 @@ pub fn failed_write(e: &io::Error, exit: Exit) -> Exit {
         Exit::Usage
     }
 }
+
+/// A file written through a temporary one beside it and renamed over it at the end, so
+/// that a run that fails leaves the file as it was, never cut short. A path that is not a
+/// regular file (`/dev/null`) is written directly.
+pub struct Replacing {
+    path: std::path::PathBuf,
+    /// The temporary file while the work is not committed.
+    temp: Option<std::path::PathBuf>,
+    file: std::fs::File,
+}
+
+impl Replacing {
+    pub fn create(path: &std::path::Path) -> io::Result<Replacing> {
+        let special = std::fs::metadata(path).is_ok_and(|m| !m.is_file());
+        if special {
+            let file = std::fs::OpenOptions::new().write(true).open(path)?;
+            return Ok(Replacing { path: path.to_path_buf(), temp: None, file });
+        }
+        let name = path.file_name().map_or_else(|| "output".into(), |n| n.to_string_lossy().to_string());
+        let temp = path.with_file_name(format!(".{name}.{}.part", std::process::id()));
+        let file = std::fs::File::create(&temp)?;
+        Ok(Replacing { path: path.to_path_buf(), temp: Some(temp), file })
+    }
+
+    /// Writes what is left and puts the file in place.
+    pub fn commit(mut self) -> io::Result<()> {
+        self.file.flush()?;
+        match self.temp.take() {
+            Some(temp) => std::fs::rename(temp, &self.path),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Write for Replacing {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.file.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.flush()
+    }
+}
+
+impl Drop for Replacing {
+    fn drop(&mut self) {
+        if let Some(temp) = self.temp.take() {
+            let _ = std::fs::remove_file(temp);
+        }
+    }
+}
+
+/// Whether two paths name one existing file (an output must not overwrite an input).
+pub fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
