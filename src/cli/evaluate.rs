@@ -324,7 +324,8 @@ fn single(
         let end = blocks::records(&input.buf[input.start..end], left).map_or(end, |n| input.start + n);
         let bytes = &input.buf[input.start..end];
         let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
-        let mut block = Block { out: vec![Vec::new()], ..Block::default() };
+        // The buffer written out by the last block, reused: fresh ones would all be kept.
+        let mut block = Block { out: vec![output.spare.take(bytes.len())], ..Block::default() };
         let mut broken = false;
         while done < cases.limit.unwrap_or(usize::MAX) {
             let t = Instant::now();
@@ -345,7 +346,14 @@ fn single(
             let t = Instant::now();
             match (inputs, cases.explained.is_some()) {
                 (Ok(inputs), true) => {
-                    table.evaluate_explained(&record, &inputs, at, &mut block.out[0], &mut trees)
+                    table.evaluate_explained(&record, &inputs, at, &mut block.out[0], &mut trees);
+                    // Trees are ten times the size of their rows: written as they come.
+                    if trees.len() >= 1 << 20 {
+                        if let Some(w) = cases.explained.as_mut() {
+                            w.write_all(&trees).map_err(Failed::Explain)?;
+                        }
+                        trees.clear();
+                    }
                 }
                 (Ok(inputs), false) => table.evaluate(&record, &inputs, &mut block.out[0]),
                 (Err(e), _) => {
