@@ -32,6 +32,7 @@ cli_snapshot!(check_help, "check", "--help");
 cli_snapshot!(check_bundled_regulations, "check");
 cli_snapshot!(check_bundled_regulations_json, "check", "regulations", "--format", "json");
 cli_snapshot!(check_errors_human, "check", "tests/check/bad/independent_errors.rgl");
+cli_snapshot!(check_unreadable_json, "check", "--format", "json", "tests/no-such-file.rgl");
 cli_snapshot!(check_errors_json, "check", "--format", "json", "tests/check/bad/independent_errors.rgl");
 cli_snapshot!(
     check_cross_file_duplicates,

@@ -63,3 +63,16 @@ fn months_between_counts_whole_months() {
     assert_eq!(engine::months_between(d("2026-05-10"), d("2026-11-09")), 5);
     assert_eq!(engine::months_between(d("2026-05-10"), d("2026-05-10")), 0);
 }
+
+/// A byte order mark before a profile, in YAML or JSON, is not part of it.
+#[test]
+fn a_byte_order_mark_is_skipped() {
+    let model = library();
+    for (file, json) in [("birth_second_child.yaml", false), ("marriage.json", true)] {
+        let text =
+            std::fs::read_to_string(format!("{}/tests/simulate/{file}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+        let plain = profile::read(&model, &text, json).unwrap();
+        let marked = profile::read(&model, &format!("\u{feff}{text}"), json).unwrap();
+        assert_eq!(format!("{plain:?}"), format!("{marked:?}"), "{file}");
+    }
+}

@@ -49,6 +49,13 @@ pub fn run(args: &CheckArgs, color: Color) -> Exit {
         Ok(s) => s,
         Err(message) => {
             eprintln!("error: {message}");
+            // A machine reading JSON gets JSON, even when nothing could be checked.
+            if args.format == Format::Json {
+                let error = serde_json::json!({ "error": message, "exit_code": Exit::Usage as u8 });
+                let mut out = Stdout::new();
+                out.line(&serde_json::to_string_pretty(&error).expect("an error serializes"));
+                return out.finish(Exit::Usage);
+            }
             return Exit::Usage;
         }
     };

@@ -114,6 +114,8 @@ pub fn check_nesting(text: &str) -> Result<(), ProfileError> {
 /// Reads profiles from YAML (JSON is YAML too, but is read by serde_json for exact
 /// positions): a list of profiles, or a mapping with a `profiles` list.
 pub fn read(model: &Model, text: &str, json: bool) -> Result<Vec<Profile>, ProfileError> {
+    // A byte order mark, which some editors write, is not part of the text.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     check_nesting(text)?;
     let seed = ProfilesSeed { model };
     if json {

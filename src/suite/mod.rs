@@ -179,6 +179,7 @@ impl Outcome {
 
 /// Reads a test file against the model; errors name the file and the test.
 pub fn read(model: &Model, file: &str, text: &str) -> Result<Vec<Test>, String> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     profile::check_nesting(text).map_err(|e| format!("{file}:{}:{}: {}", e.line, e.column, e.message))?;
     let raw: Vec<RawTest> = serde_yaml::from_str(text).map_err(|e| {
         let at = e.location().map_or(String::new(), |l| format!(":{}:{}", l.line(), l.column()));
