@@ -514,3 +514,45 @@ fn evaluate_keeps_its_input_and_a_good_old_output() {
     assert_eq!(left.len(), 2, "no temporary file is left: {left:?}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Headers: one longer than a block of reading is read whole; one with a carriage return
+/// that ends no line (a file of CR line ends) is refused, not silently misread.
+#[test]
+fn evaluate_reads_the_header_whole_or_refuses_it() {
+    let dir = std::env::temp_dir().join(format!("reglament-header-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let text = std::fs::read_to_string("tests/bench/edge_cases.csv").unwrap();
+    let (header, rows) = text.split_once('\n').unwrap();
+    let evaluate = |name: &str, content: String| {
+        let input = dir.join(name);
+        std::fs::write(&input, content).unwrap();
+        let output = dir.join("out.csv");
+        let args = [
+            "evaluate",
+            "benefits",
+            "--regulations",
+            "examples/bench/rules.rgl",
+            "--in",
+            input.to_str().unwrap(),
+            "--out",
+            output.to_str().unwrap(),
+            "--columns",
+            "person_id,total_benefits",
+            "--as-of",
+            "2024-01-01",
+        ];
+        let (code, _, stderr) = run(&args);
+        (code, stderr, std::fs::read_to_string(&output).unwrap_or_default())
+    };
+    let long = format!("{header},{}\n{}", "x".repeat(5 << 20), rows.replace('\n', ",\n"));
+    let (code, stderr, out) = evaluate("long.csv", long);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(out.lines().count(), text.lines().count(), "every row written");
+
+    for (name, content) in [("cr.csv", text.replace('\n', "\r")), ("lone.csv", format!("{header}\r{rows}"))] {
+        let (code, stderr, _) = evaluate(name, content);
+        assert_eq!(code, 2, "{name}");
+        assert!(stderr.contains("the header line holds a carriage return that ends no line"), "{stderr}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -3,6 +3,7 @@
 use super::output::{Replacing, same_file};
 use super::{Color, Exit, compile_clean};
 use crate::date::Date;
+use crate::simulate::table::cells::{self, Cells};
 use crate::simulate::table::{RowError, Table, Times, blocks};
 use clap::Args;
 use rayon::prelude::*;
@@ -54,6 +55,10 @@ pub struct EvaluateArgs {
 
 /// Bytes read at once: memory stays bounded whatever the input.
 const BLOCK: usize = 4 << 20;
+
+/// The longest header line read: columns enough for any table.
+const MAX_HEADER: usize = 64 << 20;
+
 /// Bytes one worker parses, evaluates and writes in one go.
 const PIECE: usize = 128 << 10;
 
@@ -83,14 +88,34 @@ pub fn run(args: &EvaluateArgs, color: Color) -> Exit {
         eprintln!("error: cannot read `{shown}`: {e}");
         return Exit::Usage;
     }
-    let header_end = blocks::first_record(&input.buf).unwrap_or(input.buf.len());
-    let header = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .from_reader(&input.buf[..header_end])
-        .byte_records()
-        .next()
-        .and_then(Result::ok);
-    let Some(header) = header else {
+    // The header, whole, however long it is (up to a limit).
+    let header_end = loop {
+        match blocks::first_record(&input.buf) {
+            Some(end) => break end,
+            None if input.eof => break input.buf.len(),
+            None if input.buf.len() >= MAX_HEADER => {
+                eprintln!("error: {shown}: the header line is longer than {} MiB", MAX_HEADER >> 20);
+                return Exit::Usage;
+            }
+            None => {
+                if let Err(e) = input.fill(&mut file) {
+                    eprintln!("error: cannot read `{shown}`: {e}");
+                    return Exit::Usage;
+                }
+            }
+        }
+    };
+    let bytes = &input.buf[..header_end];
+    let line_end = bytes.strip_suffix(b"\n").map_or(bytes, |b| b.strip_suffix(b"\r").unwrap_or(b));
+    if memchr::memchr(b'\r', line_end).is_some() {
+        eprintln!(
+            "error: {shown}: the header line holds a carriage return that ends no line; lines ending in a carriage return alone are not read: save the file with LF or CRLF line ends"
+        );
+        return Exit::Usage;
+    }
+    let header = cells::reader(bytes).byte_records().next().and_then(Result::ok);
+    let Some(header) = header.map(|h| (0..h.len()).map(|i| h.cell(i).to_vec()).collect::<csv::ByteRecord>())
+    else {
         eprintln!("error: {shown}: no header line naming the columns");
         return Exit::Problems;
     };
@@ -323,7 +348,7 @@ fn single(
         };
         let end = blocks::records(&input.buf[input.start..end], left).map_or(end, |n| input.start + n);
         let bytes = &input.buf[input.start..end];
-        let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
+        let mut reader = cells::reader(bytes);
         // The buffer written out by the last block, reused: fresh ones would all be kept.
         let mut block = Block { out: vec![output.spare.take(bytes.len())], ..Block::default() };
         let mut broken = false;
@@ -338,6 +363,9 @@ fn single(
                     broken = true;
                     break;
                 }
+            }
+            if cells::blank(&record) {
+                continue;
             }
             done += 1;
             let at = line + record.position().map_or(1, |p| p.line()) - 1;

@@ -1,6 +1,8 @@
 //! Cutting CSV bytes at record boundaries, so that pieces of one file can be parsed on
-//! different cores. A line end is a boundary unless it is inside a quoted field; without
-//! any `"` in the bytes every line end is one, which is found at memchr speed.
+//! different cores. A line end (`\n`) is a boundary unless it is inside a quoted field;
+//! without any `"` in the bytes every line end is one, which is found at memchr speed.
+//! Records end at `\n` alone: a carriage return before it belongs to the line end, one
+//! anywhere else is data (the csv reader is set to read them so too).
 
 use std::ops::Range;
 
@@ -18,17 +20,38 @@ fn boundaries(bytes: &[u8], every: usize, mut keep: impl FnMut(usize) -> bool) {
         }
         return;
     }
-    let (mut quoted, mut next) = (false, every);
-    for i in memchr::memchr2_iter(b'"', b'\n', bytes) {
-        if bytes[i] == b'"' {
-            quoted = !quoted;
-        } else if !quoted && i + 1 >= next {
-            if !keep(i + 1) {
-                return;
+    // As the csv reader reads quotes: a `"` opens a quoted field only where a field
+    // starts; inside one, `""` is a quote and a lone `"` closes it; anywhere else it is
+    // an ordinary byte.
+    let (mut state, mut next) = (Quotes::FieldStart, every);
+    for (i, &b) in bytes.iter().enumerate() {
+        state = match (state, b) {
+            (Quotes::FieldStart, b'"') => Quotes::Quoted,
+            (Quotes::Quoted, b'"') => Quotes::QuoteInQuoted,
+            (Quotes::Quoted, _) => Quotes::Quoted,
+            (Quotes::QuoteInQuoted, b'"') => Quotes::Quoted,
+            (_, b',') => Quotes::FieldStart,
+            (_, b'\n') => {
+                if i + 1 >= next {
+                    if !keep(i + 1) {
+                        return;
+                    }
+                    next = i + 1 + every;
+                }
+                Quotes::FieldStart
             }
-            next = i + 1 + every;
-        }
+            _ => Quotes::Unquoted,
+        };
     }
+}
+
+#[derive(Clone, Copy)]
+enum Quotes {
+    FieldStart,
+    Unquoted,
+    Quoted,
+    /// A `"` inside a quoted field: the field's end, or the first of `""`.
+    QuoteInQuoted,
 }
 
 /// The end of the first record (its line end included), if `bytes` holds a whole one.
@@ -86,6 +109,14 @@ mod tests {
         assert_eq!(last_record(b"a,1\nb,2\nc,"), 8);
         assert_eq!(pieces(text, 5), vec![0..8, 8..12]);
         assert_eq!(pieces(b"a,1\nb", 100), vec![0..5]);
+    }
+
+    #[test]
+    fn a_quote_inside_an_unquoted_cell_is_an_ordinary_byte() {
+        let text = b"a\"b,1\n\"x\ny\",2\nz,3\n";
+        assert_eq!(pieces(text, 1), vec![0..6, 6..14, 14..18]);
+        // A quoted field may go on after its closing quote, as the csv reader reads it.
+        assert_eq!(pieces(b"\"a\"b\nc\n", 1), vec![0..5, 5..7]);
     }
 
     #[test]

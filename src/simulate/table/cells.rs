@@ -23,9 +23,29 @@ pub trait Cells {
     }
 }
 
+/// A csv reader of whole records that ends them at `\n` alone, as the pieces are cut
+/// ([`super::blocks`]); the carriage return of a `\r\n` is left on the last cell, which
+/// [`Cells::cell`] takes off.
+pub fn reader(bytes: &[u8]) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_reader(bytes)
+}
+
+/// Whether a record is a blank line (nothing, or a carriage return alone).
+pub fn blank(record: &csv::ByteRecord) -> bool {
+    record.len() == 1 && record.cell(0).is_empty()
+}
+
 impl Cells for csv::ByteRecord {
     fn cell(&self, column: usize) -> &[u8] {
-        self.get(column).unwrap_or(b"")
+        let cell = self.get(column).unwrap_or(b"");
+        match column + 1 == self.len() {
+            true => cell.strip_suffix(b"\r").unwrap_or(cell),
+            false => cell,
+        }
     }
 
     fn count(&self) -> usize {

@@ -7,7 +7,7 @@
 //! one case on its own.
 
 pub mod blocks;
-mod cells;
+pub mod cells;
 mod plain;
 mod sheet;
 mod write;
@@ -254,7 +254,7 @@ impl<'m> Table<'m> {
         errors: &mut Vec<RowError>,
         times: &mut Times,
     ) {
-        let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
+        let mut reader = cells::reader(bytes);
         loop {
             let t = Instant::now();
             let mut len = 0;
@@ -277,6 +277,9 @@ impl<'m> Table<'m> {
                     }
                 }
                 let record = &work.records[len];
+                if cells::blank(record) {
+                    continue;
+                }
                 let at = line + record.position().map_or(1, |p| p.line()) - 1;
                 match self.load_row(record, work.batch.as_mut(), len) {
                     Ok(()) => len += 1,
