@@ -556,3 +556,17 @@ fn evaluate_reads_the_header_whole_or_refuses_it() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// A byte order mark before the first line does not shift its columns.
+#[test]
+fn a_byte_order_mark_does_not_shift_columns() {
+    let file = std::env::temp_dir().join(format!("reglament-bom-{}.rgl", std::process::id()));
+    std::fs::write(&file, "\u{feff}agency a { title \"A\" level nope }\n").unwrap();
+    let (code, stdout, _) = run(&["check", "--format", "json", file.to_str().unwrap()]);
+    std::fs::remove_file(&file).ok();
+    assert_eq!(code, 1);
+    assert!(
+        stdout.contains("\"line\": 1,\n      \"column\": 8,"),
+        "the name `a` is the eighth character: {stdout}"
+    );
+}

@@ -109,6 +109,10 @@ fn read(file: &Path) -> Result<String, String> {
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(format!("`{shown}` is larger than {} MiB", MAX_FILE_BYTES >> 20));
     }
+    // A byte order mark is not part of the text: columns on the first line count without it.
+    if bytes.starts_with("\u{feff}".as_bytes()) {
+        bytes.drain(..3);
+    }
     String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         let before = &e.as_bytes()[..at];

@@ -127,10 +127,19 @@ pub fn read(model: &Model, text: &str, json: bool) -> Result<Vec<Profile>, Profi
     } else {
         let de = serde_yaml::Deserializer::from_str(text);
         seed.deserialize(de).map_err(|e| {
-            let (line, column) = e.location().map_or((0, 0), |l| (l.line(), l.column()));
+            let (line, column) =
+                e.location().map_or_else(|| whole_text_position(text), |l| (l.line(), l.column()));
             ProfileError::at(line, column, e.to_string())
         })
     }
+}
+
+/// Where to point for an error of the whole text, which the YAML reader gives no place:
+/// the second document when there are several, else the start.
+fn whole_text_position(text: &str) -> (usize, usize) {
+    let mut separators = text.lines().enumerate().filter(|(_, l)| l.starts_with("---")).map(|(n, _)| n + 1);
+    let starts_with_one = text.trim_start().starts_with("---");
+    separators.nth(usize::from(starts_with_one)).map_or((1, 1), |line| (line, 1))
 }
 
 /// Reads one profile from a YAML value already parsed (a profile inside a test file).
