@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the fuzzing corpora in fuzz/corpus/TARGET from the library, the examples, the test
 # inputs and the reproductions kept in fuzz/seeds/TARGET. Then, for an hour per target:
-#   cargo +nightly fuzz run TARGET fuzz/corpus/TARGET -- -max_total_time=3600
+#   cd fuzz && cargo +nightly fuzz run -O TARGET corpus/TARGET -- -max_total_time=3600
 set -euo pipefail
 cd "$(dirname "$0")/.."
 copy() { # target, files…

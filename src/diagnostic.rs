@@ -46,6 +46,7 @@ codes! {
     MissingProperty = "E0005", Error, "a required property is missing";
     UnknownValue = "E0006", Error, "a property value is not one of its allowed words";
     InvalidIdentifier = "E0007", Error, "a SNILS, INN or OGRN literal has a bad format or check digit";
+    NotUtf8 = "E0008", Error, "a file is not UTF-8 text";
     Undefined = "E0101", Error, "a name is not declared";
     Duplicate = "E0102", Error, "a name is declared twice";
     WrongKind = "E0103", Error, "a name refers to the wrong kind of declaration";

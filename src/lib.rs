@@ -83,10 +83,27 @@ pub fn compile(sources: &SourceMap) -> Compiled {
 
 fn compile_here(sources: &SourceMap) -> Compiled {
     let mut diagnostics = Vec::new();
-    let modules: Vec<Module> =
-        sources.ids().map(|id| syntax::parse(id, sources.text(id), &mut diagnostics)).collect();
-    let complete =
-        !diagnostics.iter().any(|d| matches!(d.code, diagnostic::Code::Syntax | diagnostic::Code::TooDeep));
+    let undecodable = sources.undecodable();
+    for &(file, at) in undecodable {
+        let d = Diagnostic::new(
+            diagnostic::Code::NotUtf8,
+            format!("`{}` is not UTF-8 text", sources.name(file)),
+            source::Span::new(file, at, at + '\u{fffd}'.len_utf8()),
+            "this byte is not UTF-8",
+        )
+        .with_help("save the file as UTF-8 (it is not checked until then)");
+        diagnostics.push(d);
+    }
+    // A file that is not text is not parsed: its declarations are unknown.
+    let modules: Vec<Module> = sources
+        .ids()
+        .filter(|id| !undecodable.iter().any(|(f, _)| f == id))
+        .map(|id| syntax::parse(id, sources.text(id), &mut diagnostics))
+        .collect();
+    let complete = undecodable.is_empty()
+        && !diagnostics
+            .iter()
+            .any(|d| matches!(d.code, diagnostic::Code::Syntax | diagnostic::Code::TooDeep));
     let (model, found) = check::check(&modules, complete);
     diagnostics.extend(found);
     // Graph lints need every name resolved: they run on a set without errors.

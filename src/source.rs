@@ -77,6 +77,9 @@ impl SourceCode for SourceFile {
 pub struct SourceMap {
     files: SimpleFiles<String, Arc<str>>,
     named: Vec<SourceFile>,
+    /// Files that are not UTF-8, with the offset of their first bad byte (a `�` in the
+    /// text kept).
+    undecodable: Vec<(FileId, usize)>,
 }
 
 impl SourceMap {
@@ -88,6 +91,25 @@ impl SourceMap {
         let (name, text): (String, Arc<str>) = (name.into(), Arc::from(text.into()));
         self.named.push(SourceFile { name: name.clone(), text: text.clone() });
         FileId(self.files.add(name, text) as u32)
+    }
+
+    /// Adds a file's bytes: text if they are UTF-8, else the text with each byte that is
+    /// not replaced by `�` (for showing), remembered as undecodable.
+    pub fn add_bytes(&mut self, name: impl Into<String>, bytes: Vec<u8>) -> FileId {
+        match String::from_utf8(bytes) {
+            Ok(text) => self.add(name, text),
+            Err(e) => {
+                let at = e.utf8_error().valid_up_to();
+                let id = self.add(name, String::from_utf8_lossy(e.as_bytes()).into_owned());
+                self.undecodable.push((id, at));
+                id
+            }
+        }
+    }
+
+    /// The files that are not UTF-8, and where their first bad byte is.
+    pub fn undecodable(&self) -> &[(FileId, usize)] {
+        &self.undecodable
     }
 
     pub fn len(&self) -> usize {

@@ -59,13 +59,16 @@ fn empty_directory_is_a_usage_error() {
 }
 
 #[test]
-fn non_utf8_file_is_a_usage_error() {
+fn non_utf8_file_is_an_error_with_its_code_and_position() {
     let file = std::env::temp_dir().join(format!("reglament-latin1-{}.rgl", std::process::id()));
     std::fs::write(&file, b"agency a { title \"\xe9\" level federal }").unwrap();
-    let (code, _, stderr) = run(&["check", file.to_str().unwrap()]);
+    let (code, stdout, _) =
+        run(&["check", "--format", "json", file.to_str().unwrap(), "tests/decisions/rules.rgl"]);
     std::fs::remove_file(&file).ok();
-    assert_eq!(code, 2);
-    assert!(stderr.contains(":1:19: not UTF-8 text (byte 0xe9); save the file as UTF-8"), "{stderr}");
+    assert_eq!(code, 1);
+    assert!(stdout.contains("\"line\": 1,\n      \"column\": 19,"), "{stdout}");
+    assert!(stdout.contains("\"code\": \"E0008\""), "{stdout}");
+    assert!(stdout.contains("\"services\": 4,"), "the other file is checked: {stdout}");
 }
 
 /// Loops of links, the same file named twice, a link out of the directory, a FIFO and a

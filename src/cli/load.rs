@@ -30,7 +30,7 @@ pub fn load(paths: &[PathBuf]) -> Result<SourceMap, String> {
     }
     let mut sources = SourceMap::new();
     for file in walk.files {
-        sources.add(display(&file), read(&file)?);
+        sources.add_bytes(display(&file), read(&file)?);
     }
     Ok(sources)
 }
@@ -96,8 +96,8 @@ fn canonical(path: &Path) -> Result<PathBuf, String> {
     std::fs::canonicalize(path).map_err(|e| format!("cannot read `{}`: {}", display(path), io_reason(&e)))
 }
 
-/// A regular file's text, if it is UTF-8 and not too large.
-fn read(file: &Path) -> Result<String, String> {
+/// A regular file's bytes, if it is not too large, without a byte order mark.
+fn read(file: &Path) -> Result<Vec<u8>, String> {
     let shown = display(file);
     let handle =
         std::fs::File::open(file).map_err(|e| format!("cannot read `{shown}`: {}", io_reason(&e)))?;
@@ -113,17 +113,7 @@ fn read(file: &Path) -> Result<String, String> {
     if bytes.starts_with("\u{feff}".as_bytes()) {
         bytes.drain(..3);
     }
-    String::from_utf8(bytes).map_err(|e| {
-        let at = e.utf8_error().valid_up_to();
-        let before = &e.as_bytes()[..at];
-        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-        let start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-        let column = String::from_utf8_lossy(&before[start..]).chars().count() + 1;
-        format!(
-            "{shown}:{line}:{column}: not UTF-8 text (byte {:#04x}); save the file as UTF-8",
-            e.as_bytes()[at]
-        )
-    })
+    Ok(bytes)
 }
 
 /// A path as shown in messages, with `/` separators on every platform.
