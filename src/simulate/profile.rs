@@ -120,8 +120,7 @@ pub fn read(model: &Model, text: &str, json: bool) -> Result<Vec<Profile>, Profi
     let seed = ProfilesSeed { model };
     if json {
         let mut de = serde_json::Deserializer::from_str(text);
-        let profiles =
-            seed.deserialize(&mut de).map_err(|e| ProfileError::at(e.line(), e.column(), e.to_string()))?;
+        let profiles = json_at_path(seed, &mut de)?;
         de.end().map_err(|e| ProfileError::at(e.line(), e.column(), e.to_string()))?;
         Ok(profiles)
     } else {
@@ -147,12 +146,23 @@ pub fn read_value(model: &Model, value: serde_yaml::Value) -> Result<Profile, St
     ProfileSeed { model }.deserialize(value).map_err(|e| e.to_string())
 }
 
+/// Reads JSON with a seed; an error names the field, as the YAML reader's do.
+fn json_at_path<'de, S: DeserializeSeed<'de>>(
+    seed: S,
+    de: &mut serde_json::Deserializer<serde_json::de::StrRead<'de>>,
+) -> Result<S::Value, ProfileError> {
+    let mut track = serde_path_to_error::Track::new();
+    seed.deserialize(serde_path_to_error::Deserializer::new(&mut *de, &mut track)).map_err(|e| {
+        let path = track.path().to_string();
+        let message = if path == "." { e.to_string() } else { format!("{path}: {e}") };
+        ProfileError::at(e.line(), e.column(), message)
+    })
+}
+
 /// Reads one profile (a line of JSON Lines).
 pub fn read_one(model: &Model, text: &str) -> Result<Profile, ProfileError> {
     let mut de = serde_json::Deserializer::from_str(text);
-    let profile = ProfileSeed { model }
-        .deserialize(&mut de)
-        .map_err(|e| ProfileError::at(e.line(), e.column(), e.to_string()))?;
+    let profile = json_at_path(ProfileSeed { model }, &mut de)?;
     de.end().map_err(|e| ProfileError::at(e.line(), e.column(), e.to_string()))?;
     Ok(profile)
 }
