@@ -378,7 +378,9 @@ cli_snapshot!(
     "tests/suite-bad/empty.test.yaml",
     "tests/suite-bad/list_expectation.test.yaml",
     "tests/suite-bad/misspelt_key.test.yaml",
-    "tests/suite-bad/number_output.test.yaml"
+    "tests/suite-bad/number_output.test.yaml",
+    "tests/suite-bad/profile_error.test.yaml",
+    "tests/suite-bad/bad_date.test.yaml"
 );
 cli_snapshot!(suite_min_coverage_not_a_number, "test", "tests/suite", "--min-coverage", "NaN");
 

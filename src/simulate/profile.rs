@@ -141,9 +141,10 @@ fn whole_text_position(text: &str) -> (usize, usize) {
     separators.nth(usize::from(starts_with_one)).map_or((1, 1), |line| (line, 1))
 }
 
-/// Reads one profile from a YAML value already parsed (a profile inside a test file).
-pub fn read_value(model: &Model, value: serde_yaml::Value) -> Result<Profile, String> {
-    ProfileSeed { model }.deserialize(value).map_err(|e| e.to_string())
+/// A profile inside another document (a regulation test), read in place so that errors
+/// keep their position; its `id` may be left out (it is then empty).
+pub fn seed(model: &Model) -> impl for<'de> DeserializeSeed<'de, Value = Profile> + '_ {
+    ProfileSeed { model, id_required: false }
 }
 
 /// Reads JSON with a seed; an error names the field, as the YAML reader's do.
@@ -162,7 +163,7 @@ fn json_at_path<'de, S: DeserializeSeed<'de>>(
 /// Reads one profile (a line of JSON Lines).
 pub fn read_one(model: &Model, text: &str) -> Result<Profile, ProfileError> {
     let mut de = serde_json::Deserializer::from_str(text);
-    let profile = json_at_path(ProfileSeed { model }, &mut de)?;
+    let profile = json_at_path(ProfileSeed { model, id_required: true }, &mut de)?;
     de.end().map_err(|e| ProfileError::at(e.line(), e.column(), e.to_string()))?;
     Ok(profile)
 }
@@ -232,7 +233,7 @@ impl<'de> Visitor<'de> for ProfilesSeed<'_> {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         let mut out = Vec::new();
-        while let Some(p) = seq.next_element_seed(ProfileSeed { model: self.model })? {
+        while let Some(p) = seq.next_element_seed(ProfileSeed { model: self.model, id_required: true })? {
             out.push(p);
         }
         Ok(out)
@@ -252,8 +253,10 @@ impl<'de> Visitor<'de> for ProfilesSeed<'_> {
     }
 }
 
+#[derive(Clone, Copy)]
 struct ProfileSeed<'m> {
     model: &'m Model,
+    id_required: bool,
 }
 
 impl<'de> DeserializeSeed<'de> for ProfileSeed<'_> {
@@ -304,7 +307,7 @@ impl<'de> Visitor<'de> for ProfileSeed<'_> {
                 }
             }
         }
-        if !has_id {
+        if !has_id && self.id_required {
             return Err(de::Error::custom("a profile needs an `id`"));
         }
         Ok(p)

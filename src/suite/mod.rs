@@ -22,16 +22,9 @@ use crate::model::{Model, ServiceId};
 use crate::simulate::engine::{self, Decision, Outcome as Decided, Report};
 use crate::simulate::profile;
 use serde::Deserialize;
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::collections::BTreeMap;
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawTest {
-    name: String,
-    as_of: String,
-    profile: serde_yaml::Value,
-    expect: BTreeMap<String, RawExpectation>,
-}
+use std::fmt;
 
 /// An expectation as written: an outcome, or a mapping with the outcome and more.
 #[derive(Deserialize)]
@@ -177,48 +170,164 @@ impl Outcome {
     }
 }
 
-/// Reads a test file against the model; errors name the file and the test.
+/// Reads a test file against the model. The tests are read in place, so that an error
+/// names the file, the line, the column and the field.
 pub fn read(model: &Model, file: &str, text: &str) -> Result<Vec<Test>, String> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     profile::check_nesting(text).map_err(|e| format!("{file}:{}:{}: {}", e.line, e.column, e.message))?;
-    let raw: Vec<RawTest> = serde_yaml::from_str(text).map_err(|e| {
-        let at = e.location().map_or(String::new(), |l| format!(":{}:{}", l.line(), l.column()));
-        // The reader appends the position, which is given first already.
-        let message = e.to_string();
-        let message = message.rfind(" at line ").map_or(message.as_str(), |i| &message[..i]).to_string();
-        format!("{file}{at}: {message}")
-    })?;
-    if raw.is_empty() {
+    let tests =
+        TestsSeed { model, file }.deserialize(serde_yaml::Deserializer::from_str(text)).map_err(|e| {
+            let at = e.location().map_or(String::new(), |l| format!(":{}:{}", l.line(), l.column()));
+            // The reader appends the position, which is given first already.
+            let message = e.to_string();
+            let message = message.rfind(" at line ").map_or(message.as_str(), |i| &message[..i]).to_string();
+            format!("{file}{at}: {message}")
+        })?;
+    if tests.is_empty() {
         return Err(format!("{file}: no tests; a test file is a list of `- name: …` entries"));
     }
-    raw.into_iter()
-        .map(|t| {
-            let context = |m: String| format!("{file}: test `{}`: {m}", t.name);
-            let as_of = Date::parse(&t.as_of)
-                .ok_or_else(|| context(format!("`{}` is not a date for `as_of`", t.as_of)))?;
-            let mut value = t.profile;
-            if let serde_yaml::Value::Mapping(m) = &mut value {
-                let key = serde_yaml::Value::String("id".into());
-                if !m.contains_key(&key) {
-                    m.insert(key, serde_yaml::Value::String(t.name.clone()));
+    Ok(tests)
+}
+
+#[derive(Clone, Copy)]
+struct TestsSeed<'m> {
+    model: &'m Model,
+    file: &'m str,
+}
+
+impl<'de> DeserializeSeed<'de> for TestsSeed<'_> {
+    type Value = Vec<Test>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Vec<Test>, D::Error> {
+        // An empty file is no list at all: no tests.
+        d.deserialize_option(self).map(Option::unwrap_or_default)
+    }
+}
+
+impl<'de> Visitor<'de> for TestsSeed<'_> {
+    type Value = Option<Vec<Test>>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a list of tests, each `- name: …`")
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_seq(self)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut tests = Vec::new();
+        while let Some(test) = seq.next_element_seed(TestSeed { model: self.model, file: self.file })? {
+            tests.push(test);
+        }
+        Ok(Some(tests))
+    }
+}
+
+struct TestSeed<'m> {
+    model: &'m Model,
+    file: &'m str,
+}
+
+impl<'de> DeserializeSeed<'de> for TestSeed<'_> {
+    type Value = Test;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Test, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TestSeed<'_> {
+    type Value = Test;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a test: a mapping with `name`, `as_of`, `profile` and `expect`")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Test, A::Error> {
+        let (mut name, mut as_of, mut profile, mut expect) = (None, None, None, None);
+        while let Some(key) = map.next_key::<String>()? {
+            let twice = match key.as_str() {
+                "name" => name.replace(map.next_value::<String>()?).is_some(),
+                "as_of" => as_of.replace(map.next_value_seed(DateSeed)?).is_some(),
+                "profile" => profile.replace(map.next_value_seed(profile::seed(self.model))?).is_some(),
+                "expect" => expect.replace(map.next_value_seed(ExpectSeed { model: self.model })?).is_some(),
+                other => {
+                    return Err(de::Error::unknown_field(other, &["name", "as_of", "profile", "expect"]));
                 }
+            };
+            if twice {
+                return Err(de::Error::custom(format!("`{key}` is given twice; give each key once")));
             }
-            let profile = profile::read_value(model, value).map_err(|e| context(format!("profile: {e}")))?;
-            let mut expect = Vec::new();
-            for (service, raw) in t.expect {
-                let index = model.service(&service).ok_or_else(|| {
-                    let names = model.services.iter().map(|s| s.name.as_str());
-                    let hint = crate::check::symbols::suggest(&service, names)
-                        .map(|s| format!("; did you mean `{s}`?"))
-                        .unwrap_or_default();
-                    context(format!("no service `{service}`{hint}"))
-                })?;
-                let e = Expectation::parse(raw).map_err(|m| context(format!("{service}: {m}")))?;
-                expect.push((service, index, e));
+        }
+        let (Some(name), Some(as_of), Some(mut profile), Some(expect)) = (name, as_of, profile, expect)
+        else {
+            return Err(de::Error::custom("a test needs `name`, `as_of`, `profile` and `expect`"));
+        };
+        if profile.id.is_empty() {
+            profile.id = name.clone();
+        }
+        Ok(Test { file: self.file.to_string(), name, as_of, profile, expect })
+    }
+}
+
+/// A date, read where it is written (an error points at it).
+struct DateSeed;
+
+impl<'de> DeserializeSeed<'de> for DateSeed {
+    type Value = Date;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Date, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for DateSeed {
+    type Value = Date;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a date (YYYY-MM-DD)")
+    }
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<Date, E> {
+        Date::parse(text).ok_or_else(|| E::custom(format!("`{text}` is not a date (YYYY-MM-DD)")))
+    }
+}
+
+/// What a test expects, service by service.
+struct ExpectSeed<'m> {
+    model: &'m Model,
+}
+
+impl<'de> DeserializeSeed<'de> for ExpectSeed<'_> {
+    type Value = Vec<(String, ServiceId, Expectation)>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ExpectSeed<'_> {
+    type Value = Vec<(String, ServiceId, Expectation)>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a mapping of services to the outcomes expected")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut expect: Vec<(String, ServiceId, Expectation)> = Vec::new();
+        while let Some(service) = map.next_key::<String>()? {
+            let Some(id) = self.model.service(&service) else {
+                let names = self.model.services.iter().map(|s| s.name.as_str());
+                let hint = crate::check::symbols::suggest(&service, names)
+                    .map(|s| format!("; did you mean `{s}`?"))
+                    .unwrap_or_default();
+                return Err(de::Error::custom(format!("no service `{service}`{hint}")));
+            };
+            if expect.iter().any(|(s, _, _)| *s == service) {
+                return Err(de::Error::custom(format!("`{service}` is given twice; give each key once")));
             }
-            Ok(Test { file: file.to_string(), name: t.name, as_of, profile, expect })
-        })
-        .collect()
+            let raw = map.next_value::<RawExpectation>()?;
+            let e = Expectation::parse(raw).map_err(|m| de::Error::custom(format!("{service}: {m}")))?;
+            expect.push((service, id, e));
+        }
+        // In the order of the names, as the tests have always been run.
+        expect.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(expect)
+    }
 }
 
 /// The outcome a report gives a service: stopped, or its latest decision.
