@@ -475,6 +475,15 @@ fn control_characters_are_shown_not_sent() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+/// `evaluate` of the peer benchmark's rules on `input` into `output`, for two columns.
+fn evaluate_bench(input: &std::path::Path, output: &std::path::Path, more: &[&str]) -> (i32, String, String) {
+    let (input, output) = (input.to_str().unwrap(), output.to_str().unwrap());
+    let mut args = vec!["evaluate", "benefits", "--regulations", "examples/bench/rules.rgl", "--in", input];
+    args.extend(["--out", output, "--columns", "person_id,total_benefits", "--as-of", "2024-01-01"]);
+    args.extend(more);
+    run(&args)
+}
+
 /// `evaluate` never writes over its input, and a run that fails leaves the old output as
 /// it was (files are written beside and renamed at the end).
 #[test]
@@ -483,24 +492,7 @@ fn evaluate_keeps_its_input_and_a_good_old_output() {
     std::fs::create_dir_all(&dir).unwrap();
     let input = dir.join("in.csv");
     std::fs::copy("tests/bench/edge_cases.csv", &input).unwrap();
-    let evaluate = |out: &str, more: &[&str]| {
-        let mut args = vec![
-            "evaluate",
-            "benefits",
-            "--regulations",
-            "examples/bench/rules.rgl",
-            "--in",
-            input.to_str().unwrap(),
-            "--out",
-            out,
-            "--columns",
-            "person_id,total_benefits",
-            "--as-of",
-            "2024-01-01",
-        ];
-        args.extend(more);
-        run(&args)
-    };
+    let evaluate = |out: &str, more: &[&str]| evaluate_bench(&input, std::path::Path::new(out), more);
     let (code, _, stderr) = evaluate(input.to_str().unwrap(), &[]);
     assert_eq!(code, 2);
     assert!(stderr.contains("is the input file; write it elsewhere"), "{stderr}");
@@ -529,24 +521,9 @@ fn evaluate_reads_the_header_whole_or_refuses_it() {
     let text = std::fs::read_to_string("tests/bench/edge_cases.csv").unwrap();
     let (header, rows) = text.split_once('\n').unwrap();
     let evaluate = |name: &str, content: String| {
-        let input = dir.join(name);
+        let (input, output) = (dir.join(name), dir.join("out.csv"));
         std::fs::write(&input, content).unwrap();
-        let output = dir.join("out.csv");
-        let args = [
-            "evaluate",
-            "benefits",
-            "--regulations",
-            "examples/bench/rules.rgl",
-            "--in",
-            input.to_str().unwrap(),
-            "--out",
-            output.to_str().unwrap(),
-            "--columns",
-            "person_id,total_benefits",
-            "--as-of",
-            "2024-01-01",
-        ];
-        let (code, _, stderr) = run(&args);
+        let (code, _, stderr) = evaluate_bench(&input, &output, &[]);
         (code, stderr, std::fs::read_to_string(&output).unwrap_or_default())
     };
     let long = format!("{header},{}\n{}", "x".repeat(5 << 20), rows.replace('\n', ",\n"));

@@ -116,44 +116,23 @@ fn every_command_runs_on_the_deepest_set_that_checks() {
     let d = |f: &str| dir.join(f).to_string_lossy().to_string();
     let (rgl, yaml, csv, out) = (d("deep.rgl"), d("deep.yaml"), d("deep.csv"), d("out.csv"));
     let tests = d("deep.test.yaml");
-    let runs: Vec<Vec<&str>> = vec![
+    let evaluate = |more: &[&'static str]| -> Vec<String> {
+        let mut args: Vec<String> =
+            ["evaluate", "s", "--regulations", &rgl, "--in", &csv, "--out", &out].map(String::from).to_vec();
+        args.extend(["--as-of", "2026-02-01", "--columns"].map(String::from));
+        args.extend(more.iter().map(|m| m.to_string()));
+        args
+    };
+    let evaluations = [evaluate(&["c,amount"]), evaluate(&["c", "--explain", "/dev/null"])];
+    let mut runs: Vec<Vec<&str>> = vec![
         vec!["check", &rgl],
         vec!["graph", &rgl],
         vec!["chains", "e", &rgl],
         vec!["schema", &rgl],
         vec!["test", &rgl, &tests],
         vec!["simulate", &yaml, "--regulations", &rgl, "--as-of", "2026-02-01", "--explain"],
-        vec![
-            "evaluate",
-            "s",
-            "--regulations",
-            &rgl,
-            "--in",
-            &csv,
-            "--out",
-            &out,
-            "--columns",
-            "c,amount",
-            "--as-of",
-            "2026-02-01",
-        ],
-        vec![
-            "evaluate",
-            "s",
-            "--regulations",
-            &rgl,
-            "--in",
-            &csv,
-            "--out",
-            &out,
-            "--columns",
-            "c",
-            "--as-of",
-            "2026-02-01",
-            "--explain",
-            "/dev/null",
-        ],
     ];
+    runs.extend(evaluations.iter().map(|e| e.iter().map(String::as_str).collect()));
     for args in runs {
         let out = command(&args).output().unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
