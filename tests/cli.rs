@@ -552,3 +552,34 @@ fn a_byte_order_mark_does_not_shift_columns() {
         "the name `a` is the eighth character: {stdout}"
     );
 }
+
+/// A line of JSON Lines that is not UTF-8 is reported with its number; the lines around it
+/// are simulated.
+#[test]
+fn a_json_line_that_is_not_utf8_is_reported_and_the_run_goes_on() {
+    let file = std::env::temp_dir().join(format!("reglament-lines-{}.jsonl", std::process::id()));
+    std::fs::write(&file, b"{\"id\":\"a\"}\n\xff\xfe\n{\"id\":\"b\"}\n").unwrap();
+    let (code, stdout, stderr) = run(&["simulate", file.to_str().unwrap(), "--as-of", "2026-11-24"]);
+    std::fs::remove_file(&file).ok();
+    assert_eq!(code, 1);
+    assert_eq!(stdout.lines().count(), 2, "{stdout}");
+    assert!(stderr.contains(":2: not UTF-8 text"), "{stderr}");
+    assert!(stderr.contains("2 rows simulated, 1 malformed"), "{stderr}");
+}
+
+/// A test file may start with a byte order mark; a profile file must be a regular file.
+#[test]
+fn test_and_profile_files_are_read_as_text_files() {
+    let dir = std::env::temp_dir().join(format!("reglament-texts-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let tests = dir.join("marked.test.yaml");
+    let text = std::fs::read_to_string("tests/suite/allowance.test.yaml").unwrap();
+    std::fs::write(&tests, format!("\u{feff}{text}")).unwrap();
+    let (code, stdout, _) = run(&["test", "tests/suite/allowance.rgl", tests.to_str().unwrap()]);
+    assert_eq!(code, 1, "the third test fails on purpose: {stdout}");
+    assert!(stdout.contains("2 passed, 1 failed"), "{stdout}");
+    let (code, _, stderr) = run(&["simulate", "/dev/zero", "--as-of", "2026-11-24"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("`/dev/zero` is not a regular file"), "{stderr}");
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -116,6 +116,25 @@ fn read(file: &Path) -> Result<Vec<u8>, String> {
     Ok(bytes)
 }
 
+/// A profile or test file's text: a regular file of at most [`MAX_FILE_BYTES`] (larger
+/// populations are simulated from CSV or JSON Lines, which stream), in UTF-8.
+pub fn read_text(path: &Path) -> Result<String, String> {
+    let shown = display(path);
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read `{shown}`: {}", io_reason(&e)))?;
+    if !meta.is_file() {
+        return Err(format!("`{shown}` is not a regular file"));
+    }
+    let bytes = read(path)?;
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let before = &e.as_bytes()[..at];
+        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+        let start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let column = String::from_utf8_lossy(&before[start..]).chars().count() + 1;
+        format!("{shown}:{line}:{column}: not UTF-8 text; save the file as UTF-8")
+    })
+}
+
 /// A path as shown in messages, with `/` separators on every platform.
 pub fn display(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")

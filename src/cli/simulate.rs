@@ -137,10 +137,10 @@ pub fn run(args: &SimulateArgs, color: Color) -> Exit {
             }
             continue;
         }
-        let text = match std::fs::read_to_string(path) {
+        let text = match load::read_text(path) {
             Ok(t) => t,
             Err(e) => {
-                eprintln!("error: cannot read `{shown}`: {e}");
+                eprintln!("error: {e}");
                 return Exit::Usage;
             }
         };

@@ -77,10 +77,10 @@ pub fn run(args: &TestArgs, color: Color) -> Exit {
     let mut out = Stdout::new();
     for file in &files {
         let shown = load::display(file);
-        let text = match std::fs::read_to_string(file) {
+        let text = match load::read_text(file) {
             Ok(t) => t,
             Err(e) => {
-                eprintln!("error: cannot read `{shown}`: {e}");
+                eprintln!("error: {e}");
                 return Exit::Usage;
             }
         };
