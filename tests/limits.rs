@@ -140,3 +140,55 @@ fn every_command_runs_on_the_deepest_set_that_checks() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// The peak memory of a running process so far, from Linux's `/proc`, in KiB.
+fn peak_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// One case at a time, explained, over more than one block of input: memory stays that of
+/// a block, not of the whole output (decision trees are ten times their rows).
+#[test]
+fn explained_single_cases_stream_in_bounded_memory() {
+    let dir = std::env::temp_dir().join(format!("reglament-stream-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/bench/edge_cases.csv")).unwrap();
+    let (header, rows) = text.split_once('\n').unwrap();
+    let mut big = format!("{header}\n");
+    while big.len() < 5 << 20 {
+        big.push_str(rows);
+    }
+    let input = dir.join("in.csv");
+    std::fs::write(&input, &big).unwrap();
+    let mut child = command(&[
+        "evaluate",
+        "benefits",
+        "--regulations",
+        "examples/bench/rules.rgl",
+        "--in",
+        input.to_str().unwrap(),
+        "--out",
+        "/dev/null",
+        "--columns",
+        BENCH_COLUMNS,
+        "--as-of",
+        "2024-01-01",
+        "--explain",
+        "/dev/null",
+    ])
+    .stdout(Stdio::null())
+    .stderr(Stdio::null())
+    .spawn()
+    .unwrap();
+    let mut peak = 0;
+    while child.try_wait().unwrap().is_none() {
+        peak = peak.max(peak_kib(child.id()).unwrap_or(0));
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    assert!(child.wait().unwrap().success());
+    std::fs::remove_dir_all(&dir).ok();
+    assert!(peak < 64 << 10, "peak {peak} KiB for a 5 MiB input");
+}
