@@ -33,6 +33,27 @@ cli_snapshot!(check_bundled_regulations, "check");
 cli_snapshot!(check_bundled_regulations_json, "check", "regulations", "--format", "json");
 cli_snapshot!(check_errors_human, "check", "tests/check/bad/independent_errors.rgl");
 cli_snapshot!(check_unreadable_json, "check", "--format", "json", "tests/no-such-file.rgl");
+cli_snapshot!(check_errors_short, "check", "--format", "short", "tests/check/bad/independent_errors.rgl");
+cli_snapshot!(check_errors_github, "check", "--format", "github", "tests/check/bad/independent_errors.rgl");
+cli_snapshot!(
+    check_allow_a_warning,
+    "check",
+    "--allow",
+    "W0001",
+    "--format",
+    "short",
+    "tests/check/bad/unused_parameter.rgl"
+);
+cli_snapshot!(
+    check_deny_a_warning,
+    "check",
+    "--deny",
+    "w0001",
+    "--format",
+    "short",
+    "tests/check/bad/unused_parameter.rgl"
+);
+cli_snapshot!(check_allow_an_error, "check", "--allow", "E0101", "tests/check/bad/unused_parameter.rgl");
 cli_snapshot!(check_errors_json, "check", "--format", "json", "tests/check/bad/independent_errors.rgl");
 cli_snapshot!(
     check_cross_file_duplicates,

@@ -2,7 +2,7 @@
 
 use super::output::Stdout;
 use super::{Color, Exit, load};
-use crate::diagnostic::{self, Diagnostic};
+use crate::diagnostic::{self, Code, Severity};
 use clap::{Args, ValueEnum};
 use serde::Serialize;
 use std::path::PathBuf;
@@ -17,9 +17,14 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
 
-    /// Treat a class of diagnostics as errors (`warnings`: exit 1 on any warning)
-    #[arg(long, value_enum)]
+    /// Fail on warnings: `warnings` for all of them, or a warning's code (`W0401`);
+    /// a denied code is reported as an error
+    #[arg(long, value_name = "warnings|CODE", value_parser = denied)]
     pub deny: Vec<Deny>,
+
+    /// Do not report a warning's code (`W0001`); JSON counts what was left out
+    #[arg(long, value_name = "CODE", value_parser = allowed)]
+    pub allow: Vec<Code>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -28,11 +33,35 @@ pub enum Format {
     Human,
     /// One JSON document with every diagnostic and its line and column
     Json,
+    /// One line per diagnostic: `file:line:column: error[CODE]: message`
+    Short,
+    /// GitHub Actions workflow commands, which annotate the lines of a pull request
+    Github,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Deny {
     Warnings,
+    Code(Code),
+}
+
+/// A warning's code, as `--allow` and `--deny` take it: errors cannot be allowed, and
+/// are denied already.
+fn warning_code(text: &str) -> Result<Code, String> {
+    let code = Code::ALL.iter().copied().find(|c| c.as_str().eq_ignore_ascii_case(text));
+    match code {
+        Some(c) if c.severity() == Severity::Warning => Ok(c),
+        Some(c) => Err(format!("`{}` is an error; only warnings can be allowed or denied", c.as_str())),
+        None => Err(format!("`{text}` is not a diagnostic code (they are listed in docs/language.md)")),
+    }
+}
+
+fn allowed(text: &str) -> Result<Code, String> {
+    warning_code(text)
+}
+
+fn denied(text: &str) -> Result<Deny, String> {
+    if text == "warnings" { Ok(Deny::Warnings) } else { warning_code(text).map(Deny::Code) }
 }
 
 #[derive(Serialize)]
@@ -41,6 +70,8 @@ struct JsonReport {
     services: usize,
     errors: usize,
     warnings: usize,
+    /// Warnings left out with `--allow`.
+    suppressed: usize,
     diagnostics: Vec<diagnostic::JsonDiagnostic>,
 }
 
@@ -61,14 +92,26 @@ pub fn run(args: &CheckArgs, color: Color) -> Exit {
     };
     let compiled = crate::compile(&sources);
     let services = compiled.services();
-    let (errors, warnings) = (compiled.errors(), compiled.warnings());
+    // Allowed warnings are left out; denied ones become errors.
+    let mut diagnostics = compiled.diagnostics;
+    let before = diagnostics.len();
+    diagnostics.retain(|d| !args.allow.contains(&d.code));
+    let suppressed = before - diagnostics.len();
+    for d in &mut diagnostics {
+        if args.deny.contains(&Deny::Code(d.code)) {
+            d.severity = Severity::Error;
+        }
+    }
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = diagnostics.len() - errors;
+    let deny_warnings = args.deny.contains(&Deny::Warnings);
+    let summary = summary(sources.len(), services, errors, warnings);
     let mut out = Stdout::new();
     match args.format {
         Format::Human => {
-            out.text(&diagnostic::render_human(&compiled.diagnostics, &sources, color.enabled()));
-            let denied =
-                if warnings > 0 && args.deny.contains(&Deny::Warnings) { " (warnings denied)" } else { "" };
-            out.line(&format!("{}{denied}", summary(sources.len(), services, errors, warnings)));
+            out.text(&diagnostic::render_human(&diagnostics, &sources, color.enabled()));
+            let denied = if warnings > 0 && deny_warnings { " (warnings denied)" } else { "" };
+            out.line(&format!("{summary}{denied}"));
         }
         Format::Json => {
             let report = JsonReport {
@@ -76,17 +119,72 @@ pub fn run(args: &CheckArgs, color: Color) -> Exit {
                 services,
                 errors,
                 warnings,
-                diagnostics: compiled.diagnostics.iter().map(|d| diagnostic::to_json(d, &sources)).collect(),
+                suppressed,
+                diagnostics: diagnostics.iter().map(|d| diagnostic::to_json(d, &sources)).collect(),
             };
             out.line(&serde_json::to_string_pretty(&report).expect("diagnostics serialize"));
         }
+        Format::Short => {
+            for d in diagnostics.iter().map(|d| diagnostic::to_json(d, &sources)) {
+                out.line(&format!(
+                    "{}:{}:{}: {}[{}]: {}",
+                    d.file,
+                    d.line,
+                    d.column,
+                    severity_word(d.severity),
+                    d.code,
+                    one_line(&d.message)
+                ));
+            }
+            out.line(&summary);
+        }
+        Format::Github => {
+            for d in diagnostics.iter().map(|d| diagnostic::to_json(d, &sources)) {
+                let level = if d.severity == Severity::Error || deny_warnings { "error" } else { "warning" };
+                // The title carries the code and the message; the body what is wrong here
+                // and how to fix it.
+                let message = match &d.help {
+                    Some(help) => format!("{}\n{help}", d.label),
+                    None => d.label.clone(),
+                };
+                out.line(&format!(
+                    "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}",
+                    github_property(&d.file),
+                    d.line,
+                    d.column,
+                    d.end_line,
+                    d.end_column,
+                    github_property(&format!("{} {}", d.code, d.message)),
+                    github_data(&message)
+                ));
+            }
+            out.line(&summary);
+        }
     }
-    out.finish(exit_code(&compiled.diagnostics, args.deny.contains(&Deny::Warnings)))
+    let failing = errors > 0 || (deny_warnings && warnings > 0);
+    out.finish(if failing { Exit::Problems } else { Exit::Clean })
 }
 
-fn exit_code(diagnostics: &[Diagnostic], deny_warnings: bool) -> Exit {
-    let failing = diagnostics.iter().any(|d| d.is_error() || deny_warnings);
-    if failing { Exit::Problems } else { Exit::Clean }
+fn severity_word(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    }
+}
+
+/// A message on one line (a title may not hold a line end, but a message quotes names).
+fn one_line(text: &str) -> String {
+    text.replace(['\n', '\r'], " ")
+}
+
+/// Text as a workflow command's data: `%`, carriage returns and line feeds escaped.
+fn github_data(text: &str) -> String {
+    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+/// Text as a workflow command's property: its data escapes, and `:` and `,` too.
+fn github_property(text: &str) -> String {
+    github_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
 fn plural(n: usize, word: &str) -> String {
