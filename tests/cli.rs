@@ -604,3 +604,17 @@ fn test_and_profile_files_are_read_as_text_files() {
     assert!(stderr.contains("`/dev/zero` is not a regular file"), "{stderr}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// A completion script for each shell, knowing the commands and their options.
+#[test]
+fn completions_for_each_shell() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let (code, script, stderr) = run(&["completions", shell]);
+        assert_eq!(code, 0, "{shell}: {stderr}");
+        for word in ["simulate", "evaluate", "min-coverage", "format"] {
+            assert!(script.contains(word), "{shell} completes `{word}`");
+        }
+    }
+    let (code, _, stderr) = run(&["completions", "tcsh"]);
+    assert_eq!(code, 2, "{stderr}");
+}

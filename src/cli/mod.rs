@@ -2,6 +2,7 @@
 
 mod chains;
 mod check;
+mod completions;
 mod evaluate;
 mod graph;
 pub mod load;
@@ -42,6 +43,8 @@ pub enum Command {
     Evaluate(evaluate::EvaluateArgs),
     /// Run the regulation tests (`*.test.yaml`) beside the regulations
     Test(test::TestArgs),
+    /// Print a shell's completion script (`reglament completions bash > …`)
+    Completions(completions::CompletionsArgs),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -91,6 +94,7 @@ pub fn main() -> ExitCode {
         Command::Schema(args) => schema::run(args, cli.color),
         Command::Evaluate(args) => evaluate::run(args, cli.color),
         Command::Test(args) => test::run(args, cli.color),
+        Command::Completions(args) => completions::run(args),
     };
     exit.into()
 }
