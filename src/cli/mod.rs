@@ -5,6 +5,7 @@ mod check;
 mod completions;
 mod evaluate;
 mod graph;
+mod list;
 pub mod load;
 mod output;
 mod schema;
@@ -43,6 +44,8 @@ pub enum Command {
     Evaluate(evaluate::EvaluateArgs),
     /// Run the regulation tests (`*.test.yaml`) beside the regulations
     Test(test::TestArgs),
+    /// List the situations, services, events and parameters of a set, with their titles
+    List(list::ListArgs),
     /// Print a shell's completion script (`reglament completions bash > …`)
     Completions(completions::CompletionsArgs),
 }
@@ -94,9 +97,16 @@ pub fn main() -> ExitCode {
         Command::Schema(args) => schema::run(args, cli.color),
         Command::Evaluate(args) => evaluate::run(args, cli.color),
         Command::Test(args) => test::run(args, cli.color),
+        Command::List(args) => list::run(args, cli.color),
         Command::Completions(args) => completions::run(args),
     };
     exit.into()
+}
+
+/// Today's date from the system clock (UTC).
+fn today() -> crate::date::Date {
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    crate::date::Date::from_day_number((secs / 86_400) as i64)
 }
 
 /// Loads and compiles a regulation set for a command that needs it clean: on errors, they

@@ -106,12 +106,6 @@ fn parse_date(text: &str) -> Result<Date, String> {
     Date::parse(text).ok_or_else(|| format!("`{text}` is not a date (YYYY-MM-DD)"))
 }
 
-/// Today's date from the system clock (UTC).
-fn today() -> Date {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    Date::from_day_number((secs / 86_400) as i64)
-}
-
 pub fn run(args: &SimulateArgs, color: Color) -> Exit {
     let (_, model) = match compile_clean(&args.regulations, color) {
         Ok(c) => c,
@@ -121,7 +115,7 @@ pub fn run(args: &SimulateArgs, color: Color) -> Exit {
     if let Err(exit) = super::require_situation(&graph, args.chain.as_deref()) {
         return exit;
     }
-    let as_of = args.as_of.unwrap_or_else(today);
+    let as_of = args.as_of.unwrap_or_else(super::today);
     let mut reports = Vec::new();
     for path in &args.profiles {
         let shown = load::display(path);
