@@ -418,19 +418,43 @@ fn library_tests_pass() {
 
 #[test]
 fn junit_xml_is_written() {
-    let file = std::env::temp_dir().join(format!("reglament-junit-{}.xml", std::process::id()));
-    let (code, _, _) = run(&["test", "tests/suite", "--junit", file.to_str().unwrap()]);
-    let xml = std::fs::read_to_string(&file).unwrap();
-    std::fs::remove_file(&file).ok();
+    let dir = std::env::temp_dir().join(format!("reglament-junit-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (xml_path, escaped) = (dir.join("junit.xml"), dir.join("escaped.test.yaml"));
+    // A test name with a control character, which XML cannot hold.
+    let text = std::fs::read_to_string("tests/suite/allowance.test.yaml").unwrap();
+    std::fs::write(
+        &escaped,
+        text.replacen("name: two children, low income", r#"name: "two \e[31mchildren""#, 1),
+    )
+    .unwrap();
+    let xml_arg = xml_path.to_str().unwrap();
+    let args = [
+        "test",
+        "tests/suite",
+        "tests/suite-bad/empty.test.yaml",
+        escaped.to_str().unwrap(),
+        "--junit",
+        xml_arg,
+    ];
+    let (code, _, _) = run(&args);
     assert_eq!(code, 1);
-    assert!(xml.contains(r#"<testsuites name="reglament" tests="3" failures="1">"#), "{xml}");
-    assert!(
-        xml.contains(
-            r#"<testcase classname="tests/suite/allowance.test.yaml" name="two children, low income"/>"#
-        ),
-        "{xml}"
-    );
-    assert!(xml.contains("<failure message=\"allowance: expected granted, got refused\">"), "{xml}");
+    let xml = std::fs::read_to_string(&xml_path).unwrap();
+    let xml = xml.replace(escaped.to_str().unwrap(), "ESCAPED");
+    insta::assert_snapshot!("junit_xml", xml);
+    // Well-formed XML, as a CI system's parser reads it.
+    let parsed = Command::new("python3")
+        .args(["-c", "import sys, xml.etree.ElementTree as t; t.parse(sys.argv[1])", xml_arg])
+        .status()
+        .unwrap();
+    assert!(parsed.success());
+
+    // A set that does not check still gives XML, replacing an old report.
+    let (code, _, _) = run(&["test", "tests/check/bad/unknown_type.rgl", "tests/suite", "--junit", xml_arg]);
+    assert_eq!(code, 1);
+    let xml = std::fs::read_to_string(&xml_path).unwrap();
+    assert!(xml.contains(r#"errors="1""#) && xml.contains("the regulation set does not check"), "{xml}");
+    std::fs::remove_dir_all(&dir).ok();
 }
 
 /// Every service, criterion and refusal ground of the library is exercised both ways.

@@ -1,7 +1,7 @@
 //! `reglament test`: run the regulation tests (`*.test.yaml`) that live beside the
 //! regulations.
 
-use super::output::Stdout;
+use super::output::{Replacing, Stdout};
 use super::{Color, Exit, compile_clean, load};
 use crate::graph::render::printable;
 use crate::suite::{self, coverage, junit};
@@ -36,6 +36,13 @@ fn percent(text: &str) -> Result<f64, String> {
     }
 }
 
+/// Writes the JUnit file whole or not at all.
+fn write_junit(path: &Path, xml: &str) -> std::io::Result<()> {
+    let mut file = Replacing::create(path)?;
+    std::io::Write::write_all(&mut file, xml.as_bytes())?;
+    file.commit()
+}
+
 fn test_files(paths: &[PathBuf]) -> Vec<PathBuf> {
     fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
         let Ok(entries) = std::fs::read_dir(dir) else { return };
@@ -65,7 +72,16 @@ pub fn run(args: &TestArgs, color: Color) -> Exit {
         args.paths.iter().filter(|p| p.is_dir() || !suite::is_test_file(p)).cloned().collect();
     let (_, model) = match compile_clean(&rgl, color) {
         Ok(c) => c,
-        Err(exit) => return exit,
+        Err(exit) => {
+            // The CI that reads the XML learns why there are no results: no stale file.
+            if let Some(path) = &args.junit {
+                let xml = junit::set_errors("the regulation set does not check; run `reglament check`");
+                if let Err(e) = write_junit(path, &xml) {
+                    eprintln!("error: cannot write `{}`: {e}", path.display());
+                }
+            }
+            return exit;
+        }
     };
     let files = test_files(&args.paths);
     if files.is_empty() {
@@ -73,19 +89,12 @@ pub fn run(args: &TestArgs, color: Color) -> Exit {
         return Exit::Usage;
     }
     let mut outcomes = Vec::new();
-    let mut broken = 0;
+    let mut broken = Vec::new();
     let mut out = Stdout::new();
     for file in &files {
         let shown = load::display(file);
-        let text = match load::read_text(file) {
-            Ok(t) => t,
-            Err(e) => {
-                eprintln!("error: {e}");
-                return Exit::Usage;
-            }
-        };
         out.line(&shown);
-        match suite::read(&model, &shown, &text) {
+        match load::read_text(file).and_then(|text| suite::read(&model, &shown, &text)) {
             Ok(tests) => {
                 for test in tests {
                     let outcome = suite::run(&model, test);
@@ -100,15 +109,15 @@ pub fn run(args: &TestArgs, color: Color) -> Exit {
                 }
             }
             Err(e) => {
-                out.line(&format!("  ✗ {e}"));
-                broken += 1;
+                out.line(&printable(format!("  ✗ {e}")));
+                broken.push(junit::Broken { file: shown, message: e });
             }
         }
     }
-    let failed = outcomes.iter().filter(|o| !o.passed()).count() + broken;
-    let passed = outcomes.len() + broken - failed;
+    let failed = outcomes.iter().filter(|o| !o.passed()).count() + broken.len();
+    let passed = outcomes.len() + broken.len() - failed;
     if let Some(path) = &args.junit {
-        if let Err(e) = std::fs::write(path, junit::xml(&outcomes)) {
+        if let Err(e) = write_junit(path, &junit::xml(&outcomes, &broken)) {
             eprintln!("error: cannot write `{}`: {e}", path.display());
             return Exit::Usage;
         }

@@ -1,36 +1,55 @@
-//! JUnit XML for CI systems.
+//! JUnit XML for CI systems (quick-junit writes it; characters XML cannot hold are left
+//! out): one test case per regulation test, a failure for an unmet expectation, an error
+//! for a test file that cannot be read or a regulation set that does not check.
 
 use super::Outcome;
+use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+/// A test file that could not be read, and why.
+pub struct Broken {
+    pub file: String,
+    pub message: String,
 }
 
-pub fn xml(outcomes: &[Outcome]) -> String {
-    let failures = outcomes.iter().filter(|o| !o.passed()).count();
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    out.push_str(&format!(
-        "<testsuites name=\"reglament\" tests=\"{}\" failures=\"{failures}\">\n  <testsuite name=\"regulations\" tests=\"{}\" failures=\"{failures}\">\n",
-        outcomes.len(),
-        outcomes.len()
-    ));
+pub fn xml(outcomes: &[Outcome], broken: &[Broken]) -> String {
+    let mut suite = TestSuite::new("regulations");
     for o in outcomes {
-        out.push_str(&format!(
-            "    <testcase classname=\"{}\" name=\"{}\"",
-            escape(&o.file),
-            escape(&o.name)
-        ));
-        if o.passed() {
-            out.push_str("/>\n");
-        } else {
-            let first = o.failures[0].lines().next().unwrap_or("");
-            out.push_str(&format!(
-                ">\n      <failure message=\"{}\">{}</failure>\n    </testcase>\n",
-                escape(first),
-                escape(&o.failures.join("\n"))
-            ));
-        }
+        let status = match o.failures.first() {
+            None => TestCaseStatus::success(),
+            Some(first) => {
+                let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+                status.set_message(first.lines().next().unwrap_or(""));
+                status.set_description(o.failures.join("\n"));
+                status
+            }
+        };
+        let mut case = TestCase::new(o.name.as_str(), status);
+        case.set_classname(o.file.as_str());
+        suite.add_test_case(case);
     }
-    out.push_str("  </testsuite>\n</testsuites>\n");
-    out
+    for b in broken {
+        suite.add_test_case(error_case(&b.file, &b.message));
+    }
+    report(suite)
+}
+
+/// The report of a run that could not test: the regulation set has errors.
+pub fn set_errors(message: &str) -> String {
+    let mut suite = TestSuite::new("regulations");
+    suite.add_test_case(error_case("regulation set", message));
+    report(suite)
+}
+
+fn error_case(name: &str, message: &str) -> TestCase {
+    let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
+    status.set_message(message);
+    let mut case = TestCase::new(name, status);
+    case.set_classname(name);
+    case
+}
+
+fn report(suite: TestSuite) -> String {
+    let mut report = Report::new("reglament");
+    report.add_test_suite(suite);
+    report.to_string().expect("a report in memory serializes")
 }
