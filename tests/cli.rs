@@ -644,3 +644,30 @@ fn completions_for_each_shell() {
     let (code, _, stderr) = run(&["completions", "tcsh"]);
     assert_eq!(code, 2, "{stderr}");
 }
+
+/// `-` reads standard input: a regulation to check, a profile to simulate.
+#[test]
+fn a_dash_reads_standard_input() {
+    use std::io::Write;
+    let piped = |args: &[&str], input: &[u8]| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_reglament"))
+            .args(args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(input).unwrap();
+        let out = child.wait_with_output().unwrap();
+        (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).to_string())
+    };
+    let bad = std::fs::read("tests/check/bad/unknown_type.rgl").unwrap();
+    let (code, stdout) = piped(&["check", "--format", "short", "-"], &bad);
+    assert_eq!(code, 1);
+    assert!(stdout.starts_with("<stdin>:"), "{stdout}");
+    let profile = std::fs::read("examples/profiles/birth.yaml").unwrap();
+    let (code, stdout) = piped(&["simulate", "-", "--as-of", "2026-03-01"], &profile);
+    assert_eq!(code, 0);
+    assert!(stdout.starts_with("profile petrova-family"), "{stdout}");
+}

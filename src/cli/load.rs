@@ -15,6 +15,12 @@ pub const MAX_FILE_BYTES: u64 = 64 << 20;
 pub fn load(paths: &[PathBuf]) -> Result<SourceMap, String> {
     let mut walk = Walk::default();
     for path in paths {
+        if is_stdin(path) {
+            if !walk.files.contains(path) {
+                walk.files.push(path.clone());
+            }
+            continue;
+        }
         let meta = std::fs::metadata(path)
             .map_err(|e| format!("cannot read `{}`: {}", display(path), io_reason(&e)))?;
         if meta.is_dir() {
@@ -30,9 +36,33 @@ pub fn load(paths: &[PathBuf]) -> Result<SourceMap, String> {
     }
     let mut sources = SourceMap::new();
     for file in walk.files {
-        sources.add_bytes(display(&file), read(&file)?);
+        match is_stdin(&file) {
+            true => sources.add_bytes("<stdin>", read_stdin()?),
+            false => sources.add_bytes(display(&file), read(&file)?),
+        };
     }
     Ok(sources)
+}
+
+/// Whether a path is `-`, standard input.
+pub fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// Standard input, up to the size limit, without a byte order mark.
+fn read_stdin() -> Result<Vec<u8>, String> {
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read standard input: {}", io_reason(&e)))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(format!("standard input is larger than {} MiB", MAX_FILE_BYTES >> 20));
+    }
+    if bytes.starts_with("\u{feff}".as_bytes()) {
+        bytes.drain(..3);
+    }
+    Ok(bytes)
 }
 
 #[derive(Default)]
@@ -120,6 +150,9 @@ fn read(file: &Path) -> Result<Vec<u8>, String> {
 /// populations are simulated from CSV or JSON Lines, which stream), in UTF-8.
 pub fn read_text(path: &Path) -> Result<String, String> {
     let shown = display(path);
+    if is_stdin(path) {
+        return String::from_utf8(read_stdin()?).map_err(|_| "standard input is not UTF-8 text".to_string());
+    }
     let meta = std::fs::metadata(path).map_err(|e| format!("cannot read `{shown}`: {}", io_reason(&e)))?;
     if !meta.is_file() {
         return Err(format!("`{shown}` is not a regular file"));

@@ -11,7 +11,8 @@ use std::path::PathBuf;
 #[derive(Args, Debug)]
 pub struct SimulateArgs {
     /// Profile files: YAML, JSON (`.json`), or populations in JSON Lines (`.jsonl`) or CSV
-    /// (`.csv`), which are simulated in batch and reported as JSON Lines
+    /// (`.csv`), which are simulated in batch and reported as JSON Lines; `-` reads YAML
+    /// (or JSON) from standard input
     #[arg(required = true)]
     pub profiles: Vec<PathBuf>,
 
