@@ -671,3 +671,16 @@ fn a_dash_reads_standard_input() {
     assert_eq!(code, 0);
     assert!(stdout.starts_with("profile petrova-family"), "{stdout}");
 }
+
+/// The manual page is roff that `man` reads, naming every command.
+#[test]
+fn the_manual_page_names_every_command() {
+    let (code, page, _) = run(&["man"]);
+    assert_eq!(code, 0);
+    assert!(page.contains(".TH reglament 1"), "{page}");
+    for command in
+        ["check", "chains", "graph", "simulate", "schema", "evaluate", "test", "list", "completions"]
+    {
+        assert!(page.contains(command), "{command} is in the manual page");
+    }
+}

@@ -7,6 +7,7 @@ mod evaluate;
 mod graph;
 mod list;
 pub mod load;
+mod man;
 mod output;
 mod schema;
 mod simulate;
@@ -46,6 +47,8 @@ pub enum Command {
     Test(test::TestArgs),
     /// List the situations, services, events and parameters of a set, with their titles
     List(list::ListArgs),
+    /// Print the manual page (roff: `reglament man > reglament.1; man ./reglament.1`)
+    Man,
     /// Print a shell's completion script (`reglament completions bash > …`)
     Completions(completions::CompletionsArgs),
 }
@@ -98,6 +101,7 @@ pub fn main() -> ExitCode {
         Command::Evaluate(args) => evaluate::run(args, cli.color),
         Command::Test(args) => test::run(args, cli.color),
         Command::List(args) => list::run(args, cli.color),
+        Command::Man => man::run(),
         Command::Completions(args) => completions::run(args),
     };
     exit.into()
