@@ -406,6 +406,9 @@ cli_snapshot!(
     "tests/suite-bad/bad_date.test.yaml"
 );
 cli_snapshot!(suite_min_coverage_not_a_number, "test", "tests/suite", "--min-coverage", "NaN");
+cli_snapshot!(suite_json, "test", "tests/suite", "--format", "json", "--coverage");
+cli_snapshot!(suite_filter, "test", "tests/suite", "--filter", "income");
+cli_snapshot!(suite_filter_matches_nothing, "test", "tests/suite", "--filter", "no such test");
 
 /// The library's own tests pass: `reglament test regulations` ends with "N passed, 0 failed".
 #[test]

@@ -5,7 +5,8 @@ use super::output::{Replacing, Stdout};
 use super::{Color, Exit, compile_clean, load};
 use crate::graph::render::printable;
 use crate::suite::{self, coverage, junit};
-use clap::Args;
+use clap::{Args, ValueEnum};
+use serde::Serialize;
 use std::path::{Path, PathBuf};
 
 #[derive(Args, Debug)]
@@ -26,6 +27,56 @@ pub struct TestArgs {
     /// Fail when coverage is below this percentage (implies --coverage)
     #[arg(long, value_name = "PERCENT", value_parser = percent)]
     pub min_coverage: Option<f64>,
+
+    /// Run only the tests whose name contains this text
+    #[arg(long, value_name = "TEXT")]
+    pub filter: Option<String>,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = TestFormat::Human)]
+    pub format: TestFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TestFormat {
+    /// Each file, each test with ✓ or ✗ and the explanation of a failure
+    Human,
+    /// One JSON document: files, tests, failures, coverage and totals
+    Json,
+}
+
+#[derive(Serialize)]
+struct JsonReport {
+    files: Vec<JsonFile>,
+    passed: usize,
+    failed: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    coverage: Option<JsonCoverage>,
+}
+
+#[derive(Serialize)]
+struct JsonFile {
+    file: String,
+    /// Why the file could not be read, if it could not.
+    error: Option<String>,
+    tests: Vec<JsonTest>,
+}
+
+#[derive(Serialize)]
+struct JsonTest {
+    name: String,
+    passed: bool,
+    /// One text per unmet expectation, with the explanation of the decision.
+    failures: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct JsonCoverage {
+    percent: f64,
+    covered: usize,
+    total: usize,
+    missing: Vec<String>,
+    below_minimum: bool,
 }
 
 /// A percentage from 0 to 100 (`NaN` and the like are refused).
@@ -88,31 +139,53 @@ pub fn run(args: &TestArgs, color: Color) -> Exit {
         eprintln!("error: no `*.test.yaml` files under the given paths");
         return Exit::Usage;
     }
+    let human = args.format == TestFormat::Human;
     let mut outcomes = Vec::new();
     let mut broken = Vec::new();
+    let mut json = Vec::new();
     let mut out = Stdout::new();
     for file in &files {
         let shown = load::display(file);
-        out.line(&shown);
+        if human {
+            out.line(&shown);
+        }
+        let mut entry = JsonFile { file: shown.clone(), error: None, tests: Vec::new() };
         match load::read_text(file).and_then(|text| suite::read(&model, &shown, &text)) {
             Ok(tests) => {
-                for test in tests {
+                let wanted =
+                    |t: &suite::Test| args.filter.as_ref().is_none_or(|f| t.name.contains(f.as_str()));
+                for test in tests.into_iter().filter(wanted) {
                     let outcome = suite::run(&model, test);
-                    let mark = if outcome.passed() { "✓" } else { "✗" };
-                    out.line(&printable(format!("  {mark} {}", outcome.name)));
-                    for failure in &outcome.failures {
-                        for line in failure.lines() {
-                            out.line(&printable(format!("      {line}")));
+                    if human {
+                        let mark = if outcome.passed() { "✓" } else { "✗" };
+                        out.line(&printable(format!("  {mark} {}", outcome.name)));
+                        for failure in &outcome.failures {
+                            for line in failure.lines() {
+                                out.line(&printable(format!("      {line}")));
+                            }
                         }
                     }
+                    entry.tests.push(JsonTest {
+                        name: outcome.name.clone(),
+                        passed: outcome.passed(),
+                        failures: outcome.failures.clone(),
+                    });
                     outcomes.push(outcome);
                 }
             }
             Err(e) => {
-                out.line(&printable(format!("  ✗ {e}")));
+                if human {
+                    out.line(&printable(format!("  ✗ {e}")));
+                }
+                entry.error = Some(e.clone());
                 broken.push(junit::Broken { file: shown, message: e });
             }
         }
+        json.push(entry);
+    }
+    if outcomes.is_empty() && broken.is_empty() {
+        eprintln!("error: no test matches `{}`", args.filter.as_deref().unwrap_or(""));
+        return Exit::Usage;
     }
     let failed = outcomes.iter().filter(|o| !o.passed()).count() + broken.len();
     let passed = outcomes.len() + broken.len() - failed;
@@ -123,24 +196,38 @@ pub fn run(args: &TestArgs, color: Color) -> Exit {
         }
     }
     let mut low = false;
+    let mut json_coverage = None;
     if args.coverage || args.min_coverage.is_some() {
         let c = coverage::measure(&model, &outcomes);
-        out.line(&format!(
-            "\ncoverage: {:.1} % ({} of {} items: services decided, criteria and refusal grounds seen both ways)",
-            c.percent(),
-            c.covered,
-            c.total
-        ));
-        for m in &c.missing {
-            out.line(&format!("  not covered: {m}"));
-        }
-        if let Some(min) = args.min_coverage {
-            if c.percent() < min {
+        low = args.min_coverage.is_some_and(|min| c.percent() < min);
+        if human {
+            out.line(&format!(
+                "\ncoverage: {:.1} % ({} of {} items: services decided, criteria and refusal grounds seen both ways)",
+                c.percent(),
+                c.covered,
+                c.total
+            ));
+            for m in &c.missing {
+                out.line(&format!("  not covered: {m}"));
+            }
+            if let (true, Some(min)) = (low, args.min_coverage) {
                 out.line(&format!("coverage {:.1} % is below the minimum of {min} %", c.percent()));
-                low = true;
             }
         }
+        json_coverage = Some(JsonCoverage {
+            percent: (c.percent() * 10.0).round() / 10.0,
+            covered: c.covered,
+            total: c.total,
+            missing: c.missing,
+            below_minimum: low,
+        });
     }
-    out.line(&format!("\n{passed} passed, {failed} failed"));
+    match human {
+        true => out.line(&format!("\n{passed} passed, {failed} failed")),
+        false => {
+            let report = JsonReport { files: json, passed, failed, coverage: json_coverage };
+            out.line(&serde_json::to_string_pretty(&report).expect("results serialize"));
+        }
+    }
     out.finish(if failed > 0 || low { Exit::Problems } else { Exit::Clean })
 }
