@@ -183,3 +183,26 @@ fn evaluate_page_explain_example_is_real() {
     let (start, end) = shown.split_once(", …").expect("the example is shortened");
     assert!(first.starts_with(start) && first.ends_with(end), "{first}");
 }
+
+/// Every diagnostic code has its section in `docs/codes.md` (what `reglament explain`
+/// prints), and each section's example gives its code.
+#[test]
+fn every_code_is_explained_with_an_example_that_gives_it() {
+    for code in reglament::diagnostic::Code::ALL {
+        let section = reglament::cli::explain::section(*code)
+            .unwrap_or_else(|| panic!("{} has no section in docs/codes.md", code.as_str()));
+        let examples = blocks(section);
+        if *code == reglament::diagnostic::Code::NotUtf8 {
+            assert!(examples.is_empty(), "a file that is not UTF-8 cannot be shown as an example");
+            continue;
+        }
+        assert_eq!(examples.len(), 1, "{} has one example", code.as_str());
+        let (_, compiled) = common::compile_text(&format!("{}.rgl", code.as_str()), &examples[0].text);
+        assert!(
+            compiled.diagnostics.iter().any(|d| d.code == *code),
+            "the example of {} gives {:?}",
+            code.as_str(),
+            common::codes(&compiled)
+        );
+    }
+}

@@ -4,6 +4,7 @@ mod chains;
 mod check;
 mod completions;
 mod evaluate;
+pub mod explain;
 mod graph;
 mod list;
 pub mod load;
@@ -45,6 +46,8 @@ pub enum Command {
     Evaluate(evaluate::EvaluateArgs),
     /// Run the regulation tests (`*.test.yaml`) beside the regulations
     Test(test::TestArgs),
+    /// Explain a diagnostic code, with an example and how to fix it
+    Explain(explain::ExplainArgs),
     /// List the situations, services, events and parameters of a set, with their titles
     List(list::ListArgs),
     /// Print the manual page (roff: `reglament man > reglament.1; man ./reglament.1`)
@@ -100,6 +103,7 @@ pub fn main() -> ExitCode {
         Command::Schema(args) => schema::run(args, cli.color),
         Command::Evaluate(args) => evaluate::run(args, cli.color),
         Command::Test(args) => test::run(args, cli.color),
+        Command::Explain(args) => explain::run(args),
         Command::List(args) => list::run(args, cli.color),
         Command::Man => man::run(),
         Command::Completions(args) => completions::run(args),
