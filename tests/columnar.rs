@@ -8,8 +8,8 @@ mod common;
 use proptest::prelude::*;
 use reglament::date::Date;
 use reglament::model::{Model, ServiceId, Type};
-use reglament::simulate::engine::Explainer;
 use reglament::simulate::eval::Frame;
+use reglament::simulate::explain::Explainer;
 use reglament::simulate::table::Table;
 use std::path::Path;
 

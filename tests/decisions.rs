@@ -6,7 +6,8 @@ mod common;
 
 use reglament::date::Date;
 use reglament::model::Model;
-use reglament::simulate::engine::{Decision, Outcome, simulate};
+use reglament::simulate::decision::{Decision, Outcome};
+use reglament::simulate::engine::simulate;
 use reglament::simulate::profile;
 use std::path::Path;
 

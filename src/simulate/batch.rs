@@ -3,7 +3,8 @@
 //! input order, so memory stays bounded and output is deterministic. A malformed row is
 //! reported with its line number and skipped (or stops the run, when strict).
 
-use super::engine::{self, Report};
+use super::decision::Report;
+use super::engine;
 use super::profile::{self, Profile, ProfileEvent};
 use super::scalar::parse_scalar;
 use crate::date::Date;

@@ -2,8 +2,10 @@
 
 pub mod batch;
 pub mod columnar;
+pub mod decision;
 pub mod engine;
 pub mod eval;
+pub mod explain;
 pub mod personal;
 pub mod profile;
 pub mod report;

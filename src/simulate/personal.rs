@@ -1,7 +1,7 @@
 //! Personalised chains (the Concept, IV.2): a life situation's chain with only the
 //! services that apply to this citizen — those the simulation did not refuse.
 
-use super::engine::{Outcome, Report};
+use super::decision::{Outcome, Report};
 use crate::graph::ServiceGraph;
 use crate::graph::chains::{Chain, ChainError, chain_of};
 use crate::model::{Model, ServiceId};

@@ -1,6 +1,7 @@
 //! The human rendering of simulation reports (JSON is the serde form of the report).
 
-use super::engine::{CheckKind, Report, Truth};
+use super::decision::Report;
+use super::explain::{CheckKind, Truth};
 use std::fmt::Write;
 
 pub fn human(report: &Report, explain: bool) -> String {

@@ -4,7 +4,8 @@
 
 use super::Outcome;
 use crate::model::Model;
-use crate::simulate::engine::{Outcome as Decided, Truth};
+use crate::simulate::decision::Outcome as Decided;
+use crate::simulate::explain::Truth;
 use std::collections::BTreeSet;
 
 pub struct Coverage {

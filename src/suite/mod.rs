@@ -19,7 +19,8 @@ pub mod junit;
 
 use crate::date::Date;
 use crate::model::{Model, ServiceId};
-use crate::simulate::engine::{self, Decision, Outcome as Decided, Report};
+use crate::simulate::decision::{Decision, Outcome as Decided, Report};
+use crate::simulate::engine;
 use crate::simulate::profile;
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};

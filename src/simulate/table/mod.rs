@@ -13,8 +13,8 @@ mod sheet;
 mod write;
 
 use super::columnar::{Batch, Kind, Program, Reg, Shape, input_kind};
-use super::engine;
 use super::eval::Frame;
+use super::explain::Explainer;
 use super::scalar::parse_scalar;
 use crate::date::Date;
 use crate::model::{Local, Model, Service, ServiceId, Value};
@@ -47,7 +47,7 @@ pub struct Table<'m> {
     program: Option<Program>,
     /// What each output cell is, for writing lines from a batch.
     puts: Vec<Put>,
-    explainer: engine::Explainer,
+    explainer: Explainer,
 }
 
 /// How the one-pass reader takes a CSV column: the form it parses in place, the byte that
@@ -186,7 +186,7 @@ impl<'m> Table<'m> {
                 });
             }
         }
-        let explainer = engine::Explainer::new(model, service);
+        let explainer = Explainer::new(model, service);
         Ok(Table { model, service, on, width: names.len(), inputs, plan, columns, program, puts, explainer })
     }
 

@@ -1,0 +1,249 @@
+//! The decision tree of a service: every criterion and refusal ground with its result and
+//! the values it read, as reports and `evaluate --explain` show it.
+
+use super::eval::Frame;
+use crate::model::{Expr, ExprKind, Local, Model, ParamId, Rule, Service, Value};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+/// What a check of a decision is.
+#[derive(Serialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckKind {
+    Criterion,
+    Refusal,
+}
+
+impl CheckKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckKind::Criterion => "criterion",
+            CheckKind::Refusal => "refusal",
+        }
+    }
+}
+
+impl fmt::Display for CheckKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A condition's value in three-valued logic.
+#[derive(Serialize, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Truth {
+    True,
+    False,
+    Unknown,
+}
+
+impl Truth {
+    pub fn of(b: Option<bool>) -> Truth {
+        match b {
+            Some(true) => Truth::True,
+            Some(false) => Truth::False,
+            None => Truth::Unknown,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Truth::True => "true",
+            Truth::False => "false",
+            Truth::Unknown => "unknown",
+        }
+    }
+}
+
+impl fmt::Display for Truth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Serialize, Debug)]
+pub struct Check {
+    pub kind: CheckKind,
+    pub name: String,
+    pub title: Option<String>,
+    pub result: Truth,
+    /// The values it read.
+    pub reads: BTreeMap<String, String>,
+}
+
+/// The decision tree of a service in a frame: every criterion and refusal ground, the
+/// values it read and its result.
+pub fn explain(model: &Model, service: &Service, frame: &mut Frame) -> Vec<Check> {
+    Explainer::new(model, service).explain(model, service, frame)
+}
+
+/// What each criterion and refusal ground of a service reads, found once for all the
+/// cases it explains.
+pub struct Explainer {
+    reads: Vec<Reads>,
+    /// The same trees as JSON text, for writing many: each check's fixed part up to its
+    /// result, and what it reads under its JSON key, in the order of the keys.
+    json: Vec<(String, Vec<(String, Read)>)>,
+    service: String,
+}
+
+/// What a check reads, as the explanation shows it.
+#[derive(Clone, Copy)]
+enum Read {
+    Input(usize),
+    Derived(usize),
+    Param(ParamId),
+}
+
+#[derive(Default)]
+struct Reads {
+    inputs: BTreeSet<usize>,
+    derived: BTreeSet<usize>,
+    params: BTreeSet<ParamId>,
+}
+
+impl Explainer {
+    pub fn new(model: &Model, service: &Service) -> Explainer {
+        let irs = service.criteria.iter().chain(&service.refusals).map(|r| &r.condition);
+        let reads: Vec<Reads> = irs
+            .map(|ir| {
+                let mut r = Reads::default();
+                collect(ir, service, &mut r);
+                r
+            })
+            .collect();
+        let quoted = |s: &str| serde_json::to_string(s).expect("a string serialises");
+        let names = service.criteria.iter().map(|c| (CheckKind::Criterion, &c.name.text, &c.title));
+        let names =
+            names.chain(service.refusals.iter().map(|r| (CheckKind::Refusal, &r.name.text, &r.title)));
+        let json = names
+            .zip(&reads)
+            .map(|((kind, name, title), r)| {
+                let title = title.as_deref().map_or_else(|| "null".to_string(), quoted);
+                let head =
+                    format!("{{\"kind\":\"{kind}\",\"name\":{},\"title\":{title},\"result\":", quoted(name));
+                // Keyed as `check` keys them: a later source of the same name wins.
+                let mut keys = BTreeMap::new();
+                for &i in &r.inputs {
+                    keys.insert(&*service.inputs[i].name, Read::Input(i));
+                }
+                for &d in &r.derived {
+                    keys.insert(&*service.derived[d].name, Read::Derived(d));
+                }
+                for &p in &r.params {
+                    keys.insert(&*model.params[p].name, Read::Param(p));
+                }
+                (head, keys.into_iter().map(|(k, s)| (format!("{}:", quoted(k)), s)).collect())
+            })
+            .collect();
+        Explainer { reads, json, service: quoted(&service.name) }
+    }
+
+    /// The decision tree of `service` in a frame as one JSON line, exactly as `Tree`
+    /// (the row's `line`, the service, `explain`'s checks) serialises, without building it.
+    pub fn write_json(
+        &self,
+        model: &Model,
+        service: &Service,
+        frame: &mut Frame,
+        line: u64,
+        out: &mut Vec<u8>,
+    ) {
+        out.extend_from_slice(b"{\"line\":");
+        out.extend_from_slice(itoa::Buffer::new().format(line).as_bytes());
+        out.extend_from_slice(b",\"service\":");
+        out.extend_from_slice(self.service.as_bytes());
+        out.extend_from_slice(b",\"checks\":[");
+        let criteria = service.criteria.len();
+        for (k, (head, reads)) in self.json.iter().enumerate() {
+            if k > 0 {
+                out.push(b',');
+            }
+            let result = match k.checked_sub(criteria) {
+                None => frame.criterion(k),
+                Some(r) => frame.eval(&service.refusals[r].condition).and_then(|v| v.as_bool()),
+            };
+            out.extend_from_slice(head.as_bytes());
+            out.push(b'"');
+            out.extend_from_slice(Truth::of(result).as_str().as_bytes());
+            out.extend_from_slice(b"\",\"reads\":{");
+            for (r, (key, source)) in reads.iter().enumerate() {
+                if r > 0 {
+                    out.push(b',');
+                }
+                out.extend_from_slice(key.as_bytes());
+                let value = match *source {
+                    Read::Input(i) => frame.inputs.get(i).cloned().flatten(),
+                    Read::Derived(d) => frame.derived(d),
+                    Read::Param(p) => model.params[p].at(frame.today).cloned(),
+                };
+                let shown = value.map_or_else(|| "unknown".to_string(), |v| model.show(&v));
+                serde_json::to_writer(&mut *out, &shown).expect("a string serialises");
+            }
+            out.extend_from_slice(b"}}");
+        }
+        out.extend_from_slice(b"]}\n");
+    }
+
+    /// The decision tree of `service` (the one this was made for) in a frame.
+    pub fn explain(&self, model: &Model, service: &Service, frame: &mut Frame) -> Vec<Check> {
+        let mut checks = Vec::new();
+        for (i, c) in service.criteria.iter().enumerate() {
+            let result = frame.criterion(i);
+            checks.push(check(model, service, frame, CheckKind::Criterion, c, &self.reads[i], result));
+        }
+        for (i, r) in service.refusals.iter().enumerate() {
+            let result = frame.eval(&r.condition).and_then(|v| v.as_bool());
+            let reads = &self.reads[service.criteria.len() + i];
+            checks.push(check(model, service, frame, CheckKind::Refusal, r, reads, result));
+        }
+        checks
+    }
+}
+
+fn check(
+    model: &Model,
+    service: &Service,
+    frame: &mut Frame,
+    kind: CheckKind,
+    rule: &Rule,
+    what: &Reads,
+    result: Option<bool>,
+) -> Check {
+    let mut reads = BTreeMap::new();
+    let show = |v: Option<Value>| v.map_or_else(|| "unknown".to_string(), |v| model.show(&v));
+    for &i in &what.inputs {
+        reads.insert(service.inputs[i].name.text.clone(), show(frame.inputs.get(i).cloned().flatten()));
+    }
+    for &d in &what.derived {
+        let v = frame.derived(d);
+        reads.insert(service.derived[d].name.text.clone(), show(v));
+    }
+    for &p in &what.params {
+        reads.insert(model.params[p].name.text.clone(), show(model.params[p].at(frame.today).cloned()));
+    }
+    Check { kind, name: rule.name.text.clone(), title: rule.title.clone(), result: Truth::of(result), reads }
+}
+
+/// The inputs, derived facts and parameters an expression reads, through derived facts.
+fn collect(e: &Expr, s: &Service, reads: &mut Reads) {
+    e.walk(&mut |x| match &x.kind {
+        ExprKind::Local(Local::Input(i)) => {
+            reads.inputs.insert(*i);
+        }
+        ExprKind::Local(Local::Derived(i)) if reads.derived.insert(*i) => {
+            collect(&s.derived[*i].value, s, reads);
+        }
+        ExprKind::Local(local @ (Local::Criterion(_) | Local::Output(_))) => {
+            if let Some(value) = s.local(*local) {
+                collect(value, s, reads)
+            }
+        }
+        ExprKind::Param(p) => {
+            reads.params.insert(*p);
+        }
+        _ => {}
+    });
+}
