@@ -32,6 +32,20 @@ impl Span {
     }
 }
 
+/// Text as part of a URI: every byte but letters, digits, `-._~` and those in `keep`
+/// percent-encoded (names and paths may be Cyrillic).
+pub fn percent_encoded(text: &str, keep: &[u8]) -> String {
+    let mut out = String::new();
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) || keep.contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 /// A 1-based line and column (column counted in characters).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Position {

@@ -689,3 +689,38 @@ fn the_manual_page_names_every_command() {
         assert!(page.contains(command), "{command} is in the manual page");
     }
 }
+
+/// SARIF 2.1.0 as code-scanning services read it: every rule by code, every result with
+/// its rule, level, message and region; warnings allowed with `--allow` listed as
+/// suppressed.
+#[test]
+fn check_writes_sarif() {
+    let sarif = |args: &[&str]| {
+        let (code, stdout, _) = run(args);
+        (code, serde_json::from_str::<serde_json::Value>(&stdout).unwrap())
+    };
+    let (code, log) = sarif(&["check", "--format", "sarif", "tests/check/bad/independent_errors.rgl"]);
+    assert_eq!(code, 1);
+    assert_eq!(log["version"], "2.1.0");
+    let run = &log["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    assert_eq!(rules.len(), reglament::diagnostic::Code::ALL.len());
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), 5);
+    for r in results {
+        let rule = &rules[r["ruleIndex"].as_u64().unwrap() as usize];
+        assert_eq!(rule["id"], r["ruleId"]);
+        assert_eq!(r["level"], "error");
+        assert!(!r["message"]["text"].as_str().unwrap().is_empty());
+        let region = &r["locations"][0]["physicalLocation"]["region"];
+        assert!(region["startLine"].as_u64().unwrap() >= 1 && region["startColumn"].as_u64().unwrap() >= 1);
+    }
+
+    let args = ["check", "--format", "sarif", "--allow", "W0001", "tests/check/bad/unused_parameter.rgl"];
+    let (code, log) = sarif(&args);
+    assert_eq!(code, 0);
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 1);
+    assert_eq!(results[0]["ruleId"], "W0001");
+    assert_eq!(results[0]["suppressions"][0]["kind"], "external");
+}

@@ -37,6 +37,8 @@ pub enum Format {
     Short,
     /// GitHub Actions workflow commands, which annotate the lines of a pull request
     Github,
+    /// SARIF 2.1.0 for code-scanning services; allowed warnings listed as suppressed
+    Sarif,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -93,10 +95,9 @@ pub fn run(args: &CheckArgs, color: Color) -> Exit {
     let compiled = crate::compile(&sources);
     let services = compiled.services();
     // Allowed warnings are left out; denied ones become errors.
-    let mut diagnostics = compiled.diagnostics;
-    let before = diagnostics.len();
-    diagnostics.retain(|d| !args.allow.contains(&d.code));
-    let suppressed = before - diagnostics.len();
+    let (allowed, mut diagnostics): (Vec<_>, Vec<_>) =
+        compiled.diagnostics.into_iter().partition(|d| args.allow.contains(&d.code));
+    let suppressed = allowed.len();
     for d in &mut diagnostics {
         if args.deny.contains(&Deny::Code(d.code)) {
             d.severity = Severity::Error;
@@ -138,6 +139,7 @@ pub fn run(args: &CheckArgs, color: Color) -> Exit {
             }
             out.line(&summary);
         }
+        Format::Sarif => out.line(&super::sarif::log(&diagnostics, &allowed, &sources)),
         Format::Github => {
             for d in diagnostics.iter().map(|d| diagnostic::to_json(d, &sources)) {
                 let level = if d.severity == Severity::Error || deny_warnings { "error" } else { "warning" };

@@ -10,6 +10,7 @@ mod list;
 pub mod load;
 mod man;
 mod output;
+mod sarif;
 mod schema;
 mod simulate;
 mod test;

@@ -40,15 +40,7 @@ fn record_key(model: &Model, r: RecordId) -> String {
 
 /// A `$defs` key as a URI fragment: names may be Cyrillic, which a fragment percent-encodes.
 fn fragment(key: &str) -> String {
-    let mut out = String::new();
-    for b in key.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    crate::source::percent_encoded(key, b"")
 }
 
 fn nullable(schema: Value) -> Value {
