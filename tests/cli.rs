@@ -675,6 +675,25 @@ fn a_dash_reads_standard_input() {
     let (code, stdout) = piped(&["simulate", "-", "--as-of", "2026-03-01"], &profile);
     assert_eq!(code, 0);
     assert!(stdout.starts_with("profile petrova-family"), "{stdout}");
+    let rows = std::fs::read("tests/bench/edge_cases.csv").unwrap();
+    let rules = "examples/bench/rules.rgl";
+    let args = [
+        "evaluate",
+        "benefits",
+        "--regulations",
+        rules,
+        "--in",
+        "-",
+        "--out",
+        "-",
+        "--columns",
+        "person_id",
+        "--as-of",
+        "2024-01-01",
+    ];
+    let (code, stdout) = piped(&args, &rows);
+    assert_eq!(code, 0);
+    assert_eq!(stdout.lines().count(), String::from_utf8_lossy(&rows).lines().count(), "{stdout}");
 }
 
 /// The manual page is roff that `man` reads, naming every command.

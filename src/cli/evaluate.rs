@@ -20,7 +20,8 @@ pub struct EvaluateArgs {
     #[arg(long = "regulations", default_value = "regulations")]
     pub regulations: Vec<PathBuf>,
 
-    /// Input CSV: a header naming the service's inputs, then one row per case
+    /// Input CSV: a header naming the service's inputs, then one row per case (`-`:
+    /// standard input)
     #[arg(long = "in")]
     pub input: PathBuf,
 
@@ -76,7 +77,11 @@ struct Block {
 pub fn run(args: &EvaluateArgs, color: Color) -> Exit {
     let started = Instant::now();
     let shown = args.input.display().to_string();
-    let mut file = match std::fs::File::open(&args.input) {
+    let opened = match super::load::is_stdin(&args.input) {
+        true => Ok(Box::new(std::io::stdin()) as Source),
+        false => std::fs::File::open(&args.input).map(|f| Box::new(f) as Source),
+    };
+    let mut file = match opened {
         Ok(f) => f,
         Err(e) => {
             eprintln!("error: cannot read `{shown}`: {e}");
@@ -311,7 +316,10 @@ fn evaluate_block(table: &Table, bytes: &[u8], line: u64, spare: &Spare) -> Bloc
 }
 
 /// Appends up to `BLOCK` bytes of the file; whether it has ended.
-fn read_block(file: &mut std::fs::File, buf: &mut Vec<u8>, time: &mut Duration) -> std::io::Result<bool> {
+/// Where the rows come from: a file, or standard input.
+type Source = Box<dyn Read + Send>;
+
+fn read_block(file: &mut Source, buf: &mut Vec<u8>, time: &mut Duration) -> std::io::Result<bool> {
     let t = Instant::now();
     let n = Read::by_ref(file).take(BLOCK as u64).read_to_end(buf)?;
     *time += t.elapsed();
@@ -330,7 +338,7 @@ struct Cases<'a> {
 fn single(
     table: &Table,
     input: &mut Input,
-    file: &mut std::fs::File,
+    file: &mut Source,
     output: &mut Output,
     mut line: u64,
     mut cases: Cases,
@@ -423,7 +431,7 @@ struct Input {
 
 impl Input {
     /// Drops what was evaluated and reads up to `BLOCK` more bytes.
-    fn fill(&mut self, file: &mut std::fs::File) -> std::io::Result<()> {
+    fn fill(&mut self, file: &mut Source) -> std::io::Result<()> {
         self.buf.drain(..self.start);
         self.start = 0;
         self.eof = read_block(file, &mut self.buf, &mut self.time)?;
