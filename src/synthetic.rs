@@ -56,7 +56,7 @@ event birth_registered {
 "#;
 
 fn service(out: &mut String, i: usize) {
-    let agency = if i % 3 == 0 { "region" } else { "fund" };
+    let agency = if i.is_multiple_of(3) { "region" } else { "fund" };
     let upstream =
         if i == 0 { "people.record".to_string() } else { format!("service_{}.certificate", i - 1) };
     let _ = write!(

@@ -257,19 +257,18 @@ impl<'a> Checker<'a> {
 
     fn member(&mut self, base: &'a ast::Expr, field: &'a Ident, env: &mut Env<'a>) -> (K, Type) {
         // `Enum.variant`, unless the name is shadowed by a value.
-        if let ast::ExprKind::Name(n) = &base.kind {
-            if let (false, Some(symbol)) = (env.shadows(&n.name), self.symbols.get(&n.name)) {
-                if let ast::Decl::Enum(en) = symbol.decl {
-                    self.mark_used(&n.name);
-                    if !en.variants.iter().any(|v| v.name.name == field.name) {
-                        let names: Vec<&str> = en.variants.iter().map(|v| v.name.name.as_str()).collect();
-                        let suggestion = symbols::suggest(&field.name, names.iter().copied());
-                        self.report(errors::unknown_variant(field, &n.name, names, suggestion));
-                    }
-                    let id = EnumId::new(symbol.id);
-                    return (self.variant(id, &field.name), Type::Enum(id));
-                }
+        if let ast::ExprKind::Name(n) = &base.kind
+            && let (false, Some(symbol)) = (env.shadows(&n.name), self.symbols.get(&n.name))
+            && let ast::Decl::Enum(en) = symbol.decl
+        {
+            self.mark_used(&n.name);
+            if !en.variants.iter().any(|v| v.name.name == field.name) {
+                let names: Vec<&str> = en.variants.iter().map(|v| v.name.name.as_str()).collect();
+                let suggestion = symbols::suggest(&field.name, names.iter().copied());
+                self.report(errors::unknown_variant(field, &n.name, names, suggestion));
             }
+            let id = EnumId::new(symbol.id);
+            return (self.variant(id, &field.name), Type::Enum(id));
         }
         let base = self.expr(base, env);
         match &base.ty {

@@ -10,17 +10,17 @@ impl Checker<'_> {
         let mut periods: Vec<&Period> = p.periods.iter().collect();
         periods.sort_by_key(|period| period.from.0);
         for period in &periods {
-            if let Some((to, span)) = period.to {
-                if to < period.from.0 {
-                    let d = Diagnostic::new(
-                        Code::PeriodReversed,
-                        format!("this period of `{}` ends before it starts", p.name.name),
-                        span,
-                        format!("{to} is before {}", period.from.0),
-                    )
-                    .with_help("swap the dates, or fix the year");
-                    self.report(d);
-                }
+            if let Some((to, span)) = period.to
+                && to < period.from.0
+            {
+                let d = Diagnostic::new(
+                    Code::PeriodReversed,
+                    format!("this period of `{}` ends before it starts", p.name.name),
+                    span,
+                    format!("{to} is before {}", period.from.0),
+                )
+                .with_help("swap the dates, or fix the year");
+                self.report(d);
             }
         }
         for pair in periods.windows(2) {

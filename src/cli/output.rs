@@ -16,10 +16,10 @@ impl Stdout {
     }
 
     pub fn text(&mut self, text: &str) {
-        if self.failed.is_none() {
-            if let Err(e) = self.out.write_all(text.as_bytes()) {
-                self.failed = Some(e);
-            }
+        if self.failed.is_none()
+            && let Err(e) = self.out.write_all(text.as_bytes())
+        {
+            self.failed = Some(e);
         }
     }
 
@@ -31,10 +31,10 @@ impl Stdout {
     /// Flushes and ends the command: with its own exit code, or 2 after a write error
     /// other than a closed pipe.
     pub fn finish(mut self, exit: Exit) -> Exit {
-        if self.failed.is_none() {
-            if let Err(e) = self.out.flush() {
-                self.failed = Some(e);
-            }
+        if self.failed.is_none()
+            && let Err(e) = self.out.flush()
+        {
+            self.failed = Some(e);
         }
         match self.failed {
             None => exit,

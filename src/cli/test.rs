@@ -189,11 +189,11 @@ pub fn run(args: &TestArgs, color: Color) -> Exit {
     }
     let failed = outcomes.iter().filter(|o| !o.passed()).count() + broken.len();
     let passed = outcomes.len() + broken.len() - failed;
-    if let Some(path) = &args.junit {
-        if let Err(e) = write_junit(path, &junit::xml(&outcomes, &broken)) {
-            eprintln!("error: cannot write `{}`: {e}", path.display());
-            return Exit::Usage;
-        }
+    if let Some(path) = &args.junit
+        && let Err(e) = write_junit(path, &junit::xml(&outcomes, &broken))
+    {
+        eprintln!("error: cannot write `{}`: {e}", path.display());
+        return Exit::Usage;
     }
     let mut low = false;
     let mut json_coverage = None;

@@ -154,10 +154,10 @@ fn build(
     let local: HashMap<ServiceId, NodeIndex> = members.iter().map(|&i| (i, sub.add_node(i))).collect();
     for edge in g.deps.raw_edges() {
         let (a, b) = (g.deps[edge.source()], g.deps[edge.target()]);
-        if let (Some(&x), Some(&y)) = (local.get(&a), local.get(&b)) {
-            if !sub.contains_edge(x, y) {
-                sub.add_edge(x, y, ());
-            }
+        if let (Some(&x), Some(&y)) = (local.get(&a), local.get(&b))
+            && !sub.contains_edge(x, y)
+        {
+            sub.add_edge(x, y, ());
         }
     }
     let order = toposort(&sub, None).map_err(|cycle| {

@@ -361,12 +361,11 @@ pub fn run(model: &Model, test: Test) -> Outcome {
         let (mut got, mut decision) = actual(&report, service);
         // A service a trigger did not start may still be eligible on application: "not
         // started" is about the proactive start, whatever came after.
-        if want.outcome == "not started" {
-            if let Some(d) =
+        if want.outcome == "not started"
+            && let Some(d) =
                 report.decisions.iter().find(|d| d.service == *service && d.outcome == Decided::NotStarted)
-            {
-                (got, decision) = ("not started".into(), Some(d));
-            }
+        {
+            (got, decision) = ("not started".into(), Some(d));
         }
         let mut wrong = Vec::new();
         if got != want.outcome {
