@@ -47,6 +47,7 @@ codes! {
     UnknownValue = "E0006", Error, "a property value is not one of its allowed words";
     InvalidIdentifier = "E0007", Error, "a SNILS, INN or OGRN literal has a bad format or check digit";
     NotUtf8 = "E0008", Error, "a file is not UTF-8 text";
+    AllowComment = "E0009", Error, "an allow comment is malformed or misplaced";
     Undefined = "E0101", Error, "a name is not declared";
     Duplicate = "E0102", Error, "a name is declared twice";
     WrongKind = "E0103", Error, "a name refers to the wrong kind of declaration";

@@ -13,6 +13,7 @@
 //! Only the checker reads the AST; every later stage reads the model. The core does no
 //! I/O: the CLI ([`cli`]) reads files and writes output.
 
+pub mod allow;
 pub mod check;
 pub mod cli;
 pub mod date;
@@ -38,6 +39,8 @@ pub struct Compiled {
     model: Model,
     /// Sorted by file, position and code.
     pub diagnostics: Vec<Diagnostic>,
+    /// Warnings that allow comments keep from being reported, with their reasons.
+    pub suppressed: Vec<allow::Suppressed>,
 }
 
 impl Compiled {
@@ -110,8 +113,9 @@ fn compile_here(sources: &SourceMap) -> Compiled {
     if !diagnostics.iter().any(Diagnostic::is_error) {
         diagnostics.extend(graph::lints(&model));
     }
+    let (mut diagnostics, suppressed) = allow::apply(sources, diagnostics);
     diagnostic::sort(&mut diagnostics);
     // A type named in one place is resolved wherever it is used; report it once.
     diagnostics.dedup();
-    Compiled { model, diagnostics }
+    Compiled { model, diagnostics, suppressed }
 }

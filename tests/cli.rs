@@ -742,4 +742,14 @@ fn check_writes_sarif() {
     assert_eq!(results.len(), 1);
     assert_eq!(results[0]["ruleId"], "W0001");
     assert_eq!(results[0]["suppressions"][0]["kind"], "external");
+
+    // An allow comment in the regulation: suppressed in source, with its reason.
+    let (code, log) = sarif(&["check", "--format", "sarif", "tests/check/good/allow_comments.rgl"]);
+    assert_eq!(code, 0);
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 2, "W0001 and W0401, both allowed");
+    for r in results {
+        assert_eq!(r["suppressions"][0]["kind"], "inSource");
+        assert!(!r["suppressions"][0]["justification"].as_str().unwrap().is_empty());
+    }
 }

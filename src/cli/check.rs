@@ -2,6 +2,7 @@
 
 use super::output::Stdout;
 use super::{Color, Exit, load};
+use crate::allow::Suppressed;
 use crate::diagnostic::{self, Code, Severity};
 use clap::{Args, ValueEnum};
 use serde::Serialize;
@@ -72,9 +73,18 @@ struct JsonReport {
     services: usize,
     errors: usize,
     warnings: usize,
-    /// Warnings left out with `--allow`.
+    /// Warnings left out with `--allow` or an allow comment.
     suppressed: usize,
     diagnostics: Vec<diagnostic::JsonDiagnostic>,
+    /// The warnings left out, each with its reason.
+    suppressed_diagnostics: Vec<JsonSuppressed>,
+}
+
+#[derive(Serialize)]
+struct JsonSuppressed {
+    #[serde(flatten)]
+    diagnostic: diagnostic::JsonDiagnostic,
+    reason: String,
 }
 
 pub fn run(args: &CheckArgs, color: Color) -> Exit {
@@ -97,6 +107,11 @@ pub fn run(args: &CheckArgs, color: Color) -> Exit {
     // Allowed warnings are left out; denied ones become errors.
     let (allowed, mut diagnostics): (Vec<_>, Vec<_>) =
         compiled.diagnostics.into_iter().partition(|d| args.allow.contains(&d.code));
+    let mut allowed: Vec<Suppressed> = allowed
+        .into_iter()
+        .map(|diagnostic| Suppressed { diagnostic, reason: "allowed with --allow".into(), in_source: false })
+        .collect();
+    allowed.extend(compiled.suppressed);
     let suppressed = allowed.len();
     for d in &mut diagnostics {
         if args.deny.contains(&Deny::Code(d.code)) {
@@ -122,6 +137,13 @@ pub fn run(args: &CheckArgs, color: Color) -> Exit {
                 warnings,
                 suppressed,
                 diagnostics: diagnostics.iter().map(|d| diagnostic::to_json(d, &sources)).collect(),
+                suppressed_diagnostics: allowed
+                    .iter()
+                    .map(|s| JsonSuppressed {
+                        diagnostic: diagnostic::to_json(&s.diagnostic, &sources),
+                        reason: s.reason.clone(),
+                    })
+                    .collect(),
             };
             out.line(&serde_json::to_string_pretty(&report).expect("diagnostics serialize"));
         }

@@ -2,6 +2,7 @@
 //! one run of `reglament`, a rule per diagnostic code, a result per diagnostic; warnings
 //! left out with `--allow` are listed as suppressed.
 
+use crate::allow::Suppressed;
 use crate::diagnostic::{Code, Diagnostic, JsonDiagnostic, Severity};
 use crate::source::{SourceMap, percent_encoded};
 use serde_json::{Value, json};
@@ -22,7 +23,7 @@ fn location(file: &str, line: usize, column: usize, end_line: usize, end_column:
     })
 }
 
-fn result(d: &JsonDiagnostic, suppressed: bool) -> Value {
+fn result(d: &JsonDiagnostic, suppressed: Option<&Suppressed>) -> Value {
     let rule = Code::ALL.iter().position(|c| c.as_str() == d.code).unwrap_or(0);
     let text = match &d.help {
         Some(help) => format!("{} ({}); {help}", d.message, d.label),
@@ -49,14 +50,15 @@ fn result(d: &JsonDiagnostic, suppressed: bool) -> Value {
             .collect();
         result["relatedLocations"] = json!(related);
     }
-    if suppressed {
-        result["suppressions"] = json!([{ "kind": "external", "justification": "allowed with --allow" }]);
+    if let Some(s) = suppressed {
+        let kind = if s.in_source { "inSource" } else { "external" };
+        result["suppressions"] = json!([{ "kind": kind, "justification": s.reason }]);
     }
     result
 }
 
 /// The SARIF log of a check: what is reported, and what `--allow` left out.
-pub fn log(reported: &[Diagnostic], allowed: &[Diagnostic], sources: &SourceMap) -> String {
+pub fn log(reported: &[Diagnostic], allowed: &[Suppressed], sources: &SourceMap) -> String {
     let rules: Vec<Value> = Code::ALL
         .iter()
         .map(|c| {
@@ -70,8 +72,8 @@ pub fn log(reported: &[Diagnostic], allowed: &[Diagnostic], sources: &SourceMap)
         .collect();
     let results: Vec<Value> = reported
         .iter()
-        .map(|d| result(&crate::diagnostic::to_json(d, sources), false))
-        .chain(allowed.iter().map(|d| result(&crate::diagnostic::to_json(d, sources), true)))
+        .map(|d| result(&crate::diagnostic::to_json(d, sources), None))
+        .chain(allowed.iter().map(|s| result(&crate::diagnostic::to_json(&s.diagnostic, sources), Some(s))))
         .collect();
     let log = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
