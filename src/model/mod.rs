@@ -246,16 +246,6 @@ impl Service {
             Local::Criterion(i) => Some(&self.criteria.get(i)?.condition),
         }
     }
-
-    /// The name of a service-local.
-    pub fn local_name(&self, local: Local) -> &str {
-        match local {
-            Local::Input(i) => &self.inputs[i].name,
-            Local::Output(i) => &self.outputs[i].name,
-            Local::Derived(i) => &self.derived[i].name,
-            Local::Criterion(i) => &self.criteria[i].name,
-        }
-    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
