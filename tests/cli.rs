@@ -753,3 +753,34 @@ fn check_writes_sarif() {
         assert!(!r["suppressions"][0]["justification"].as_str().unwrap().is_empty());
     }
 }
+
+/// `test --reset` writes what came into the failing expectations (one-line ones; others are
+/// named), so that a review of the diff updates the tests; the tests then pass.
+#[test]
+fn test_reset_writes_what_came() {
+    let dir = std::env::temp_dir().join(format!("reglament-reset-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy("tests/suite/allowance.rgl", dir.join("allowance.rgl")).unwrap();
+    let text = std::fs::read_to_string("tests/suite/allowance.test.yaml").unwrap();
+    let text = text
+        .replace(r#"outputs: { amount: "2000.00" }"#, r#"outputs: { amount: "1.00" }"#)
+        .replace("missing: [family.income]", "missing: [family.children]");
+    // An expectation over several lines is left to be changed by hand.
+    let text = text.replace("    allowance: granted\n", "    allowance:\n      outcome: granted\n");
+    let tests = dir.join("allowance.test.yaml");
+    std::fs::write(&tests, &text).unwrap();
+    let d = dir.to_str().unwrap();
+    let (code, _, stderr) = run(&["test", d, "--reset"]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("3 failing test(s) now expect what came"), "{stderr}");
+    assert!(
+        stderr.contains("wrongly expects a grant to a rich family: allowance: written over several lines"),
+        "{stderr}"
+    );
+    let reset = std::fs::read_to_string(&tests).unwrap();
+    assert!(reset.contains(r#"allowance: { outcome: granted, outputs: { amount: "2000.00" } }"#), "{reset}");
+    assert!(reset.contains("allowance: { outcome: insufficient data, missing: [family.income] }"), "{reset}");
+    let (_, stdout, _) = run(&["test", d]);
+    assert!(stdout.contains("2 passed, 1 failed"), "only the one by hand fails: {stdout}");
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -32,6 +32,11 @@ pub struct TestArgs {
     #[arg(long, value_name = "TEXT")]
     pub filter: Option<String>,
 
+    /// Write what came into the failing expectations of the test files, for review
+    /// (`git diff` shows what changed)
+    #[arg(long)]
+    pub reset: bool,
+
     /// Output format
     #[arg(long, value_enum, default_value_t = TestFormat::Human)]
     pub format: TestFormat,
@@ -84,6 +89,31 @@ fn percent(text: &str) -> Result<f64, String> {
     match text.trim().parse::<f64>() {
         Ok(p) if (0.0..=100.0).contains(&p) => Ok(p),
         _ => Err(format!("`{text}` is not a percentage from 0 to 100")),
+    }
+}
+
+/// Rewrites each test file with failing tests, their expectations set to what came.
+fn reset(files: &[PathBuf], outcomes: &[suite::Outcome]) {
+    for file in files {
+        let shown = load::display(file);
+        let failing: Vec<&suite::Outcome> =
+            outcomes.iter().filter(|o| o.file == shown && !o.passed()).collect();
+        if failing.is_empty() {
+            continue;
+        }
+        let Ok(text) = load::read_text(file) else { continue };
+        let (reset, by_hand) = suite::reset(&text, &failing);
+        let written = Replacing::create(file).and_then(|mut f| {
+            std::io::Write::write_all(&mut f, reset.as_bytes())?;
+            f.commit()
+        });
+        match written {
+            Ok(()) => eprintln!("reset: {shown}: {} failing test(s) now expect what came", failing.len()),
+            Err(e) => eprintln!("error: cannot write `{shown}`: {e}"),
+        }
+        for place in by_hand {
+            eprintln!("reset: {shown}: {place}: written over several lines; change it by hand");
+        }
     }
 }
 
@@ -182,6 +212,9 @@ pub fn run(args: &TestArgs, color: Color) -> Exit {
             }
         }
         json.push(entry);
+    }
+    if args.reset {
+        reset(&files, &outcomes);
     }
     if outcomes.is_empty() && broken.is_empty() {
         eprintln!("error: no test matches `{}`", args.filter.as_deref().unwrap_or(""));

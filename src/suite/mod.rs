@@ -162,6 +162,9 @@ pub struct Outcome {
     pub name: String,
     /// One line per unmet expectation, with the explanation of the decision.
     pub failures: Vec<String>,
+    /// For each unmet expectation, the service and what would expect what came, in the
+    /// form the test wrote (for `test --reset`).
+    pub actual: Vec<(String, String)>,
     pub report: Report,
 }
 
@@ -357,6 +360,7 @@ fn explanation(d: &Decision) -> Vec<String> {
 pub fn run(model: &Model, test: Test) -> Outcome {
     let report = engine::simulate(model, &test.profile, test.as_of, true);
     let mut failures = Vec::new();
+    let mut actuals = Vec::new();
     for (service, _, want) in &test.expect {
         let (mut got, mut decision) = actual(&report, service);
         // A service a trigger did not start may still be eligible on application: "not
@@ -397,6 +401,7 @@ pub fn run(model: &Model, test: Test) -> Outcome {
             }
         }
         if !wrong.is_empty() {
+            actuals.push((service.clone(), written(want, &got, decision)));
             let mut text = format!("{service}: {}", wrong.join("; "));
             if let Some(d) = decision {
                 for line in explanation(d) {
@@ -407,7 +412,78 @@ pub fn run(model: &Model, test: Test) -> Outcome {
             failures.push(text);
         }
     }
-    Outcome { file: test.file, name: test.name, failures, report }
+    Outcome { file: test.file, name: test.name, failures, actual: actuals, report }
+}
+
+/// What a test would write to expect what came: the outcome (with the grounds of a
+/// refusal), and the outputs and missing facts when the test names them.
+fn written(want: &Expectation, got: &str, decision: Option<&Decision>) -> String {
+    let mut outcome = got.to_string();
+    if let Some(d) = decision.filter(|d| d.outcome == Decided::Refused && want.refused_by.is_some()) {
+        outcome = format!("refused by {}", d.refused_by.join(", "));
+    }
+    if want.outputs.is_empty() && want.missing.is_empty() {
+        return outcome;
+    }
+    let mut parts = vec![format!("outcome: {outcome}")];
+    if !want.outputs.is_empty() {
+        let outputs: Vec<String> = want
+            .outputs
+            .keys()
+            .map(|k| {
+                let v = decision.and_then(|d| d.outputs.get(k)).map_or("nothing", String::as_str);
+                format!("{k}: {}", serde_json::to_string(v).expect("a string serializes"))
+            })
+            .collect();
+        parts.push(format!("outputs: {{ {} }}", outputs.join(", ")));
+    }
+    if !want.missing.is_empty() {
+        let missing = decision.map(|d| d.missing.join(", ")).unwrap_or_default();
+        parts.push(format!("missing: [{missing}]"));
+    }
+    format!("{{ {} }}", parts.join(", "))
+}
+
+/// A test file's text with the failing expectations of its tests replaced by what came
+/// (`test --reset`); each expectation written on one line is rewritten, others are named
+/// in the second list, to be changed by hand.
+pub fn reset(text: &str, outcomes: &[&Outcome]) -> (String, Vec<String>) {
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let mut by_hand = Vec::new();
+    for o in outcomes {
+        let name_line = lines.iter().position(|l| {
+            let l = l.trim_start().trim_start_matches("- ").trim();
+            l.strip_prefix("name:").is_some_and(|n| n.trim().trim_matches(['"', '\'']) == o.name)
+        });
+        // The test's lines: from its name to the next test.
+        let block = name_line.map(|start| {
+            let next = lines[start + 1..].iter().position(|l| l.trim_start().starts_with("- name:"));
+            start..next.map_or(lines.len(), |i| start + 1 + i)
+        });
+        for (service, value) in &o.actual {
+            let found = block.clone().and_then(|mut block| {
+                block.find(|&i| {
+                    lines[i].trim_start().strip_prefix(service.as_str()).is_some_and(|r| r.starts_with(':'))
+                })
+            });
+            let whole = found.filter(|&i| {
+                let after = lines[i].split_once(':').map_or("", |(_, v)| v).trim();
+                !after.is_empty() && (!after.starts_with('{') || after.ends_with('}'))
+            });
+            match whole {
+                Some(i) => {
+                    let indent = lines[i].len() - lines[i].trim_start().len();
+                    lines[i] = format!("{}{service}: {value}", " ".repeat(indent));
+                }
+                None => by_hand.push(format!("{}: {service}", o.name)),
+            }
+        }
+    }
+    let mut out = lines.join("\n");
+    if text.ends_with('\n') {
+        out.push('\n');
+    }
+    (out, by_hand)
 }
 
 /// Whether a path names a test file: `*.test.yaml` / `*.test.yml`.
