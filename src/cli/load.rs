@@ -51,18 +51,7 @@ pub fn is_stdin(path: &Path) -> bool {
 
 /// Standard input, up to the size limit, without a byte order mark.
 fn read_stdin() -> Result<Vec<u8>, String> {
-    let mut bytes = Vec::new();
-    std::io::stdin()
-        .take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("cannot read standard input: {}", io_reason(&e)))?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(format!("standard input is larger than {} MiB", MAX_FILE_BYTES >> 20));
-    }
-    if bytes.starts_with("\u{feff}".as_bytes()) {
-        bytes.drain(..3);
-    }
-    Ok(bytes)
+    read_bounded(std::io::stdin(), "standard input")
 }
 
 #[derive(Default)]
@@ -128,18 +117,22 @@ fn canonical(path: &Path) -> Result<PathBuf, String> {
 
 /// A regular file's bytes, if it is not too large, without a byte order mark.
 fn read(file: &Path) -> Result<Vec<u8>, String> {
-    let shown = display(file);
-    let handle =
-        std::fs::File::open(file).map_err(|e| format!("cannot read `{shown}`: {}", io_reason(&e)))?;
+    let shown = format!("`{}`", display(file));
+    let handle = std::fs::File::open(file).map_err(|e| format!("cannot read {shown}: {}", io_reason(&e)))?;
+    read_bounded(handle, &shown)
+}
+
+/// What a reader gives, up to [`MAX_FILE_BYTES`], without a byte order mark (it is not
+/// part of the text: columns on the first line count without it).
+fn read_bounded(reader: impl Read, shown: &str) -> Result<Vec<u8>, String> {
     let mut bytes = Vec::new();
-    handle
+    reader
         .take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| format!("cannot read `{shown}`: {}", io_reason(&e)))?;
+        .map_err(|e| format!("cannot read {shown}: {}", io_reason(&e)))?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(format!("`{shown}` is larger than {} MiB", MAX_FILE_BYTES >> 20));
+        return Err(format!("{shown} is larger than {} MiB", MAX_FILE_BYTES >> 20));
     }
-    // A byte order mark is not part of the text: columns on the first line count without it.
     if bytes.starts_with("\u{feff}".as_bytes()) {
         bytes.drain(..3);
     }

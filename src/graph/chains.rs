@@ -9,26 +9,17 @@
 
 use super::ServiceGraph;
 use crate::model::{EventId, Id, ServiceId, Source};
-use crate::vocabulary::DayKind;
+use crate::vocabulary::{DayKind, closed_set};
 use petgraph::algo::toposort;
 use petgraph::graph::{DiGraph, NodeIndex};
 use serde::Serialize;
 use std::collections::HashMap;
 
-/// What a chain starts from.
-#[derive(Serialize, Clone, Copy, Debug, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum ChainKind {
-    Situation,
-    Event,
-}
-
-impl std::fmt::Display for ChainKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            ChainKind::Situation => "situation",
-            ChainKind::Event => "event",
-        })
+closed_set! {
+    /// What a chain starts from.
+    pub enum ChainKind {
+        Situation = "situation",
+        Event = "event",
     }
 }
 

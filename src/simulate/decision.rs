@@ -3,9 +3,9 @@
 
 use super::explain::Check;
 use crate::model::Value;
+use crate::vocabulary::closed_set;
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::fmt;
 
 #[derive(Serialize, Debug)]
 pub struct Report {
@@ -27,64 +27,37 @@ pub struct EventNote {
     pub note: Option<String>,
 }
 
-/// How a decision came to be made.
-#[derive(Serialize, Clone, Copy, Debug, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum Route {
-    /// Started by a trigger, without an application.
-    Proactive,
-    /// On the citizen's application.
-    Application,
-    /// What an application would give: a service of a situation the profile entered.
-    Eligibility,
-}
-
-impl Route {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Route::Proactive => "proactive",
-            Route::Application => "application",
-            Route::Eligibility => "eligibility",
-        }
+closed_set! {
+    /// How a decision came to be made.
+    pub enum Route {
+        /// Started by a trigger, without an application.
+        Proactive = "proactive",
+        /// On the citizen's application.
+        Application = "application",
+        /// What an application would give: a service of a situation the profile entered.
+        Eligibility = "eligibility",
     }
 }
 
-impl fmt::Display for Route {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(self.as_str())
+closed_set! {
+    /// What came of a decision; the name is what JSON and summaries show.
+    pub enum Outcome {
+        Granted = "granted",
+        /// Would be granted on application.
+        Eligible = "eligible",
+        Refused = "refused",
+        /// A criterion, refusal ground or output needs facts the profile lacks.
+        InsufficientData = "insufficient_data",
+        /// A criterion, refusal ground or output needs a parameter that has no value in
+        /// force on the decision date: a gap in the regulation, not in the citizen's data.
+        RegulationGap = "regulation_gap",
+        /// A trigger fired but did not start the service (no consent, opted out, or its
+        /// condition needs data the event lacks).
+        NotStarted = "not_started",
     }
-}
-
-#[derive(Serialize, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    Granted,
-    /// Would be granted on application.
-    Eligible,
-    Refused,
-    /// A criterion, refusal ground or output needs facts the profile lacks.
-    InsufficientData,
-    /// A criterion, refusal ground or output needs a parameter that has no value in force
-    /// on the decision date: a gap in the regulation, not in the citizen's data.
-    RegulationGap,
-    /// A trigger fired but did not start the service (no consent, opted out, or its
-    /// condition needs data the event lacks).
-    NotStarted,
 }
 
 impl Outcome {
-    /// The name in JSON and in summaries.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Granted => "granted",
-            Outcome::Eligible => "eligible",
-            Outcome::Refused => "refused",
-            Outcome::InsufficientData => "insufficient_data",
-            Outcome::RegulationGap => "regulation_gap",
-            Outcome::NotStarted => "not_started",
-        }
-    }
-
     /// The name in human output and regulation tests.
     pub fn text(self) -> &'static str {
         match self {
@@ -93,12 +66,6 @@ impl Outcome {
             Outcome::NotStarted => "not started",
             other => other.as_str(),
         }
-    }
-}
-
-impl fmt::Display for Outcome {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 

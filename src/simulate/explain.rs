@@ -3,40 +3,25 @@
 
 use super::eval::Frame;
 use crate::model::{Expr, ExprKind, Local, Model, ParamId, Rule, Service, Value};
+use crate::vocabulary::closed_set;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt;
 
-/// What a check of a decision is.
-#[derive(Serialize, Clone, Copy, Debug, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum CheckKind {
-    Criterion,
-    Refusal,
-}
-
-impl CheckKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CheckKind::Criterion => "criterion",
-            CheckKind::Refusal => "refusal",
-        }
+closed_set! {
+    /// What a check of a decision is.
+    pub enum CheckKind {
+        Criterion = "criterion",
+        Refusal = "refusal",
     }
 }
 
-impl fmt::Display for CheckKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+closed_set! {
+    /// A condition's value in three-valued logic.
+    pub enum Truth {
+        True = "true",
+        False = "false",
+        Unknown = "unknown",
     }
-}
-
-/// A condition's value in three-valued logic.
-#[derive(Serialize, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-#[serde(rename_all = "snake_case")]
-pub enum Truth {
-    True,
-    False,
-    Unknown,
 }
 
 impl Truth {
@@ -46,20 +31,6 @@ impl Truth {
             Some(false) => Truth::False,
             None => Truth::Unknown,
         }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Truth::True => "true",
-            Truth::False => "false",
-            Truth::Unknown => "unknown",
-        }
-    }
-}
-
-impl fmt::Display for Truth {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 
