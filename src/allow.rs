@@ -85,7 +85,7 @@ fn comments(file: FileId, text: &str) -> Vec<Result<Allow, Diagnostic>> {
         let at =
             Span::new(file, start + (line.len() - line.trim_start().len()), start + line.trim_end().len());
         let (code_text, reason) = rest.trim().split_once(':').unwrap_or((rest.trim(), ""));
-        let code = Code::ALL.iter().copied().find(|c| c.as_str().eq_ignore_ascii_case(code_text.trim()));
+        let code = Code::find(code_text);
         // The declaration it stands before: past blank lines and other comments.
         let target = lines[i + 1..].iter().find(|(_, l)| !l.trim().is_empty() && comment(l).is_none());
         let problem = match (code, target) {

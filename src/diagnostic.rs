@@ -26,6 +26,11 @@ macro_rules! codes {
                 match self { $(Code::$variant => $code),* }
             }
 
+            /// The code written as text, in either case (`w0401`).
+            pub fn find(text: &str) -> Option<Code> {
+                Self::ALL.iter().copied().find(|c| c.as_str().eq_ignore_ascii_case(text.trim()))
+            }
+
             pub fn severity(self) -> Severity {
                 match self { $(Code::$variant => Severity::$severity),* }
             }

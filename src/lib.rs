@@ -54,7 +54,7 @@ impl Compiled {
         (self.errors() == 0).then_some(self.model)
     }
 
-    /// The services declared (each name once), errors or not.
+    /// The services declared (one declared twice counts twice), errors or not.
     pub fn services(&self) -> usize {
         self.model.services.len()
     }

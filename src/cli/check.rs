@@ -24,7 +24,7 @@ pub struct CheckArgs {
     pub deny: Vec<Deny>,
 
     /// Do not report a warning's code (`W0001`); JSON counts what was left out
-    #[arg(long, value_name = "CODE", value_parser = allowed)]
+    #[arg(long, value_name = "CODE", value_parser = warning_code)]
     pub allow: Vec<Code>,
 }
 
@@ -51,16 +51,11 @@ pub enum Deny {
 /// A warning's code, as `--allow` and `--deny` take it: errors cannot be allowed, and
 /// are denied already.
 fn warning_code(text: &str) -> Result<Code, String> {
-    let code = Code::ALL.iter().copied().find(|c| c.as_str().eq_ignore_ascii_case(text));
-    match code {
+    match Code::find(text) {
         Some(c) if c.severity() == Severity::Warning => Ok(c),
         Some(c) => Err(format!("`{}` is an error; only warnings can be allowed or denied", c.as_str())),
         None => Err(format!("`{text}` is not a diagnostic code (they are listed in docs/language.md)")),
     }
-}
-
-fn allowed(text: &str) -> Result<Code, String> {
-    warning_code(text)
 }
 
 fn denied(text: &str) -> Result<Deny, String> {

@@ -23,8 +23,7 @@ pub fn section(code: Code) -> Option<&'static str> {
 }
 
 pub fn run(args: &ExplainArgs) -> Exit {
-    let code = Code::ALL.iter().copied().find(|c| c.as_str().eq_ignore_ascii_case(args.code.trim()));
-    let Some(text) = code.and_then(section) else {
+    let Some(text) = Code::find(&args.code).and_then(section) else {
         let codes = Code::ALL.iter().map(|c| c.as_str());
         let hint = crate::check::symbols::suggest(&args.code.to_uppercase(), codes)
             .map(|s| format!("; did you mean `{s}`?"))
