@@ -69,9 +69,16 @@ codes! {
     PeriodGap = "E0303", Error, "parameter periods leave a gap";
     PeriodReversed = "E0304", Error, "a parameter period ends before it starts";
     ProceduresTooLong = "E0305", Error, "procedures take longer than the service deadline";
+    MissingKey = "E0306", Error, "a keyed parameter's period does not give one value for every key";
     Cycle = "E0401", Error, "services depend on each other in a cycle";
     Unprovided = "E0402", Error, "an input's source is never available to its service";
     SameRecord = "E0403", Error, "two services write the same registry record";
+    UnboundRole = "E0501", Error, "a service reads a role the event that starts it does not bind";
+    SeveralInRole = "E0502", Error, "a role that can hold several persons is read as one";
+    WrongEntity = "E0503", Error, "a group's fact is read of a person, or a person's of a group";
+    Cardinality = "E0504", Error, "a role's count of members can never hold";
+    RoleKind = "E0505", Error, "a subject, applicant or recipient is not a fitting role";
+    PersonEntity = "E0506", Error, "a set declares more than one `person`";
     Unused = "W0001", Warning, "a declaration is never used";
     NoTerritory = "W0002", Warning, "a regional or municipal agency has no territory";
     NoLegalBasis = "W0003", Warning, "a service cites no legal basis";

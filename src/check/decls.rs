@@ -16,6 +16,7 @@ impl<'a> Checker<'a> {
             Decl::Parameter(p) => self.parameter(p, ParamId::new(symbol.id)),
             Decl::Service(s) => self.service(s, model::ServiceId::new(symbol.id)),
             Decl::Trigger(t) => self.trigger(t, TriggerId::new(symbol.id)),
+            Decl::Registry(r) => self.provides(r, model::RegistryId::new(symbol.id)),
             Decl::Situation(s) => {
                 let on = s.on.iter().filter_map(|e| self.resolve(e, DeclKind::Event)).collect();
                 let services = s.services.iter().filter_map(|x| self.resolve(x, DeclKind::Service)).collect();
@@ -24,37 +25,71 @@ impl<'a> Checker<'a> {
                 situation.services = services;
             }
             // Declared in full by the first pass.
-            Decl::Agency(_) | Decl::Registry(_) | Decl::Record(_) | Decl::Enum(_) | Decl::Event(_) => {}
+            Decl::Agency(_) | Decl::Entity(_) | Decl::Record(_) | Decl::Enum(_) | Decl::Event(_) => {}
         }
+    }
+
+    /// A literal value of a declared type: a parameter's value, a fact's default.
+    pub(super) fn literal(&mut self, e: &'a Expr, ty: &Type, what: &str) -> Option<Value> {
+        if !is_literal(e) {
+            let d = Diagnostic::new(
+                Code::NotConstant,
+                format!("{what} must be a literal"),
+                e.span,
+                "not a literal",
+            )
+            .with_help("write the value itself, e.g. `15453.00 rub`; compute with it in derived facts");
+            self.report(d);
+            return None;
+        }
+        let value = self.expr(e, &mut Env::constant());
+        if !value.ty.fits(ty) {
+            let (expected, found) = (self.shown(ty), self.shown(&value.ty));
+            self.report(errors::expected_type(e.span, what, &expected, &found));
+        }
+        constant(value.kind)
     }
 
     fn parameter(&mut self, p: &'a Parameter, id: ParamId) {
         let ty = self.model.params[id].ty.clone();
+        let key = self.model.params[id].key;
+        let what = format!("the value of parameter `{}`", p.name.name);
         let mut periods = Vec::new();
         for period in &p.periods {
-            if !is_literal(&period.value) {
-                let d = Diagnostic::new(
-                    Code::NotConstant,
-                    format!("the value of parameter `{}` must be a literal", p.name.name),
-                    period.value.span,
-                    "not a literal",
-                )
-                .with_help("write the value itself, e.g. `15453.00 rub`; compute with it in derived facts");
-                self.report(d);
-                continue;
-            }
-            let value = self.expr(&period.value, &mut Env::constant());
-            if !value.ty.fits(&ty) {
-                let (expected, found) = (self.shown(&ty), self.shown(&value.ty));
-                self.report(errors::expected_type(
-                    period.value.span,
-                    "a value of this parameter",
-                    &expected,
-                    &found,
-                ));
-            }
-            if let Some(value) = constant(value.kind) {
-                periods.push(model::Period { from: period.from.0, to: period.to.map(|t| t.0), value });
+            let values = match (&period.value, key) {
+                (PeriodValue::One(v), None) => self.literal(v, &ty, &what).map(|v| vec![v]),
+                (PeriodValue::Keyed(values), Some(key)) => self.keyed_values(p, period, values, key, &ty),
+                (PeriodValue::One(v), Some(key)) => {
+                    let e = self.model.enums[key].name.text.clone();
+                    let d = Diagnostic::new(
+                        Code::MissingKey,
+                        format!(
+                            "parameter `{}` is keyed by `{e}`, but this period gives one value",
+                            p.name.name
+                        ),
+                        v.span,
+                        "one value for every key",
+                    )
+                    .with_help(format!(
+                        "give a value per variant of `{e}`: `from … {{ variant = value … }}`"
+                    ));
+                    self.report(d);
+                    None
+                }
+                (PeriodValue::Keyed(_), None) => {
+                    let d = Diagnostic::new(
+                        Code::MissingKey,
+                        format!("parameter `{}` has no key, but this period gives values by key", p.name.name),
+                        period.span,
+                        "values by key",
+                    )
+                    .with_help("key the parameter by an enumeration (`parameter x: money by region { … }`) or give one value: `from … = value`");
+                    self.report(d);
+                    None
+                }
+            };
+            if let Some(values) = values {
+                periods.push(model::Period { from: period.from.0, to: period.to.map(|t| t.0), values });
             }
         }
         self.periods(p);
@@ -66,6 +101,95 @@ impl<'a> Checker<'a> {
             }
         }
         self.model.params[id].periods = periods;
+    }
+
+    /// The values of one period of a keyed parameter, in variant order: every variant
+    /// once.
+    fn keyed_values(
+        &mut self,
+        p: &'a Parameter,
+        period: &'a Period,
+        values: &'a [(Ident, Expr)],
+        key: model::EnumId,
+        ty: &Type,
+    ) -> Option<Vec<Value>> {
+        let variants: Vec<String> = self.model.enums[key].variants.iter().map(|v| v.text.clone()).collect();
+        let mut out: Vec<Option<Value>> = vec![None; variants.len()];
+        let mut seen: Vec<Option<&Ident>> = vec![None; variants.len()];
+        let what = format!("the value of parameter `{}`", p.name.name);
+        let mut complete = true;
+        for (k, v) in values {
+            let value = self.literal(v, ty, &what);
+            let Some(i) = variants.iter().position(|n| *n == k.name) else {
+                let suggestion = super::symbols::suggest(&k.name, variants.iter().map(String::as_str));
+                let owner = self.model.enums[key].name.text.clone();
+                let names = variants.iter().map(String::as_str).collect();
+                self.report(errors::unknown_variant(k, &owner, names, suggestion));
+                complete = false;
+                continue;
+            };
+            if let Some(first) = seen[i] {
+                self.report(errors::duplicate_local(k, "period", first));
+            }
+            seen[i] = Some(k);
+            complete &= value.is_some();
+            out[i] = value;
+        }
+        let absent: Vec<&str> =
+            variants.iter().zip(&seen).filter(|(_, s)| s.is_none()).map(|(v, _)| v.as_str()).collect();
+        if !absent.is_empty() {
+            let list = absent.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ");
+            let d = Diagnostic::new(
+                Code::MissingKey,
+                format!("this period of parameter `{}` gives no value for {list}", p.name.name),
+                period.from.1,
+                "a key without a value",
+            )
+            .with_help("every key needs a value in every period: a rule cannot be decided where it has none");
+            self.report(d);
+            return None;
+        }
+        if !complete {
+            return None;
+        }
+        out.into_iter().collect()
+    }
+
+    /// The facts a registry holds: `entity.fact`.
+    fn provides(&mut self, r: &'a Registry, id: model::RegistryId) {
+        let mut provides = Vec::new();
+        for path in &r.provides {
+            let [entity, fact] = path.parts.as_slice() else {
+                let d = Diagnostic::new(
+                    Code::UnknownField,
+                    "a registry provides facts as `entity.fact`",
+                    path.span,
+                    "expected `entity.fact`",
+                )
+                .with_help("name the person or group and its fact, e.g. `provides person.birth_date`");
+                self.report(d);
+                continue;
+            };
+            let Some(e) = self.resolve::<model::EntityId>(entity, DeclKind::Entity) else { continue };
+            if let Some(f) = self.entity_fact(e, fact) {
+                provides.push((model::FactRef { entity: e, fact: f }, path.span));
+            }
+        }
+        self.model.registries[id].provides = provides;
+    }
+
+    /// A fact of an entity by name, reported when it has none.
+    pub(super) fn entity_fact(&mut self, e: model::EntityId, fact: &Ident) -> Option<usize> {
+        let entity = &self.model.entities[e];
+        if let Some(i) = entity.fact(&fact.name) {
+            return Some(i);
+        }
+        let names: Vec<&str> = entity.facts.iter().map(|f| f.name.as_str()).collect();
+        let suggestion = super::symbols::suggest(&fact.name, names.iter().copied());
+        let owner = entity.name.text.clone();
+        let d = errors::unknown_field(fact, &owner, names, suggestion);
+        self.report(d);
+        None
     }
 
     fn trigger(&mut self, t: &'a Trigger, id: TriggerId) {
@@ -83,12 +207,13 @@ impl<'a> Checker<'a> {
             condition
         });
         let action = t.action.as_ref().and_then(|action| {
-            let service = self.resolve(action.service(), DeclKind::Service)?;
-            Some(match action {
-                Action::Start(_) => model::Action::Start(service),
-                Action::Stop(_) => model::Action::Stop(service),
-            })
+            let service = self.resolve(&action.service, DeclKind::Service)?;
+            Some(if action.stop { model::Action::Stop(service) } else { model::Action::Start(service) })
         });
+        let binds = match (on, action, &t.action) {
+            (Some(on), Some(a), Some(written)) => self.binds(on, a, written),
+            _ => Vec::new(),
+        };
         let consent = t
             .consent
             .as_ref()
@@ -102,6 +227,7 @@ impl<'a> Checker<'a> {
         trigger.on = on;
         trigger.condition = condition;
         trigger.action = action;
+        trigger.binds = binds;
         trigger.consent = consent;
         trigger.notify = notify;
     }

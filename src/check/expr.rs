@@ -7,7 +7,7 @@ use super::errors;
 use super::service::ServiceEnv;
 use super::symbols::{self, DeclKind};
 use crate::diagnostic::Diagnostic;
-use crate::model::{self, EnumId, Id, ParamId, Type, Value};
+use crate::model::{self, EntityId, EnumId, FactRef, Id, ParamId, Type, Value};
 use crate::source::Span;
 use crate::syntax::ast::{self, BinOp, DayKind, Ident, UnOp};
 use crate::vocabulary::{Function, IdKind};
@@ -17,6 +17,8 @@ use model::{Expr, ExprKind as K};
 pub struct Env<'a> {
     bound: Vec<(&'a str, Type)>,
     event: Vec<(String, Type)>,
+    /// The roles of the service, or of the event a trigger condition is evaluated on.
+    roles: Vec<(String, EntityId)>,
     pub service: Option<ServiceEnv<'a>>,
     /// Parameter values are literals: no parameter is visible there.
     constant: bool,
@@ -24,21 +26,23 @@ pub struct Env<'a> {
 
 impl<'a> Env<'a> {
     pub fn constant() -> Self {
-        Env { bound: Vec::new(), event: Vec::new(), service: None, constant: true }
+        Env { bound: Vec::new(), event: Vec::new(), roles: Vec::new(), service: None, constant: true }
     }
 
     /// Inside a declaration whose context failed to resolve: only globals are visible.
     pub fn broken() -> Self {
-        Env { bound: Vec::new(), event: Vec::new(), service: None, constant: false }
+        Env { bound: Vec::new(), event: Vec::new(), roles: Vec::new(), service: None, constant: false }
     }
 
     pub fn event(event: &model::Event) -> Self {
         let fields = event.fields.iter().map(|f| (f.name.text.clone(), f.ty.clone())).collect();
-        Env { bound: Vec::new(), event: fields, service: None, constant: false }
+        let roles = event.roles.iter().map(|r| (r.name.text.clone(), r.entity)).collect();
+        Env { bound: Vec::new(), event: fields, roles, service: None, constant: false }
     }
 
-    pub fn service(service: ServiceEnv<'a>) -> Self {
-        Env { bound: Vec::new(), event: Vec::new(), service: Some(service), constant: false }
+    pub fn service(service: ServiceEnv<'a>, roles: &[model::Role]) -> Self {
+        let roles = roles.iter().map(|r| (r.name.text.clone(), r.entity)).collect();
+        Env { bound: Vec::new(), event: Vec::new(), roles, service: Some(service), constant: false }
     }
 
     pub fn take_bound(&mut self) -> Vec<(&'a str, Type)> {
@@ -52,6 +56,7 @@ impl<'a> Env<'a> {
     fn shadows(&self, name: &str) -> bool {
         self.bound.iter().any(|(b, _)| *b == name)
             || self.event.iter().any(|(b, _)| b == name)
+            || self.roles.iter().any(|(b, _)| b == name)
             || self.service.as_ref().is_some_and(|s| s.has(name))
     }
 
@@ -59,12 +64,16 @@ impl<'a> Env<'a> {
     fn visible(&self) -> Vec<&str> {
         let mut names: Vec<&str> = self.bound.iter().map(|(n, _)| *n).collect();
         names.extend(self.event.iter().map(|(n, _)| n.as_str()));
+        names.extend(self.roles.iter().map(|(n, _)| n.as_str()));
         if let Some(s) = &self.service {
             names.extend(s.names());
         }
         names
     }
 }
+
+/// The word for all members of a group, in either language.
+const MEMBERS: [&str; 2] = ["members", "члены"];
 
 fn boxed(e: Expr) -> Box<Expr> {
     Box::new(e)
@@ -202,6 +211,9 @@ impl<'a> Checker<'a> {
         if let Some(i) = env.event.iter().position(|(n, _)| n == name) {
             return (K::EventField(i), env.event[i].1.clone());
         }
+        if let Some(i) = env.roles.iter().position(|(n, _)| n == name) {
+            return (K::Role(i), Type::Entity(env.roles[i].1));
+        }
         if let Some((local, t)) = self.service_name(ident, env) {
             return (K::Local(local), t);
         }
@@ -209,6 +221,13 @@ impl<'a> Checker<'a> {
             Some(symbol) if symbol.kind == DeclKind::Parameter && !env.constant => {
                 self.mark_used(name);
                 let id = ParamId::new(symbol.id);
+                if let Some(key) = self.model.params[id].key {
+                    let key = self.model.enums[key].name.text.clone();
+                    let msg = format!("parameter `{name}` has a value per `{key}`: say for which");
+                    let help = format!("give the key as an argument: `{name}(household.{key})`");
+                    self.report(errors::bad_call(ident.span, msg, help));
+                    return (K::Error, Type::Error);
+                }
                 (K::Param(id), self.model.params[id].ty.clone())
             }
             Some(symbol) => {
@@ -273,6 +292,31 @@ impl<'a> Checker<'a> {
         let base = self.expr(base, env);
         match &base.ty {
             Type::Error => (K::Error, Type::Error),
+            Type::Entity(e) => {
+                let e = *e;
+                self.entity_member(base, e, field)
+            }
+            Type::List(inner) if matches!(**inner, Type::Entity(_)) => {
+                let (what, count) = match &base.kind {
+                    K::Members(g, Some(r)) => match &g.ty {
+                        Type::Entity(g) => {
+                            let role = &self.model.entities[*g].roles[*r];
+                            (format!("role `{}`", role.name.text), format!("holds {}", role.cardinality()))
+                        }
+                        _ => ("this list".to_string(), "holds several".to_string()),
+                    },
+                    _ => ("this list".to_string(), "holds several".to_string()),
+                };
+                let msg = format!("{what} can hold several persons, and `.{}` reads one", field.name);
+                let d = Diagnostic::new(crate::diagnostic::Code::SeveralInRole, msg, field.span, format!("{what} {count}"))
+                    .with_label(base.span, "several persons")
+                    .with_help(format!(
+                        "aggregate over them, e.g. `any(p in …: p.{0})`, `sum(p in …: p.{0})`, or make the role hold one (`0..1`)",
+                        field.name
+                    ));
+                self.report(d);
+                (K::Error, Type::Error)
+            }
             Type::Record(r) => {
                 let record = &self.model.records[*r];
                 match record.fields.iter().position(|f| *f.name == *field.name) {
@@ -293,7 +337,7 @@ impl<'a> Checker<'a> {
             other => {
                 let other = self.shown(other);
                 let msg = format!("a value of type `{other}` has no fields");
-                let help = "only records have fields: declare the type with `record`";
+                let help = "only records, persons and groups have fields";
                 self.report(errors::mismatch(
                     field.span,
                     msg,
@@ -303,6 +347,75 @@ impl<'a> Checker<'a> {
                 (K::Error, Type::Error)
             }
         }
+    }
+
+    /// `x.fact`, `group.role`, `group.members` or `person.group`.
+    fn entity_member(&mut self, base: Expr, e: EntityId, field: &'a Ident) -> (K, Type) {
+        let entity = &self.model.entities[e];
+        if let Some(f) = entity.fact(&field.name) {
+            let ty = entity.facts[f].ty.clone();
+            return (K::Fact(boxed(base), FactRef { entity: e, fact: f }), ty);
+        }
+        let person = self.model.person();
+        if entity.group {
+            let members = Type::List(Box::new(person.map_or(Type::Error, Type::Entity)));
+            if let Some(r) = entity.role(&field.name) {
+                return if entity.roles[r].single() {
+                    (K::Member(boxed(base), r), person.map_or(Type::Error, Type::Entity))
+                } else {
+                    (K::Members(boxed(base), Some(r)), members)
+                };
+            }
+            if MEMBERS.contains(&field.name.as_str()) {
+                return (K::Members(boxed(base), None), members);
+            }
+        } else if let Some(g) = self.model.entities.find(|g| g.group && g.name.text == field.name) {
+            self.mark_used(&field.name);
+            return (K::GroupOf(boxed(base), g), Type::Entity(g));
+        }
+        self.wrong_entity_or_unknown(e, field);
+        (K::Error, Type::Error)
+    }
+
+    /// A name that is no fact of an entity: another entity's fact (E0503) or unknown.
+    pub(super) fn wrong_entity_or_unknown(&mut self, e: EntityId, field: &Ident) {
+        let entity = &self.model.entities[e];
+        let owner =
+            self.model.entities.iter().find(|o| o.group != entity.group && o.fact(&field.name).is_some());
+        if let Some(owner) = owner {
+            let help = if entity.group {
+                format!(
+                    "it is a fact of each person: aggregate over the members, e.g. `sum(m in x.members: m.{})`",
+                    field.name
+                )
+            } else {
+                format!("reach the person's group first: `x.{}.{}`", owner.name.text, field.name)
+            };
+            let d = Diagnostic::new(
+                crate::diagnostic::Code::WrongEntity,
+                format!(
+                    "`{}` is a fact of `{}`, read here of a `{}`",
+                    field.name, owner.name.text, entity.name.text
+                ),
+                field.span,
+                format!("a `{}` has no `{}`", entity.name.text, field.name),
+            )
+            .with_label(owner.name.span, format!("`{}` is declared here", owner.name.text))
+            .with_help(help);
+            self.report(d);
+            return;
+        }
+        let mut names: Vec<&str> = entity.facts.iter().map(|f| f.name.as_str()).collect();
+        names.extend(entity.roles.iter().map(|r| r.name.as_str()));
+        if entity.group {
+            names.push(MEMBERS[0]);
+        } else {
+            names.extend(self.model.entities.iter().filter(|g| g.group).map(|g| g.name.as_str()));
+        }
+        let suggestion = symbols::suggest(&field.name, names.iter().copied());
+        let owner = entity.name.text.clone();
+        let d = errors::unknown_field(field, &owner, names, suggestion);
+        self.report(d);
     }
 
     fn binary(&mut self, op: BinOp, l: &Type, r: &Type, span: Span) -> Type {
@@ -358,11 +471,39 @@ impl<'a> Checker<'a> {
 
     fn call(&mut self, func: &'a Ident, args: &'a [ast::Expr], span: Span, env: &mut Env<'a>) -> (K, Type) {
         let args: Vec<Expr> = args.iter().map(|a| self.expr(a, env)).collect();
+        if let Some(symbol) =
+            self.symbols.get(&func.name).filter(|s| s.kind == DeclKind::Parameter && !env.constant)
+        {
+            return self.keyed(func, ParamId::new(symbol.id), args, span);
+        }
         let Some(f) = self.word(func, "function", Function::from_word, Function::all_words()) else {
             return (K::Error, Type::Error);
         };
         let ty = self.call_type(f, func, &args, span);
         (K::Call(f, args), ty)
+    }
+
+    /// `param(key)`: a parameter keyed by an enumeration, at a key.
+    fn keyed(&mut self, func: &Ident, id: ParamId, mut args: Vec<Expr>, span: Span) -> (K, Type) {
+        self.mark_used(&func.name);
+        let param = &self.model.params[id];
+        let ty = param.ty.clone();
+        let Some(key) = param.key else {
+            let msg = format!("parameter `{}` has one value at a time and takes no key", func.name);
+            self.report(errors::bad_call(span, msg, format!("write `{}` without arguments", func.name)));
+            return (K::Error, Type::Error);
+        };
+        match args.as_slice() {
+            [arg] if arg.ty.fits(&Type::Enum(key)) => (K::ParamAt(id, boxed(args.remove(0))), ty),
+            _ => {
+                let shown: Vec<String> = args.iter().map(|a| self.shown(&a.ty)).collect();
+                let key = self.model.enums[key].name.text.clone();
+                let msg = format!("`{}` is keyed by `{key}`, and is given ({})", func.name, shown.join(", "));
+                let help = format!("give one value of `{key}`: `{}(household.region)`", func.name);
+                self.report(errors::bad_call(span, msg, help));
+                (K::Error, Type::Error)
+            }
+        }
     }
 
     fn call_type(&mut self, f: Function, func: &Ident, args: &[Expr], span: Span) -> Type {

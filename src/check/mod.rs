@@ -13,6 +13,7 @@ mod errors;
 mod expr;
 pub mod identifiers;
 mod periods;
+mod roles;
 mod service;
 pub mod symbols;
 mod types;

@@ -62,20 +62,21 @@ impl<'a> Checker<'a> {
             self.report(d);
         }
 
-        let mut env = Env::service(self.service_env(s, id));
+        let roles = self.model.services[id].roles.clone();
+        let mut env = Env::service(self.service_env(s, id), &roles);
         let mut inputs = Vec::with_capacity(s.inputs.len());
         for (i, input) in s.inputs.iter().enumerate() {
             let declared = self.local_type(Local::Input(i), &input.name, &mut env);
             let (source, source_span) = match &input.source {
-                Source::Applicant(span) => (Some(model::Source::Applicant), *span),
-                Source::Path(path) => (self.input_source(input, path, &declared), path.span),
+                Source::Applicant(span, path) => (
+                    self.input_source(input, path, &declared, id, true),
+                    Span { end: path.span.end, ..*span },
+                ),
+                Source::Path(path) => (self.input_source(input, path, &declared, id, false), path.span),
             };
-            inputs.push(model::Input {
-                name: name(&input.name),
-                ty: declared,
-                source: source.unwrap_or(model::Source::Applicant),
-                source_span,
-            });
+            // A source that failed is reported; the input stays, as an unknown fact.
+            let source = source.unwrap_or(model::Source::Service(id, usize::MAX));
+            inputs.push(model::Input { name: name(&input.name), ty: declared, source, source_span });
         }
         let mut outputs = Vec::with_capacity(s.outputs.len());
         for (i, output) in s.outputs.iter().enumerate() {
@@ -93,7 +94,7 @@ impl<'a> Checker<'a> {
                 }
                 value
             });
-            let writes = output.writes.as_ref().and_then(|path| self.writes(output, path, &declared));
+            let writes = output.writes.as_ref().and_then(|path| self.writes(output, path, &declared, id));
             outputs.push(model::Output { name: name(&output.name), ty: declared, value, writes });
         }
         for (i, d) in s.derived.iter().enumerate() {
@@ -185,6 +186,10 @@ impl<'a> Checker<'a> {
     fn service_env(&mut self, s: &'a Service, id: ServiceId) -> ServiceEnv<'a> {
         let mut names: HashMap<&'a str, Local> = HashMap::new();
         let mut first: HashMap<&'a str, &'a Ident> = HashMap::new();
+        // Roles are the service's names too: an input cannot be called like one.
+        for (role, _) in &s.roles {
+            first.entry(role.name.as_str()).or_insert(role);
+        }
         let locals = s
             .inputs
             .iter()
@@ -230,7 +235,14 @@ impl<'a> Checker<'a> {
         let (service, id) = (s.service, s.id);
         let bound = env.take_bound();
         let (t, lowered) = match local {
-            Local::Input(i) => (self.resolve_type(&service.inputs[i].ty), None),
+            Local::Input(i) => {
+                let input = &service.inputs[i];
+                let ty = match &input.ty {
+                    Some(ty) => self.resolve_type(ty),
+                    None => self.source_type(&input.source, id),
+                };
+                (ty, None)
+            }
             Local::Output(i) => (self.model.services[id].outputs[i].ty.clone(), None),
             Local::Derived(i) => {
                 let d = &service.derived[i];
@@ -284,15 +296,9 @@ impl<'a> Checker<'a> {
         Some((local, self.local_type(local, ident, env)))
     }
 
-    /// `owner.field` of a registry, an event or a service's outputs: the field's place
-    /// and type.
+    /// `owner.field` of an event or a service's outputs: the field's place and type.
     fn field(&mut self, symbol: symbols::Symbol<'a>, owner: &Ident, field: &Ident) -> Option<(usize, Type)> {
         let fields: Vec<(&str, &Type)> = match symbol.kind {
-            DeclKind::Registry => self.model.registries[Id::new(symbol.id)]
-                .fields
-                .iter()
-                .map(|f| (&*f.name.text, &f.ty))
-                .collect(),
             DeclKind::Event => {
                 self.model.events[Id::new(symbol.id)].fields.iter().map(|f| (&*f.name.text, &f.ty)).collect()
             }
@@ -315,33 +321,108 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn input_source(&mut self, input: &'a Input, path: &'a Path, declared: &Type) -> Option<model::Source> {
+    /// The type of an input declared without one: its source's, quietly unknown when the
+    /// source does not resolve (that is reported where the source is checked).
+    fn source_type(&self, source: &Source, id: ServiceId) -> Type {
+        let path = match source {
+            Source::Applicant(_, p) | Source::Path(p) => p,
+        };
+        let [owner, field] = path.parts.as_slice() else { return Type::Error };
+        let service = &self.model.services[id];
+        if let Some(r) = model::find_role(&service.roles, &owner.name) {
+            let Some(entity) = self.model.entities.get(service.roles[r].entity) else { return Type::Error };
+            return entity.fact(&field.name).map_or(Type::Error, |f| entity.facts[f].ty.clone());
+        }
+        match self.symbols.get(&owner.name) {
+            Some(s) if s.kind == DeclKind::Event => {
+                let e = &self.model.events[Id::new(s.id)];
+                e.fields.iter().find(|f| f.name.text == field.name).map_or(Type::Error, |f| f.ty.clone())
+            }
+            Some(s) if s.kind == DeclKind::Service => {
+                let k = &self.model.services[Id::new(s.id)];
+                k.outputs.iter().find(|o| o.name.text == field.name).map_or(Type::Error, |o| o.ty.clone())
+            }
+            _ => Type::Error,
+        }
+    }
+
+    /// `role.fact` of a service: the role's place and the fact.
+    fn role_fact(&mut self, id: ServiceId, role: &Ident, fact: &Ident) -> Option<(usize, model::FactRef)> {
+        let service = &self.model.services[id];
+        let r = model::find_role(&service.roles, &role.name)?;
+        let entity = service.roles[r].entity;
+        self.model.entities.get(entity)?;
+        let f = match self.model.entities[entity].fact(&fact.name) {
+            Some(f) => f,
+            None => {
+                self.wrong_entity_or_unknown(entity, fact);
+                return None;
+            }
+        };
+        Some((r, model::FactRef { entity, fact: f }))
+    }
+
+    fn input_source(
+        &mut self,
+        input: &'a Input,
+        path: &'a Path,
+        declared: &Type,
+        id: ServiceId,
+        applicant: bool,
+    ) -> Option<model::Source> {
         let [owner, field] = path.parts.as_slice() else {
+            let (expected, help) = if applicant {
+                (
+                    "expected `role.fact`",
+                    "name the fact the applicant states: `from applicant declarant.bank_account`",
+                )
+            } else {
+                (
+                    "expected `name.field`",
+                    "write `from role.fact`, `from event.field`, `from service.output` or `from applicant role.fact`",
+                )
+            };
             let d = Diagnostic::new(
                 Code::UnknownField,
                 format!("the source of input `{}` must name one field", input.name.name),
                 path.span,
-                "expected `name.field`",
+                expected,
             )
-            .with_help(
-                "write `from registry.field`, `from event.field`, `from service.output` or `from applicant`",
-            );
+            .with_help(help);
             self.report(d);
             return None;
         };
-        let kinds = [DeclKind::Registry, DeclKind::Event, DeclKind::Service];
-        let symbol = self.expect(owner, &kinds)?;
-        let (i, found) = self.field(symbol, owner, field)?;
+        let is_role = model::find_role(&self.model.services[id].roles, &owner.name).is_some();
+        let (source, found) = if is_role {
+            let (role, fact) = self.role_fact(id, owner, field)?;
+            let ty = self.model.fact(fact).ty.clone();
+            let source = if applicant {
+                model::Source::Applicant { role, fact }
+            } else {
+                model::Source::Fact { role, fact }
+            };
+            (source, ty)
+        } else if applicant {
+            let roles: Vec<&str> = self.model.services[id].roles.iter().map(|r| r.name.as_str()).collect();
+            let suggestion = symbols::suggest(&owner.name, roles.iter().copied());
+            let how = format!("declare it: `role {}: person`", owner.name);
+            self.report(errors::undefined(owner, "role", suggestion, how));
+            return None;
+        } else {
+            let symbol = self.expect(owner, &[DeclKind::Event, DeclKind::Service])?;
+            let (i, found) = self.field(symbol, owner, field)?;
+            let source = match symbol.kind {
+                DeclKind::Event => model::Source::Event(Id::new(symbol.id), i),
+                _ => model::Source::Service(Id::new(symbol.id), i),
+            };
+            (source, found)
+        };
         if !found.fits(declared) {
             let source = format!("{}.{}", owner.name, field.name);
             let (declared, found) = (self.shown(declared), self.shown(&found));
             self.report(errors::source_mismatch(path.span, &input.name, &declared, &source, &found));
         }
-        Some(match symbol.kind {
-            DeclKind::Registry => model::Source::Registry(Id::new(symbol.id), i),
-            DeclKind::Event => model::Source::Event(Id::new(symbol.id), i),
-            _ => model::Source::Service(Id::new(symbol.id), i),
-        })
+        Some(source)
     }
 
     fn writes(
@@ -349,34 +430,45 @@ impl<'a> Checker<'a> {
         output: &Output,
         path: &'a Path,
         declared: &Type,
-    ) -> Option<(model::RegistryId, usize, Span)> {
+        id: ServiceId,
+    ) -> Option<(usize, model::FactRef, Span)> {
         let [owner, field] = path.parts.as_slice() else {
             let d = Diagnostic::new(
                 Code::UnknownField,
-                format!("output `{}` must write one registry field", output.name.name),
+                format!("output `{}` must write one fact of a role", output.name.name),
                 path.span,
-                "expected `registry.field`",
+                "expected `role.fact`",
             )
-            .with_help("write `writes registry.field`");
+            .with_help("write `writes role.fact`, e.g. `writes child.birth_record`");
             self.report(d);
             return None;
         };
-        let symbol = self.expect(owner, &[DeclKind::Registry])?;
-        let (i, found) = self.field(symbol, owner, field)?;
+        if model::find_role(&self.model.services[id].roles, &owner.name).is_none() {
+            let roles: Vec<&str> = self.model.services[id].roles.iter().map(|r| r.name.as_str()).collect();
+            let suggestion = symbols::suggest(&owner.name, roles.iter().copied());
+            let how = format!(
+                "an output records a fact of one of the service's roles; declare it: `role {}: person`",
+                owner.name
+            );
+            self.report(errors::undefined(owner, "role", suggestion, how));
+            return None;
+        }
+        let (role, fact) = self.role_fact(id, owner, field)?;
+        let found = self.model.fact(fact).ty.clone();
         if !declared.fits(&found) {
             let (declared, found) = (self.shown(declared), self.shown(&found));
             let msg = format!(
-                "output `{}` is `{declared}`, but registry field `{}.{}` is `{found}`",
+                "output `{}` is `{declared}`, but fact `{}.{}` is `{found}`",
                 output.name.name, owner.name, field.name
             );
             self.report(errors::mismatch(
                 path.span,
                 msg,
-                format!("this field is `{found}`"),
-                "an output writes a field of its own type",
+                format!("this fact is `{found}`"),
+                "an output writes a fact of its own type",
             ));
         }
-        Some((Id::new(symbol.id), i, path.span))
+        Some((role, fact, path.span))
     }
 
     fn deadline(&mut self, d: &Duration) {

@@ -7,6 +7,7 @@ use std::fmt;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DeclKind {
     Agency,
+    Entity,
     Registry,
     Record,
     Enum,
@@ -21,6 +22,7 @@ impl DeclKind {
     pub fn of(decl: &Decl) -> DeclKind {
         match decl {
             Decl::Agency(_) => DeclKind::Agency,
+            Decl::Entity(_) => DeclKind::Entity,
             Decl::Registry(_) => DeclKind::Registry,
             Decl::Record(_) => DeclKind::Record,
             Decl::Enum(_) => DeclKind::Enum,
@@ -36,6 +38,7 @@ impl DeclKind {
     pub fn keyword(self) -> &'static str {
         match self {
             DeclKind::Agency => "agency",
+            DeclKind::Entity => "person or group",
             DeclKind::Registry => "registry",
             DeclKind::Record => "record",
             DeclKind::Enum => "enum",
@@ -81,7 +84,7 @@ impl<'a> Symbols<'a> {
     pub fn build(modules: &'a [Module]) -> (Symbols<'a>, Vec<(&'a Decl, &'a Decl)>) {
         let mut symbols = Symbols::default();
         let mut duplicates = Vec::new();
-        let mut counts = [0usize; 9];
+        let mut counts = [0usize; 10];
         symbols.broken = modules.iter().flat_map(|m| &m.broken).map(String::as_str).collect();
         for decl in modules.iter().flat_map(|m| &m.decls) {
             let name = decl.name().name.as_str();

@@ -78,7 +78,23 @@ fn items(model: &Model, kinds: &[Kind], on: Date) -> Vec<Item> {
         add(Kind::Event, &e.name, &e.title, None);
     }
     for p in model.params.iter() {
-        let value = Some(p.at(on).map_or_else(|| format!("no value on {on}"), |v| model.show(v)));
+        let value = Some(match p.key {
+            None => p.at(on, 0).map_or_else(|| format!("no value on {on}"), |v| model.show(v)),
+            Some(key) => {
+                let keyed: Vec<String> = model.enums[key]
+                    .variants
+                    .iter()
+                    .enumerate()
+                    .map(|(k, v)| {
+                        format!(
+                            "{v}: {}",
+                            p.at(on, k).map_or_else(|| format!("no value on {on}"), |x| model.show(x))
+                        )
+                    })
+                    .collect();
+                keyed.join(", ")
+            }
+        });
         add(Kind::Parameter, &p.name, &p.title, value);
     }
     items

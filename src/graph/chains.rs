@@ -199,7 +199,7 @@ fn build(
                 applicant_provides: s
                     .inputs
                     .iter()
-                    .filter(|i| i.source == Source::Applicant)
+                    .filter(|i| matches!(i.source, Source::Applicant { .. }))
                     .map(|i| i.name.text.clone())
                     .collect(),
                 after: after.into_iter().map(|i| services[i].name.text.clone()).collect(),

@@ -4,11 +4,11 @@
 
 use super::{Dependency, ServiceGraph};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::model::{Action, Id, Model, Service, ServiceId, Source, Type};
+use crate::model::{Action, Id, Model, Service, ServiceId, Source};
 use petgraph::algo::tarjan_scc;
 use petgraph::graph::NodeIndex;
 use petgraph::visit::EdgeRef;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::HashSet;
 
 /// Runs every graph lint on a checked model.
 pub fn lints(model: &Model) -> Vec<Diagnostic> {
@@ -54,6 +54,7 @@ fn cycles(g: &ServiceGraph, out: &mut Vec<Diagnostic>) {
             let needs = match *edge.weight() {
                 Dependency::Input(s, i) => format!("`{}`", source_text(m, &m.services[s], i)),
                 Dependency::Event(event, _) => format!("the event `{}`", m.events[event].name.text),
+                Dependency::Fact(fact, _) => format!("the fact `{}`", m.fact_name(fact)),
             };
             labels.push((edge.weight().span(m), m.services[g.deps[edge.target()]].name.text.clone(), needs));
             if edge.target() == start {
@@ -82,7 +83,7 @@ fn cycles(g: &ServiceGraph, out: &mut Vec<Diagnostic>) {
 
 fn source_text(m: &Model, s: &Service, input: usize) -> String {
     match s.inputs[input].source {
-        Source::Applicant => "applicant".into(),
+        Source::Applicant { .. } => format!("applicant {}", m.source_name(s, input)),
         _ => m.source_name(s, input),
     }
 }
@@ -120,27 +121,23 @@ fn same_record(g: &ServiceGraph, out: &mut Vec<Diagnostic>) {
     let m = g.model;
     // In the order of the names, as the messages show them.
     let mut keys: Vec<_> = g.writers.keys().copied().collect();
-    keys.sort_by_key(|&(r, f)| (&*m.registries[r].name, &*m.registries[r].fields[f].name));
+    keys.sort_by_key(|&f| m.fact_name(f));
     for key in keys {
         let writers = &g.writers[&key];
         let first = &m.services[writers[0]];
-        let (registry, field) = (&m.registries[key.0].name, &m.registries[key.0].fields[key.1].name);
+        let fact = m.fact_name(key);
         for &w in &writers[1..] {
             let other = &m.services[w];
             if are_alternatives((writers[0], first), (w, other)) {
                 continue;
             }
             let span = |s: &Service| {
-                s.outputs
-                    .iter()
-                    .filter_map(|o| o.writes)
-                    .find(|&(r, f, _)| (r, f) == key)
-                    .map(|(_, _, span)| span)
+                s.outputs.iter().filter_map(|o| o.writes).find(|&(_, f, _)| f == key).map(|(_, _, span)| span)
             };
             let (Some(here), Some(there)) = (span(other), span(first)) else { continue };
             let d = Diagnostic::new(
                 Code::SameRecord,
-                format!("`{}` and `{}` both write `{}.{}`", first.name.text, other.name.text, registry.text, field.text),
+                format!("`{}` and `{}` both record `{fact}`", first.name.text, other.name.text),
                 here,
                 "second producer of this record",
             )
@@ -154,54 +151,36 @@ fn same_record(g: &ServiceGraph, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// The Concept (IV.1) forbids asking citizens for data agencies already hold.
+/// The Concept (IV.1) forbids asking citizens for data agencies already hold: a fact a
+/// registry provides, or another service records, whatever the input is called.
 fn asked_for_held_data(g: &ServiceGraph, out: &mut Vec<Diagnostic>) {
     let m = g.model;
-    // Only names the applicant is asked for can match: index just those.
-    let asked: HashSet<&str> = m
-        .services
-        .iter()
-        .flat_map(|s| &s.inputs)
-        .filter(|i| i.source == Source::Applicant)
-        .map(|i| &*i.name.text)
-        .collect();
-    if asked.is_empty() {
-        return;
-    }
-    // (name, type) → who holds such a datum, in a stable order, with the producing service.
-    type Holders = BTreeSet<(String, Option<ServiceId>)>;
-    let mut held: HashMap<(&str, &Type), Holders> = HashMap::new();
-    for r in m.registries.iter() {
-        for f in r.fields.iter().filter(|f| asked.contains(&*f.name.text)) {
-            let holder = format!("registry field `{}.{}`", r.name.text, f.name.text);
-            held.entry((&f.name, &f.ty)).or_default().insert((holder, None));
-        }
-    }
-    for (id, other) in m.services.enumerate() {
-        for o in other.outputs.iter().filter(|o| asked.contains(&*o.name.text)) {
-            let holder = format!("output `{}.{}`", other.name.text, o.name.text);
-            held.entry((&o.name, &o.ty)).or_default().insert((holder, Some(id)));
-        }
-    }
     for (id, s) in m.services.enumerate() {
-        for input in &s.inputs {
-            if input.source != Source::Applicant {
-                continue;
-            }
-            let Some(holders) = held.get(&(&*input.name.text, &input.ty)) else { continue };
-            // A service's own output is not held elsewhere.
-            let holder = holders.iter().find(|(_, service)| *service != Some(id)).map(|(h, _)| h);
-            if let Some(holder) = holder {
-                let source = holder.split('`').nth(1).unwrap_or("").to_string();
-                let d = Diagnostic::new(
-                    Code::AskedForHeldData,
-                    format!("the applicant is asked for `{}`, which {holder} already holds", input.name.text),
-                    input.source_span,
-                    "asked of the applicant",
-                )
-                .with_help(format!("take it from the state instead: `from {source}` (Concept of continuous-mode services, IV.1)"));
-                out.push(d);
-            }
+        for (i, input) in s.inputs.iter().enumerate() {
+            let Source::Applicant { fact, .. } = input.source else { continue };
+            let registry =
+                m.providers(fact).next().map(|r| format!("registry `{}`", m.registries[r].name.text));
+            let service = || {
+                let writers = g.writers.get(&fact)?;
+                let w = writers.iter().find(|&&w| w != id)?;
+                Some(format!("service `{}` records it", m.services[*w].name.text))
+            };
+            let Some(holder) = registry.map(|r| format!("{r} holds it")).or_else(service) else { continue };
+            let d = Diagnostic::new(
+                Code::AskedForHeldData,
+                format!(
+                    "the applicant is asked for `{}` (input `{}`), and {holder}",
+                    m.fact_name(fact),
+                    input.name.text
+                ),
+                input.source_span,
+                "asked of the applicant",
+            )
+            .with_help(format!(
+                "take it from the state instead: `from {}` (Concept of continuous-mode services, IV.1)",
+                m.source_name(s, i)
+            ));
+            out.push(d);
         }
     }
 }

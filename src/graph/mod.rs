@@ -3,14 +3,15 @@
 //!
 //! The full graph has services, events, registries and triggers as nodes; edges say who
 //! reads, writes, starts and stops what. The dependency graph has services only: `a → b`
-//! when `b` takes an input from an output of `a`, or reads a registry field that `a`
-//! writes.
+//! when `b` takes an input from an output of `a`, or reads a fact that `a` records.
 
 pub mod chains;
 mod lints;
 pub mod render;
 
-use crate::model::{Action, EventId, Id, Model, RegistryId, ServiceId, Source, TriggerId};
+use crate::model::{
+    Action, EventId, ExprKind, FactRef, Id, Model, RegistryId, Service, ServiceId, Source, TriggerId,
+};
 use petgraph::graph::{DiGraph, NodeIndex};
 use std::collections::HashMap;
 
@@ -55,9 +56,9 @@ impl Node {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Edge<'a> {
-    /// Registry → service: the service reads this field.
+    /// Registry → service: the service reads this fact.
     Reads(&'a str),
-    /// Service → registry: the service writes this field.
+    /// Service → registry: the service records this fact.
     Writes(&'a str),
     /// Service → service: an output feeds an input.
     Feeds(&'a str),
@@ -100,8 +101,10 @@ impl Edge<'_> {
 #[derive(Clone, Copy, Debug)]
 pub enum Dependency {
     /// The later service takes this input (by place) from the earlier one, directly or
-    /// through a registry.
+    /// through a fact the earlier one records.
     Input(ServiceId, usize),
+    /// The later service reads, where said, a fact the earlier one records.
+    Fact(FactRef, crate::source::Span),
     /// The earlier service emits the event (said at the span) that starts the later one
     /// or feeds it.
     Event(EventId, crate::source::Span),
@@ -111,7 +114,7 @@ impl Dependency {
     pub fn span(&self, m: &Model) -> crate::source::Span {
         match *self {
             Dependency::Input(s, i) => m.services[s].inputs[i].name.span,
-            Dependency::Event(_, span) => span,
+            Dependency::Event(_, span) | Dependency::Fact(_, span) => span,
         }
     }
 }
@@ -122,8 +125,8 @@ pub struct ServiceGraph<'a> {
     pub full: DiGraph<Node, Edge<'a>>,
     /// Services only; node `i` is service `i`.
     pub deps: DiGraph<ServiceId, Dependency>,
-    /// `(registry, field)` → the services that write it.
-    pub writers: HashMap<(RegistryId, usize), Vec<ServiceId>>,
+    /// A fact → the services that record it.
+    pub writers: HashMap<FactRef, Vec<ServiceId>>,
     /// Per service: the events on which a trigger starts it, and stops it.
     pub started_by: Vec<Vec<EventId>>,
     pub stopped_by: Vec<Vec<EventId>>,
@@ -142,13 +145,15 @@ impl<'a> ServiceGraph<'a> {
         let registry_nodes: Vec<NodeIndex> =
             m.registries.ids().map(|r| full.add_node(Node::Registry(r))).collect();
 
-        let mut writers: HashMap<(RegistryId, usize), Vec<ServiceId>> = HashMap::new();
+        let mut writers: HashMap<FactRef, Vec<ServiceId>> = HashMap::new();
         for (i, s) in m.services.enumerate() {
             for output in &s.outputs {
-                let Some((r, f, _)) = output.writes else { continue };
-                writers.entry((r, f)).or_default().push(i);
-                let field = &m.registries[r].fields[f].name;
-                full.add_edge(service_nodes[i.index()], registry_nodes[r.index()], Edge::Writes(field));
+                let Some((_, f, _)) = output.writes else { continue };
+                writers.entry(f).or_default().push(i);
+                let field = &m.fact(f).name;
+                for r in m.providers(f) {
+                    full.add_edge(service_nodes[i.index()], registry_nodes[r.index()], Edge::Writes(field));
+                }
             }
         }
 
@@ -161,7 +166,7 @@ impl<'a> ServiceGraph<'a> {
             for (k, input) in s.inputs.iter().enumerate() {
                 let dependency = Dependency::Input(b, k);
                 match input.source {
-                    Source::Applicant => {}
+                    Source::Applicant { .. } => {}
                     Source::Service(a, o) => {
                         let field = &m.services[a].outputs[o].name;
                         full.add_edge(service_nodes[a.index()], service_nodes[b.index()], Edge::Feeds(field));
@@ -172,14 +177,16 @@ impl<'a> ServiceGraph<'a> {
                         full.add_edge(event_nodes[e.index()], service_nodes[b.index()], Edge::Payload(field));
                         fed_by_event.entry(e).or_default().push(b);
                     }
-                    Source::Registry(r, f) => {
-                        let field = &m.registries[r].fields[f].name;
-                        full.add_edge(
-                            registry_nodes[r.index()],
-                            service_nodes[b.index()],
-                            Edge::Reads(field),
-                        );
-                        for &a in writers.get(&(r, f)).map_or(&[][..], Vec::as_slice) {
+                    Source::Fact { fact, .. } => {
+                        let field = &m.fact(fact).name;
+                        for r in m.providers(fact) {
+                            full.add_edge(
+                                registry_nodes[r.index()],
+                                service_nodes[b.index()],
+                                Edge::Reads(field),
+                            );
+                        }
+                        for &a in writers.get(&fact).map_or(&[][..], Vec::as_slice) {
                             if a != b {
                                 deps.add_edge(
                                     NodeIndex::new(a.index()),
@@ -188,6 +195,22 @@ impl<'a> ServiceGraph<'a> {
                                 );
                             }
                         }
+                    }
+                }
+            }
+            // Facts read through roles in expressions depend on whoever records them too.
+            for (fact, span) in facts_read(s) {
+                let field = &m.fact(fact).name;
+                for r in m.providers(fact) {
+                    full.add_edge(registry_nodes[r.index()], service_nodes[b.index()], Edge::Reads(field));
+                }
+                for &a in writers.get(&fact).map_or(&[][..], Vec::as_slice) {
+                    if a != b {
+                        deps.add_edge(
+                            NodeIndex::new(a.index()),
+                            NodeIndex::new(b.index()),
+                            Dependency::Fact(fact, span),
+                        );
                     }
                 }
             }
@@ -260,4 +283,28 @@ impl<'a> ServiceGraph<'a> {
     pub fn is_proactive(&self, s: ServiceId, on_events: &[EventId]) -> bool {
         self.started_by[s.index()].iter().any(|e| on_events.is_empty() || on_events.contains(e))
     }
+}
+
+/// The facts a service reads in its expressions, each once, where first read.
+pub fn facts_read(s: &Service) -> Vec<(FactRef, crate::source::Span)> {
+    let mut out: Vec<(FactRef, crate::source::Span)> = Vec::new();
+    let exprs = s
+        .derived
+        .iter()
+        .map(|d| &d.value)
+        .chain(s.criteria.iter().map(|c| &c.condition))
+        .chain(s.refusals.iter().map(|r| &r.condition))
+        .chain(s.outputs.iter().filter_map(|o| o.value.as_ref()))
+        .chain(s.fee.iter())
+        .chain(s.procedures.iter().flat_map(|p| p.start_when.iter().chain(p.end_when.iter())));
+    for e in exprs {
+        e.walk(&mut |x| {
+            if let ExprKind::Fact(_, f) = x.kind
+                && !out.iter().any(|(g, _)| *g == f)
+            {
+                out.push((f, x.span));
+            }
+        });
+    }
+    out
 }

@@ -30,6 +30,7 @@ macro_rules! ids {
 
 ids! {
     AgencyId,
+    EntityId,
     RegistryId,
     RecordId,
     EnumId,

@@ -1,7 +1,8 @@
 //! Resolved, typed expressions: every name is an index, every node has its type and span.
 
 use super::Type;
-use super::arena::ParamId;
+use super::arena::{EntityId, ParamId};
+use super::entity::FactRef;
 use super::value::Value;
 use crate::source::Span;
 use crate::vocabulary::{BinOp, Function};
@@ -30,6 +31,18 @@ pub enum ExprKind {
     /// An input, output with a value, derived fact or criterion of the service.
     Local(Local),
     Param(ParamId),
+    /// A parameter keyed by an enumeration, at the key's value.
+    ParamAt(ParamId, Box<Expr>),
+    /// The entity a role binds: a service's role, or an event's in a trigger condition.
+    Role(usize),
+    /// A fact of a person or a group.
+    Fact(Box<Expr>, FactRef),
+    /// The members of a group in a role (all members when `None`), as a list of persons.
+    Members(Box<Expr>, Option<usize>),
+    /// The one member of a group in a role that holds at most one.
+    Member(Box<Expr>, usize),
+    /// The group of an entity type that a person belongs to.
+    GroupOf(Box<Expr>, EntityId),
     /// A comprehension variable, by depth from the outermost.
     Var(usize),
     /// A field of the event a trigger condition is evaluated on.
@@ -57,7 +70,14 @@ impl Expr {
     pub fn walk(&self, f: &mut impl FnMut(&Expr)) {
         f(self);
         match &self.kind {
-            ExprKind::Field(x, _) | ExprKind::Not(x) | ExprKind::Neg(x) => x.walk(f),
+            ExprKind::Field(x, _)
+            | ExprKind::Not(x)
+            | ExprKind::Neg(x)
+            | ExprKind::ParamAt(_, x)
+            | ExprKind::Fact(x, _)
+            | ExprKind::Members(x, _)
+            | ExprKind::Member(x, _)
+            | ExprKind::GroupOf(x, _) => x.walk(f),
             ExprKind::Binary(_, l, r) | ExprKind::Aggregate(_, l, r) => {
                 l.walk(f);
                 r.walk(f);
@@ -76,6 +96,7 @@ impl Expr {
             | ExprKind::Today
             | ExprKind::Local(_)
             | ExprKind::Param(_)
+            | ExprKind::Role(_)
             | ExprKind::Var(_)
             | ExprKind::EventField(_)
             | ExprKind::Error => {}

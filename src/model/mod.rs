@@ -4,13 +4,16 @@
 //! explanations. Nothing after the checker looks a name up again.
 
 mod arena;
+mod entity;
 mod expr;
 mod types;
 mod value;
 
 pub use arena::{
-    AgencyId, Arena, EnumId, EventId, Id, ParamId, RecordId, RegistryId, ServiceId, SituationId, TriggerId,
+    AgencyId, Arena, EntityId, EnumId, EventId, Id, ParamId, RecordId, RegistryId, ServiceId, SituationId,
+    TriggerId,
 };
+pub use entity::{Entity, Fact, FactRef, GroupRole, Role, RoleMode, find_role};
 pub use expr::{Expr, ExprKind, Local};
 pub use types::Type;
 pub use value::Value;
@@ -72,7 +75,8 @@ pub struct Registry {
     pub name: Name,
     pub title: Option<String>,
     pub owner: Option<AgencyId>,
-    pub fields: Vec<Field>,
+    /// The facts it holds, each with where that is said.
+    pub provides: Vec<(FactRef, Span)>,
 }
 
 #[derive(Clone, Debug)]
@@ -94,6 +98,8 @@ pub struct Param {
     pub name: Name,
     pub title: Option<String>,
     pub ty: Type,
+    /// The enumeration whose variants key the values, if any.
+    pub key: Option<EnumId>,
     /// Sorted by start; an open period ends the day before the next one starts.
     pub periods: Vec<Period>,
 }
@@ -103,15 +109,17 @@ pub struct Period {
     pub from: Date,
     /// Inclusive.
     pub to: Option<Date>,
-    pub value: Value,
+    /// One value, or one per variant of the key in variant order.
+    pub values: Vec<Value>,
 }
 
 impl Param {
-    /// The value in force on a date, if any period covers it.
-    pub fn at(&self, date: Date) -> Option<&Value> {
+    /// The value in force on a date for a key (0 when the parameter has none), if any
+    /// period covers it.
+    pub fn at(&self, date: Date, key: usize) -> Option<&Value> {
         let i = self.periods.partition_point(|p| p.from <= date).checked_sub(1)?;
         let p = &self.periods[i];
-        p.to.is_none_or(|to| date <= to).then_some(&p.value)
+        p.to.is_none_or(|to| date <= to).then(|| p.values.get(key)).flatten()
     }
 }
 
@@ -121,6 +129,7 @@ pub struct Event {
     pub title: Option<String>,
     pub kind: Option<EventKind>,
     pub registry: Option<RegistryId>,
+    pub roles: Vec<Role>,
     pub fields: Vec<Field>,
 }
 
@@ -130,14 +139,25 @@ impl Event {
     }
 }
 
-/// Where an input comes from: the applicant, or a field of a registry, of the event that
-/// started the service, or an output of another service.
+/// Where an input comes from: a fact of the entity a role of the service binds, stated
+/// by the applicant or held by the state; a field of the event that started the service;
+/// an output of another service.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Source {
-    Applicant,
-    Registry(RegistryId, usize),
+    Applicant { role: usize, fact: FactRef },
+    Fact { role: usize, fact: FactRef },
     Event(EventId, usize),
     Service(ServiceId, usize),
+}
+
+impl Source {
+    /// The fact an input reads, whoever provides it.
+    pub fn fact(self) -> Option<FactRef> {
+        match self {
+            Source::Applicant { fact, .. } | Source::Fact { fact, .. } => Some(fact),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -154,8 +174,8 @@ pub struct Output {
     pub name: Name,
     pub ty: Type,
     pub value: Option<Expr>,
-    /// The registry field it writes, and where that is said.
-    pub writes: Option<(RegistryId, usize, Span)>,
+    /// The fact it records, of the entity a role binds, and where that is said.
+    pub writes: Option<(usize, FactRef, Span)>,
 }
 
 #[derive(Clone, Debug)]
@@ -213,6 +233,12 @@ pub struct Service {
     pub kind: Option<ServiceKind>,
     /// How often a periodic payment repeats, and where that is said.
     pub recurs: Option<(Recurrence, Span)>,
+    /// The roles it is decided over; a decision is made per subject, the applicant
+    /// consents and is notified, the recipient receives the result.
+    pub roles: Vec<Role>,
+    pub subject: Option<usize>,
+    pub applicant: Option<usize>,
+    pub recipient: Option<usize>,
     pub inputs: Vec<Input>,
     pub outputs: Vec<Output>,
     pub derived: Vec<Derived>,
@@ -267,9 +293,11 @@ pub struct Trigger {
     pub name: Name,
     pub title: Option<String>,
     pub on: Option<EventId>,
-    /// Evaluated on the event's fields.
+    /// Evaluated on the event's fields and roles, once per binding.
     pub condition: Option<Expr>,
     pub action: Option<Action>,
+    /// For each role of the service acted on, the event role that binds it.
+    pub binds: Vec<Option<usize>>,
     pub consent: Option<Consent>,
     pub notify: Vec<Channel>,
 }
@@ -286,6 +314,7 @@ pub struct Situation {
 #[derive(Default, Debug, Clone)]
 pub struct Model {
     pub agencies: Arena<AgencyId, Agency>,
+    pub entities: Arena<EntityId, Entity>,
     pub registries: Arena<RegistryId, Registry>,
     pub records: Arena<RecordId, Record>,
     pub enums: Arena<EnumId, Enum>,
@@ -309,13 +338,34 @@ impl Model {
         self.situations.find(|s| s.name.text == name)
     }
 
-    /// `owner.field` of an input's source, as written.
+    /// The persons of the set: the entity that is not a group.
+    pub fn person(&self) -> Option<EntityId> {
+        self.entities.find(|e| !e.group)
+    }
+
+    pub fn fact(&self, f: FactRef) -> &Fact {
+        &self.entities[f.entity].facts[f.fact]
+    }
+
+    /// `entity.fact`.
+    pub fn fact_name(&self, f: FactRef) -> String {
+        format!("{}.{}", self.entities[f.entity].name.text, self.fact(f).name.text)
+    }
+
+    /// The registries that hold a fact.
+    pub fn providers(&self, f: FactRef) -> impl Iterator<Item = RegistryId> + '_ {
+        self.registries
+            .enumerate()
+            .filter(move |(_, r)| r.provides.iter().any(|p| p.0 == f))
+            .map(|(id, _)| id)
+    }
+
+    /// `role.fact`, `event.field` or `service.output` of an input's source, as written.
     pub fn source_name(&self, service: &Service, input: usize) -> String {
         let input = &service.inputs[input];
         match input.source {
-            Source::Applicant => format!("applicant.{}", input.name.text),
-            Source::Registry(r, f) => {
-                format!("{}.{}", self.registries[r].name.text, self.registries[r].fields[f].name.text)
+            Source::Applicant { role, fact } | Source::Fact { role, fact } => {
+                format!("{}.{}", service.roles[role].name.text, self.fact(fact).name.text)
             }
             Source::Event(e, f) => {
                 format!("{}.{}", self.events[e].name.text, self.events[e].fields[f].name.text)

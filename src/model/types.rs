@@ -2,7 +2,7 @@
 //! reads values of them from profiles, the columnar evaluator maps them to column kinds.
 
 use super::Model;
-use super::arena::{EnumId, RecordId};
+use super::arena::{EntityId, EnumId, RecordId};
 use crate::vocabulary::{Builtin, DayKind, IdKind};
 use std::fmt;
 
@@ -19,6 +19,8 @@ pub enum Type {
     Document,
     Enum(EnumId),
     Record(RecordId),
+    /// A person or a group, as a role binds it.
+    Entity(EntityId),
     List(Box<Type>),
     /// The type of something already reported; fits everywhere so one error does not
     /// cascade. A model without errors has none.
@@ -102,6 +104,7 @@ impl fmt::Display for Shown<'_> {
             Type::Document => f.write_str("document"),
             Type::Enum(e) => f.write_str(&self.1.enums[*e].name),
             Type::Record(r) => f.write_str(&self.1.records[*r].name),
+            Type::Entity(e) => f.write_str(&self.1.entities[*e].name),
             Type::List(inner) => write!(f, "list<{}>", Shown(inner, self.1)),
             Type::Error => f.write_str("unknown"),
         }

@@ -24,6 +24,9 @@ pub enum Value {
     /// may be unknown.
     Record(RecordId, Arc<[Option<Value>]>),
     List(Arc<[Value]>),
+    /// A person or a group of the profile, by its place there.
+    Person(u32),
+    Group(u32),
 }
 
 impl Value {
@@ -65,6 +68,8 @@ impl fmt::Display for Value {
             Value::Enum(e, v) => write!(f, "#{}.{v}", e.0),
             Value::Record(_, fields) => write!(f, "record of {} fields", fields.len()),
             Value::List(items) => write!(f, "list of {}", items.len()),
+            Value::Person(i) => write!(f, "person #{i}"),
+            Value::Group(i) => write!(f, "group #{i}"),
         }
     }
 }

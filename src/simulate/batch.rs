@@ -5,10 +5,10 @@
 
 use super::decision::Report;
 use super::engine;
-use super::profile::{self, Profile, ProfileEvent};
+use super::profile::{self, Person, Profile, ProfileEvent};
 use super::scalar::parse_scalar;
 use crate::date::Date;
-use crate::model::{EventId, Id, Model, RegistryId, Type};
+use crate::model::{EventId, Model, Type, Value};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::io::{BufRead, Write};
@@ -65,15 +65,15 @@ enum Column {
     Id,
     ConsentGiven,
     OptOut,
-    Fact(RegistryId, usize),
+    Fact(usize),
     EventDate(EventId),
     EventRecorded(EventId),
     EventField(EventId, usize),
 }
 
-/// Maps a CSV header to profile slots: `id`, `registry.field`, `event.date`,
+/// Maps a CSV header to profile slots: `id`, a fact of the person, `event.date`,
 /// `event.recorded`, `event.field`, and `consent.given` / `consent.opt_out` (service names
-/// separated by `;`).
+/// separated by `;`). A row is one person: its events bind every person role to them.
 fn columns(model: &Model, header: &csv::StringRecord) -> Result<Vec<Column>, String> {
     header
         .iter()
@@ -84,20 +84,17 @@ fn columns(model: &Model, header: &csv::StringRecord) -> Result<Vec<Column>, Str
                 "consent.opt_out" | "consent.withdrawn" => return Ok(Column::OptOut),
                 _ => {}
             }
+            let scalar = |ty: &Type| !matches!(ty, Type::List(_) | Type::Record(_) | Type::Entity(_));
             let Some((owner, field)) = name.split_once('.') else {
-                return Err(format!("column `{name}`: name it `registry.field`, `event.field` or `id`"));
-            };
-            let scalar = |ty: &Type| !matches!(ty, Type::List(_) | Type::Record(_));
-            if let Some(r) = model.registries.find(|x| x.name.text == owner) {
-                let f = model.registries[r].fields.iter().position(|f| f.name.text == field);
-                return match f {
-                    Some(f) if scalar(&model.registries[r].fields[f].ty) => Ok(Column::Fact(r, f)),
+                let person = model.person().map(|p| &model.entities[p]);
+                return match person.and_then(|p| Some((p, p.fact(name)?))) {
+                    Some((p, f)) if scalar(&p.facts[f].ty) => Ok(Column::Fact(f)),
                     Some(_) => Err(format!(
                         "column `{name}`: lists and records do not fit a CSV cell; use JSON Lines"
                     )),
-                    None => Err(format!("column `{name}`: registry `{owner}` has no field `{field}`")),
+                    None => Err(format!("column `{name}`: name a fact of the person, `event.field` or `id`")),
                 };
-            }
+            };
             if let Some(e) = model.event(owner) {
                 return match field {
                     "date" => Ok(Column::EventDate(e)),
@@ -122,17 +119,19 @@ fn csv_profile(
     record: &csv::StringRecord,
     row: usize,
 ) -> Result<Profile, String> {
-    let mut p = Profile {
-        id: row.to_string(),
-        facts: model.registries.iter().map(|r| vec![None; r.fields.len()]).collect(),
-        ..Profile::default()
-    };
+    let facts = model.person().map_or(0, |p| model.entities[p].facts.len());
+    let mut person = Person { id: row.to_string(), facts: vec![None; facts], ..Person::default() };
     let mut events: BTreeMap<EventId, ProfileEvent> = BTreeMap::new();
     let event = |e: EventId, events: &mut BTreeMap<EventId, ProfileEvent>| {
         events.entry(e).or_insert_with(|| ProfileEvent {
             event: e,
             date: Date::from_day_number(0),
             recorded: None,
+            roles: model.events[e]
+                .roles
+                .iter()
+                .map(|r| if model.entities[r.entity].group { Vec::new() } else { vec![Value::Person(0)] })
+                .collect(),
             data: vec![None; model.events[e].fields.len()],
         });
     };
@@ -144,21 +143,24 @@ fn csv_profile(
         let date =
             |what: &str| Date::parse(cell).ok_or_else(|| format!("`{cell}` is not a date for `{what}`"));
         match column {
-            Column::Id => p.id = cell.to_string(),
+            Column::Id => person.id = cell.to_string(),
             Column::ConsentGiven | Column::OptOut => {
                 for name in cell.split(';').map(str::trim).filter(|n| !n.is_empty()) {
                     let s = model
                         .service(name)
                         .ok_or_else(|| format!("unknown service `{name}` in a consent column"))?;
-                    if matches!(column, Column::ConsentGiven) { p.consent.push(s) } else { p.opt_out.push(s) }
+                    if matches!(column, Column::ConsentGiven) {
+                        person.consent.push(s)
+                    } else {
+                        person.opt_out.push(s)
+                    }
                 }
             }
-            Column::Fact(r, f) => {
-                let field = &model.registries[*r].fields[*f];
-                p.facts[r.index()][*f] =
-                    Some(parse_scalar(&field.ty, cell, model).map_err(|e| {
-                        format!("{}.{}: {e}", model.registries[*r].name.text, field.name.text)
-                    })?);
+            Column::Fact(f) => {
+                let fact = &model.entities[model.person().expect("a person entity")].facts[*f];
+                let value =
+                    parse_scalar(&fact.ty, cell, model).map_err(|e| format!("{}: {e}", fact.name.text))?;
+                person.facts[*f] = Some(value);
             }
             Column::EventDate(e) => {
                 event(*e, &mut events);
@@ -179,8 +181,14 @@ fn csv_profile(
         }
     }
     // An event happened only if its date is given.
-    p.events = events.into_iter().filter(|(e, _)| dated.contains(e)).map(|(_, ev)| ev).collect();
-    Ok(p)
+    let events = events.into_iter().filter(|(e, _)| dated.contains(e)).map(|(_, ev)| ev).collect();
+    Ok(Profile {
+        id: person.id.clone(),
+        persons: vec![person],
+        groups: Vec::new(),
+        applications: Vec::new(),
+        events,
+    })
 }
 
 /// Where the rows come from.

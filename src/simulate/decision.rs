@@ -72,6 +72,9 @@ impl Outcome {
 #[derive(Serialize, Debug)]
 pub struct Decision {
     pub service: String,
+    /// The person or group the decision is about, when the service has a subject.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
     pub title: String,
     pub date: String,
     pub route: Route,
@@ -86,7 +89,10 @@ pub struct Decision {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub parameter_gaps: Vec<String>,
     pub outputs: BTreeMap<String, String>,
+    /// The channels the notice goes by, and to whom: the applicant.
     pub notified: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notice_to: Option<String>,
     /// With `--explain` only.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub explain: Vec<Check>,
@@ -95,9 +101,25 @@ pub struct Decision {
     pub values: Vec<Option<Value>>,
 }
 
+impl Decision {
+    /// `service[subject]`, as tests and summaries address a decision.
+    pub fn label(&self) -> String {
+        match &self.subject {
+            Some(s) => format!("{}[{s}]", self.service),
+            None => self.service.clone(),
+        }
+    }
+}
+
 #[derive(Serialize, Debug)]
 pub struct Stop {
     pub service: String,
+    /// Whose payment or service stops.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recipient: Option<String>,
+    /// The decision's subject, when not the recipient.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
     pub date: String,
     pub trigger: String,
     /// Whether the service was active (a granted periodic payment, or a started service).

@@ -11,22 +11,37 @@
 //!    are checked for eligibility on application.
 
 use super::decision::{Decision, EventNote, Outcome, Report, Route, Stop};
-use super::eval::{Frame, round_kopecks};
+use super::eval::{Frame, Missing, World, round_kopecks};
 use super::profile::{Profile, ProfileEvent};
 use crate::date::Date;
 use crate::model::{
-    Action, EventId, Expr, Id, Model, ParamId, Rule, Service, ServiceId, Trigger, Type, Value,
+    Action, Expr, FactRef, Model, ParamId, RoleMode, Rule, Service, ServiceId, Source, Trigger, Type, Value,
 };
 use crate::vocabulary::Consent;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// What the simulation knows of one service.
+/// A person or group as a key: kind (0 none, 1 person, 2 group) and place.
+type EntityKey = (u8, u32);
+
+fn key_of(v: Option<&Value>) -> EntityKey {
+    match v {
+        Some(Value::Person(i)) => (1, *i),
+        Some(Value::Group(i)) => (2, *i),
+        _ => (0, 0),
+    }
+}
+
+/// What the simulation knows of one service for one subject.
 #[derive(Default)]
 struct State {
-    granted: Option<(Date, Vec<Option<Value>>)>,
+    /// The date, the output values and the roles bound.
+    granted: Option<Grant>,
     stopped: Option<Date>,
     decided: bool,
 }
+
+/// A grant: its date, its output values and the entities its roles bound.
+type Grant = (Date, Vec<Option<Value>>, Vec<Option<Value>>);
 
 impl State {
     fn active(&self) -> bool {
@@ -34,14 +49,22 @@ impl State {
     }
 }
 
-/// One decision to make: a service, on a date, by a route.
+/// One decision to make: a service for the entities its roles bind, on a date, by a route.
 pub struct Request<'p> {
     pub service: ServiceId,
     pub date: Date,
+    /// For each role of the service, the person or group bound.
+    pub binding: Vec<Option<Value>>,
     /// The event that started it, whose payload it may read.
     pub event: Option<&'p ProfileEvent>,
     pub route: Route,
     pub trigger: Option<&'p Trigger>,
+}
+
+impl Request<'_> {
+    fn subject(&self, s: &Service) -> Option<&Value> {
+        self.binding.get(s.subject?)?.as_ref()
+    }
 }
 
 /// Something that happens to a profile: an application or an event, by index.
@@ -51,14 +74,22 @@ enum Happening {
     Event(usize),
 }
 
+type States = BTreeMap<(ServiceId, EntityKey), State>;
+
+/// The states of one service, whatever the subject.
+fn of_service(state: &States, s: ServiceId) -> impl Iterator<Item = (&(ServiceId, EntityKey), &State)> {
+    state.range((s, (0, 0))..=(s, (u8::MAX, u32::MAX)))
+}
+
 /// A simulation of one profile in progress.
 struct Run<'m> {
     model: &'m Model,
     profile: &'m Profile,
     as_of: Date,
     explain: bool,
-    state: Vec<State>,
-    entered: BTreeSet<EventId>,
+    state: States,
+    /// The events applied, for the situations they enter.
+    entered: Vec<&'m ProfileEvent>,
     report: Report,
 }
 
@@ -70,8 +101,8 @@ pub fn simulate(model: &Model, profile: &Profile, as_of: Date, explain: bool) ->
         profile,
         as_of,
         explain,
-        state: model.services.iter().map(|_| State::default()).collect(),
-        entered: BTreeSet::new(),
+        state: BTreeMap::new(),
+        entered: Vec::new(),
         report: Report {
             profile: profile.id.clone(),
             as_of: as_of.to_string(),
@@ -97,13 +128,56 @@ pub fn simulate(model: &Model, profile: &Profile, as_of: Date, explain: bool) ->
     run.report
 }
 
+/// Every binding of an event's roles: one per entity an `each` role binds (the product
+/// when there are several such roles); an unbound optional role is `None`.
+fn bindings(model: &Model, ev: &ProfileEvent) -> Vec<Vec<Option<Value>>> {
+    let mut out: Vec<Vec<Option<Value>>> = vec![Vec::new()];
+    for (role, bound) in model.events[ev.event].roles.iter().zip(&ev.roles) {
+        out = match role.mode {
+            RoleMode::Each => out
+                .into_iter()
+                .flat_map(|b| {
+                    bound.iter().map(move |v| {
+                        let mut b = b.clone();
+                        b.push(Some(v.clone()));
+                        b
+                    })
+                })
+                .collect(),
+            _ => out
+                .into_iter()
+                .map(|mut b| {
+                    b.push(bound.first().cloned());
+                    b
+                })
+                .collect(),
+        };
+    }
+    out
+}
+
+fn subject_of(s: &Service, binding: &[Option<Value>]) -> EntityKey {
+    key_of(s.subject.and_then(|i| binding.get(i)?.as_ref()))
+}
+
 impl<'m> Run<'m> {
+    fn name(&self, v: Option<&Value>) -> Option<String> {
+        v.and_then(|v| self.profile.name_of(v)).map(str::to_string)
+    }
+
     fn application(&mut self, i: usize, date: Date) {
         if date > self.as_of {
             return;
         }
-        let service = self.profile.applications[i].service;
-        let request = Request { service, date, event: None, route: Route::Application, trigger: None };
+        let a = &self.profile.applications[i];
+        let request = Request {
+            service: a.service,
+            date,
+            binding: a.roles.clone(),
+            event: None,
+            route: Route::Application,
+            trigger: None,
+        };
         self.decided(request);
     }
 
@@ -116,126 +190,209 @@ impl<'m> Run<'m> {
             return;
         }
         self.report.events.push(EventNote { event: name, date, applied: true, note: None });
-        self.entered.insert(ev.event);
+        self.entered.push(ev);
         let model = self.model;
-        for t in model.triggers.iter().filter(|t| t.on == Some(ev.event)) {
-            let fire = match &t.condition {
-                None => Some(true),
-                Some(c) => Frame::new(model, None, &[], &ev.data, ev.date).eval(c).and_then(|v| v.as_bool()),
-            };
-            match (t.action, fire) {
-                (None, _) | (_, Some(false)) => {}
-                (Some(Action::Start(s)), None) => {
-                    let missing = condition_missing(model, ev, t.condition.as_ref());
-                    let why = "the trigger's condition needs event data the profile lacks";
-                    let d = self.not_started(s, ev.date, t, Outcome::InsufficientData, why, missing);
-                    self.report.decisions.push(d);
-                }
-                (Some(Action::Start(s)), Some(true)) => self.start(s, t, ev),
-                // An opt-out never blocks a stop, and an unknown condition does not either:
-                // a death must stop payments.
-                (Some(Action::Stop(s)), _) => self.stop(s, t, ev),
+        for binding in bindings(model, ev) {
+            for t in model.triggers.iter().filter(|t| t.on == Some(ev.event)) {
+                self.fire(t, ev, &binding);
             }
+        }
+    }
+
+    /// One trigger for one binding of its event's roles.
+    fn fire(&mut self, t: &'m Trigger, ev: &'m ProfileEvent, event_binding: &[Option<Value>]) {
+        let model = self.model;
+        let world = World { profile: self.profile, binding: event_binding };
+        let fire = match &t.condition {
+            None => Some(true),
+            Some(c) => {
+                let mut frame = Frame::new(model, None, &[], &ev.data, ev.date);
+                frame.world = Some(world);
+                frame.eval(c).and_then(|v| v.as_bool())
+            }
+        };
+        let Some(action) = t.action else { return };
+        let service = &model.services[action.service()];
+        let binding: Vec<Option<Value>> =
+            t.binds.iter().map(|b| b.and_then(|i| event_binding.get(i).cloned().flatten())).collect();
+        // Nothing to start without the subject (an optional role left unbound).
+        let no_subject = service.subject.is_some_and(|i| binding[i].is_none());
+        match (action, fire) {
+            (_, Some(false)) => {}
+            (Action::Start(_), _) if no_subject => {}
+            (Action::Start(s), None) => {
+                let missing = condition_missing(model, ev, world, t.condition.as_ref(), self.profile);
+                let why = "the trigger's condition needs data the profile lacks";
+                let d = self.not_started(s, ev.date, t, &binding, Outcome::InsufficientData, why, missing);
+                self.report.decisions.push(d);
+            }
+            (Action::Start(s), Some(true)) => self.start(s, t, ev, binding),
+            // An opt-out never blocks a stop, and an unknown condition does not either:
+            // a death must stop payments.
+            (Action::Stop(s), _) => self.stop(s, t, ev, &binding),
+        }
+    }
+
+    /// The applicant's person, whose consent and opt-out count.
+    fn applicant(&self, s: &Service, binding: &[Option<Value>]) -> Option<&'m super::profile::Person> {
+        match binding.get(s.applicant?)? {
+            Some(Value::Person(i)) => self.profile.persons.get(*i as usize),
+            _ => None,
         }
     }
 
     /// A proactive start, unless the service is being provided or the citizen said no.
-    fn start(&mut self, s: ServiceId, t: &'m Trigger, ev: &'m ProfileEvent) {
-        if self.state[s.index()].active() {
+    fn start(&mut self, s: ServiceId, t: &'m Trigger, ev: &'m ProfileEvent, binding: Vec<Option<Value>>) {
+        let service = &self.model.services[s];
+        let key = (s, subject_of(service, &binding));
+        if self.state.get(&key).is_some_and(State::active) {
             return;
         }
+        let applicant = self.applicant(service, &binding);
         let refused = match t.consent.unwrap_or(Consent::OptOut) {
-            Consent::OptOut if self.profile.opt_out.contains(&s) => Some(
-                "the citizen opted out of proactive provision; the service stays available on application",
+            Consent::OptOut if applicant.is_some_and(|p| p.opt_out.contains(&s)) => Some(
+                "the applicant opted out of proactive provision; the service stays available on application",
             ),
-            Consent::Explicit if !self.profile.consent.contains(&s) => Some(
-                "explicit consent is required and was not given; the service stays available on application",
+            Consent::Explicit if !applicant.is_some_and(|p| p.consent.contains(&s)) => Some(
+                "explicit consent is required and the applicant did not give it; the service stays available on application",
             ),
             _ => None,
         };
         if let Some(why) = refused {
-            let d = self.not_started(s, ev.date, t, Outcome::NotStarted, why, Vec::new());
+            let d = self.not_started(s, ev.date, t, &binding, Outcome::NotStarted, why, Vec::new());
             self.report.decisions.push(d);
             return;
         }
-        let request =
-            Request { service: s, date: ev.date, event: Some(ev), route: Route::Proactive, trigger: Some(t) };
+        let request = Request {
+            service: s,
+            date: ev.date,
+            binding,
+            event: Some(ev),
+            route: Route::Proactive,
+            trigger: Some(t),
+        };
         self.decided(request);
     }
 
-    /// Ends what was being provided; a periodic payment made after a death recorded late
-    /// counts as made in excess.
-    fn stop(&mut self, s: ServiceId, t: &Trigger, ev: &ProfileEvent) {
+    /// Ends what was being provided to the recipient the trigger binds; a periodic
+    /// payment made after a death recorded late counts as made in excess.
+    fn stop(&mut self, s: ServiceId, t: &Trigger, ev: &ProfileEvent, binding: &[Option<Value>]) {
         let service = &self.model.services[s];
-        let st = &mut self.state[s.index()];
-        // Only what was being provided is stopped; a stop trigger for a service this
-        // profile never had is not news.
-        if !st.active() {
-            return;
+        let recipient = service.recipient.map(|i| (i, binding.get(i).cloned().flatten()));
+        // Only what was being provided to that recipient is stopped; a stop for a service
+        // this profile never had is not news.
+        let keys: Vec<(ServiceId, EntityKey)> = of_service(&self.state, s)
+            .filter(|(_, st)| st.active())
+            .filter(|(_, st)| match &recipient {
+                Some((i, r)) => {
+                    r.is_some() && st.granted.as_ref().is_some_and(|g| g.2.get(*i).is_some_and(|b| b == r))
+                }
+                None => true,
+            })
+            .map(|(k, _)| *k)
+            .collect();
+        for key in keys {
+            let as_of = self.as_of;
+            let profile = self.profile;
+            let st = self.state.get_mut(&key).expect("a state");
+            st.stopped = Some(ev.date);
+            let (_, values, bound) = st.granted.as_ref().expect("granted");
+            let name = |i: Option<usize>| {
+                i.and_then(|i| bound.get(i)?.as_ref()).and_then(|v| profile.name_of(v)).map(str::to_string)
+            };
+            let recipient = name(service.recipient);
+            let subject = name(service.subject).filter(|s| Some(s) != recipient.as_ref());
+            let mut stop = Stop {
+                service: service.name.text.clone(),
+                recipient,
+                subject,
+                date: ev.date.to_string(),
+                trigger: t.name.text.clone(),
+                active: true,
+                recorded: ev.recorded.filter(|r| *r > ev.date).map(|r| r.to_string()),
+                excess_months: 0,
+                excess_amount: None,
+            };
+            if let (Some(recorded), true) = (ev.recorded, service.is_periodic()) {
+                let months = months_between(ev.date, recorded.min(as_of));
+                stop.excess_months = months;
+                let amount = monthly_amount(service, Some(values));
+                stop.excess_amount =
+                    amount.map(|a| format!("{:.2}", round_kopecks(a * rust_decimal::Decimal::from(months))));
+            }
+            self.report.stops.push(stop);
         }
-        st.stopped = Some(ev.date);
-        let mut stop = Stop {
-            service: service.name.text.clone(),
-            date: ev.date.to_string(),
-            trigger: t.name.text.clone(),
-            active: true,
-            recorded: ev.recorded.filter(|r| *r > ev.date).map(|r| r.to_string()),
-            excess_months: 0,
-            excess_amount: None,
-        };
-        if let (Some(recorded), true) = (ev.recorded, service.is_periodic()) {
-            let months = months_between(ev.date, recorded.min(self.as_of));
-            stop.excess_months = months;
-            let amount = monthly_amount(service, st.granted.as_ref().map(|g| &g.1));
-            stop.excess_amount =
-                amount.map(|a| format!("{:.2}", round_kopecks(a * rust_decimal::Decimal::from(months))));
-        }
-        self.report.stops.push(stop);
     }
 
-    /// What the situations the profile entered offer on application.
+    /// What the situations the profile entered offer on application, for the roles their
+    /// events bound (a service's role is bound by the event role of its name).
     fn offer_situations(&mut self) {
-        let mut offered: Vec<ServiceId> = self
-            .model
-            .situations
-            .iter()
-            .filter(|sit| sit.on.iter().any(|e| self.entered.contains(e)))
-            .flat_map(|sit| sit.services.iter().copied())
-            .collect();
-        offered.sort_unstable();
-        offered.dedup();
-        for s in offered {
-            if !self.state[s.index()].decided {
-                let request = Request {
-                    service: s,
-                    date: self.as_of,
-                    event: None,
-                    route: Route::Eligibility,
-                    trigger: None,
-                };
-                let d = decide(self.model, self.profile, &self.state, &request, self.explain);
-                self.report.decisions.push(d);
+        let model = self.model;
+        let mut offers: Vec<(ServiceId, Vec<Option<Value>>)> = Vec::new();
+        for ev in std::mem::take(&mut self.entered) {
+            let event = &model.events[ev.event];
+            for sit in model.situations.iter().filter(|sit| sit.on.contains(&ev.event)) {
+                for &s in &sit.services {
+                    let service = &model.services[s];
+                    for b in bindings(model, ev) {
+                        let binding: Vec<Option<Value>> = service
+                            .roles
+                            .iter()
+                            .map(|r| {
+                                let i = crate::model::find_role(&event.roles, &r.name)?;
+                                if event.roles[i].entity == r.entity { b[i].clone() } else { None }
+                            })
+                            .collect();
+                        if service.subject.is_some_and(|i| binding[i].is_none()) {
+                            continue;
+                        }
+                        let subject = subject_of(service, &binding);
+                        if !offers.iter().any(|(o, ob)| *o == s && subject_of(service, ob) == subject) {
+                            offers.push((s, binding));
+                        }
+                    }
+                }
             }
+        }
+        offers.sort_by_key(|(s, b)| (*s, subject_of(&model.services[*s], b)));
+        for (s, binding) in offers {
+            let key = (s, subject_of(&model.services[s], &binding));
+            if self.state.get(&key).is_some_and(|st| st.decided) {
+                continue;
+            }
+            let request = Request {
+                service: s,
+                date: self.as_of,
+                binding,
+                event: None,
+                route: Route::Eligibility,
+                trigger: None,
+            };
+            let d = decide(model, self.profile, &self.state, &request, self.explain);
+            self.report.decisions.push(d);
         }
     }
 
     /// Decides a request and records what it gives.
     fn decided(&mut self, request: Request) {
         let d = decide(self.model, self.profile, &self.state, &request, self.explain);
-        let st = &mut self.state[request.service.index()];
+        let service = &self.model.services[request.service];
+        let st = self.state.entry((request.service, key_of(request.subject(service)))).or_default();
         st.decided = true;
         if d.outcome == Outcome::Granted {
-            st.granted = Some((request.date, d.values.clone()));
+            st.granted = Some((request.date, d.values.clone(), request.binding));
             st.stopped = None;
         }
         self.report.decisions.push(d);
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn not_started(
         &self,
         s: ServiceId,
         date: Date,
         trigger: &Trigger,
+        binding: &[Option<Value>],
         outcome: Outcome,
         reason: &str,
         missing: Vec<String>,
@@ -243,6 +400,7 @@ impl<'m> Run<'m> {
         let service = &self.model.services[s];
         Decision {
             service: service.name.text.clone(),
+            subject: self.name(service.subject.and_then(|i| binding[i].as_ref())),
             title: service.title().to_string(),
             date: date.to_string(),
             route: Route::Proactive,
@@ -254,6 +412,7 @@ impl<'m> Run<'m> {
             parameter_gaps: Vec::new(),
             outputs: BTreeMap::new(),
             notified: Vec::new(),
+            notice_to: None,
             explain: Vec::new(),
             values: Vec::new(),
         }
@@ -280,37 +439,76 @@ fn monthly_amount(s: &Service, outputs: Option<&Vec<Option<Value>>>) -> Option<r
     }
 }
 
-fn condition_missing(model: &Model, ev: &ProfileEvent, condition: Option<&Expr>) -> Vec<String> {
+fn condition_missing(
+    model: &Model,
+    ev: &ProfileEvent,
+    world: World,
+    condition: Option<&Expr>,
+    profile: &Profile,
+) -> Vec<String> {
     let Some(c) = condition else { return Vec::new() };
     let mut frame = Frame::new(model, None, &[], &ev.data, ev.date);
+    frame.world = Some(world);
     frame.eval(c);
     let event = &model.events[ev.event];
-    let mut out: Vec<String> =
-        frame.missing.iter().map(|&i| format!("{}.{}", event.name.text, event.fields[i].name.text)).collect();
+    let mut out: Vec<String> = frame
+        .missing
+        .iter()
+        .filter_map(|m| match *m {
+            Missing::EventField(i) => Some(format!("{}.{}", event.name.text, event.fields[i].name.text)),
+            Missing::Fact { group, index, fact } => Some(fact_missing(model, profile, group, index, fact)),
+            Missing::Input(_) => None,
+        })
+        .collect();
     out.sort();
+    out.dedup();
     out
 }
 
+/// `id.fact` of a person or group.
+fn fact_missing(model: &Model, profile: &Profile, group: bool, index: u32, fact: FactRef) -> String {
+    let v = if group { Value::Group(index) } else { Value::Person(index) };
+    format!("{}.{}", profile.name_of(&v).unwrap_or("?"), model.fact(fact).name.text)
+}
+
+/// A fact of an entity as the simulation knows it: recorded by a service granted in this
+/// simulation (the newest), else the profile's, else (for a registry's fact) its default.
+fn fact_value(
+    model: &Model,
+    profile: &Profile,
+    state: &States,
+    entity: &Value,
+    fact: FactRef,
+    default: bool,
+) -> Option<Value> {
+    let made = state
+        .iter()
+        .filter_map(|((s, _), st)| Some((*s, st.granted.as_ref()?)))
+        .filter_map(|(s, (date, outputs, bound))| {
+            model.services[s].outputs.iter().enumerate().find_map(|(o, out)| {
+                let (role, f, _) = out.writes?;
+                let mine = f == fact && bound.get(role)?.as_ref() == Some(entity);
+                mine.then(|| (*date, outputs.get(o).cloned().flatten()))
+            })
+        })
+        .max_by_key(|(date, _)| *date)
+        .and_then(|(_, v)| v);
+    made.or_else(|| profile.fact(entity, fact.fact).cloned())
+        .or_else(|| if default { model.fact(fact).default.clone() } else { None })
+}
+
 /// The inputs of a service from the profile and what earlier decisions produced.
-fn inputs_for(model: &Model, profile: &Profile, state: &[State], request: &Request) -> Vec<Option<Value>> {
-    use crate::model::Source;
+fn inputs_for(model: &Model, profile: &Profile, state: &States, request: &Request) -> Vec<Option<Value>> {
     let service = &model.services[request.service];
     service
         .inputs
         .iter()
         .map(|input| match input.source {
-            Source::Applicant => profile.applicant.get(&input.name.text).cloned(),
-            Source::Registry(r, f) => {
-                // A record made in this simulation is newer than the profile's.
-                let made = state.iter().zip(model.services.iter()).find_map(|(st, service)| {
-                    let (_, outputs) = st.granted.as_ref()?;
-                    let o = service
-                        .outputs
-                        .iter()
-                        .position(|o| o.writes.is_some_and(|w| (w.0, w.1) == (r, f)))?;
-                    outputs.get(o).cloned().flatten()
-                });
-                made.or_else(|| profile.facts.get(r.index())?.get(f).cloned().flatten())
+            Source::Applicant { role, fact } | Source::Fact { role, fact } => {
+                let entity = request.binding.get(role)?.as_ref()?;
+                // The applicant states a fact; a default is what a registry's silence means.
+                let default = matches!(input.source, Source::Fact { .. });
+                fact_value(model, profile, state, entity, fact, default)
             }
             Source::Event(e, f) => {
                 let from = match request.event {
@@ -319,7 +517,17 @@ fn inputs_for(model: &Model, profile: &Profile, state: &[State], request: &Reque
                 };
                 from.and_then(|ev| ev.data.get(f).cloned().flatten())
             }
-            Source::Service(k, o) => state.get(k.index())?.granted.as_ref()?.1.get(o).cloned().flatten(),
+            Source::Service(k, o) => {
+                // The grant for an entity this decision binds, else the latest.
+                let grants: Vec<&Grant> =
+                    of_service(state, k).filter_map(|(_, st)| st.granted.as_ref()).collect();
+                let shared = |g: &&&Grant| {
+                    let subject = model.services[k].subject.and_then(|i| g.2.get(i)?.as_ref());
+                    subject.is_some_and(|s| request.binding.iter().flatten().any(|b| b == s))
+                };
+                let chosen = grants.iter().find(shared).or_else(|| grants.iter().max_by_key(|g| g.0));
+                chosen?.1.get(o).cloned().flatten()
+            }
         })
         .collect()
 }
@@ -327,13 +535,13 @@ fn inputs_for(model: &Model, profile: &Profile, state: &[State], request: &Reque
 /// What a decision found unknown: the facts missing and the parameters without a value.
 #[derive(Default)]
 struct Unknowns {
-    inputs: BTreeSet<usize>,
+    facts: BTreeSet<Missing>,
     params: BTreeSet<ParamId>,
 }
 
 impl Unknowns {
     fn take(&mut self, frame: &mut Frame) {
-        self.inputs.extend(frame.missing.drain(..));
+        self.facts.extend(frame.missing.drain(..));
         self.params.extend(frame.gaps.drain(..));
     }
 }
@@ -347,10 +555,14 @@ fn titled(rule: &Rule) -> String {
 }
 
 /// Decides one request: refusal grounds and criteria, then the outputs of a grant.
-fn decide(model: &Model, profile: &Profile, state: &[State], request: &Request, explain: bool) -> Decision {
+fn decide(model: &Model, profile: &Profile, state: &States, request: &Request, explain: bool) -> Decision {
     let service = &model.services[request.service];
     let inputs = inputs_for(model, profile, state, request);
     let mut frame = Frame::new(model, Some(service), &inputs, &[], request.date);
+    frame.world = Some(World { profile, binding: &request.binding });
+    let name = |i: Option<usize>| {
+        i.and_then(|i| request.binding.get(i)?.as_ref()).and_then(|v| profile.name_of(v)).map(str::to_string)
+    };
     // Only what left a check unknown is missing: a fact read by a check that held anyway
     // does not matter to the decision.
     let mut unknown = Unknowns::default();
@@ -385,6 +597,7 @@ fn decide(model: &Model, profile: &Profile, state: &[State], request: &Request, 
 
     let mut d = Decision {
         service: service.name.text.clone(),
+        subject: name(service.subject),
         title: service.title().to_string(),
         date: request.date.to_string(),
         route: request.route,
@@ -396,6 +609,7 @@ fn decide(model: &Model, profile: &Profile, state: &[State], request: &Request, 
         parameter_gaps: Vec::new(),
         outputs: BTreeMap::new(),
         notified: Vec::new(),
+        notice_to: None,
         explain: checks,
         values: Vec::new(),
     };
@@ -445,7 +659,30 @@ fn decide(model: &Model, profile: &Profile, state: &[State], request: &Request, 
             ));
             d.parameter_gaps = unknown.params.iter().map(|&p| model.params[p].name.text.clone()).collect();
         }
-        d.missing = unknown.inputs.iter().map(|&i| model.source_name(service, i)).collect();
+        d.missing = unknown
+            .facts
+            .iter()
+            .map(|m| match *m {
+                Missing::Fact { group, index, fact } => fact_missing(model, profile, group, index, fact),
+                Missing::Input(i) => match service.inputs[i].source {
+                    // A fact of a bound entity is named by the entity's id.
+                    Source::Applicant { role, fact } | Source::Fact { role, fact } => {
+                        match request
+                            .binding
+                            .get(role)
+                            .and_then(|v| v.as_ref())
+                            .and_then(|v| profile.name_of(v))
+                        {
+                            Some(id) => format!("{id}.{}", model.fact(fact).name.text),
+                            None => model.source_name(service, i),
+                        }
+                    }
+                    _ => model.source_name(service, i),
+                },
+                Missing::EventField(_) => String::new(),
+            })
+            .filter(|m| !m.is_empty())
+            .collect();
         d.missing.sort();
         d.missing.dedup();
         return d;
@@ -457,6 +694,9 @@ fn decide(model: &Model, profile: &Profile, state: &[State], request: &Request, 
     }
     d.notified =
         request.trigger.map_or_else(Vec::new, |t| t.notify.iter().map(|c| c.as_str().to_string()).collect());
+    if !d.notified.is_empty() {
+        d.notice_to = name(service.applicant);
+    }
     d
 }
 

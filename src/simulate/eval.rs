@@ -2,18 +2,36 @@
 //! fact the profile lacks is unknown (`None`), never false. `and`/`or` follow Kleene:
 //! `false and unknown` is false, `true or unknown` is true.
 
+use super::profile::Profile;
 use crate::date::Date;
-use crate::model::{Expr, ExprKind, Local, Model, ParamId, Service, Value};
+use crate::model::{Expr, ExprKind, FactRef, Local, Model, ParamId, Service, Value};
 use crate::vocabulary::{BinOp, DayKind, Function};
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::cmp::Ordering;
+
+/// A fact found unknown: an input or event field by place, or a fact of a person or group
+/// of the profile.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Missing {
+    Input(usize),
+    EventField(usize),
+    Fact { group: bool, index: u32, fact: FactRef },
+}
+
+/// The persons and groups a decision is about: the profile, and the entity each role
+/// binds (a service's roles, or an event's in a trigger condition).
+#[derive(Clone, Copy)]
+pub struct World<'p> {
+    pub profile: &'p Profile,
+    pub binding: &'p [Option<Value>],
+}
 
 #[derive(Clone)]
 enum Slot {
     Todo,
     Busy,
-    /// The value, with the inputs and parameters it found unknown (read again with it).
-    Done(Option<Value>, Vec<usize>, Vec<ParamId>),
+    /// The value, with the facts and parameters it found unknown (read again with it).
+    Done(Option<Value>, Vec<Missing>, Vec<ParamId>),
 }
 
 /// One evaluation: a service's inputs (or an event's fields) on a decision date.
@@ -22,13 +40,14 @@ pub struct Frame<'m> {
     pub service: Option<&'m Service>,
     pub inputs: &'m [Option<Value>],
     pub event: &'m [Option<Value>],
+    pub world: Option<World<'m>>,
     pub today: Date,
     derived: Vec<Slot>,
     criteria: Vec<Slot>,
     outputs: Vec<Slot>,
     vars: Vec<Value>,
-    /// Inputs (by index) or event fields read while unknown.
-    pub missing: Vec<usize>,
+    /// Facts read while unknown.
+    pub missing: Vec<Missing>,
     /// Parameters read on a date no period of theirs covers.
     pub gaps: Vec<ParamId>,
 }
@@ -47,6 +66,7 @@ impl<'m> Frame<'m> {
             service,
             inputs,
             event,
+            world: None,
             today,
             derived: vec![Slot::Todo; d],
             criteria: vec![Slot::Todo; c],
@@ -74,8 +94,8 @@ impl<'m> Frame<'m> {
         let (slots, i) = match local {
             Local::Input(i) => {
                 let v = self.inputs.get(i).cloned().flatten();
-                if v.is_none() && !self.missing.contains(&i) {
-                    self.missing.push(i);
+                if v.is_none() {
+                    self.note(&[Missing::Input(i)], &[]);
                 }
                 return v;
             }
@@ -111,7 +131,7 @@ impl<'m> Frame<'m> {
     }
 
     /// Records inputs and parameters found unknown, once each.
-    fn note(&mut self, missing: &[usize], gaps: &[ParamId]) {
+    fn note(&mut self, missing: &[Missing], gaps: &[ParamId]) {
         for i in missing {
             if !self.missing.contains(i) {
                 self.missing.push(*i);
@@ -132,17 +152,47 @@ impl<'m> Frame<'m> {
             ExprKind::Error => None,
             ExprKind::EventField(i) => {
                 let v = self.event.get(*i).cloned().flatten();
-                if v.is_none() && !self.missing.contains(i) {
-                    self.missing.push(*i);
+                if v.is_none() {
+                    self.note(&[Missing::EventField(*i)], &[]);
                 }
                 v
             }
-            ExprKind::Param(p) => {
-                let v = self.model.params.get(*p)?.at(self.today).cloned();
+            ExprKind::Param(p) => self.param(*p, 0),
+            ExprKind::ParamAt(p, key) => match self.eval(key)? {
+                Value::Enum(_, k) => self.param(*p, k as usize),
+                _ => None,
+            },
+            ExprKind::Role(i) => self.world?.binding.get(*i).cloned().flatten(),
+            ExprKind::Fact(base, fact) => {
+                let entity = self.eval(base)?;
+                let world = self.world?;
+                let (group, index) = match entity {
+                    Value::Person(i) => (false, i),
+                    Value::Group(i) => (true, i),
+                    _ => return None,
+                };
+                let v = world
+                    .profile
+                    .fact(&entity, fact.fact)
+                    .or_else(|| self.model.fact(*fact).default.as_ref())
+                    .cloned();
                 if v.is_none() {
-                    self.note(&[], &[*p]);
+                    self.note(&[Missing::Fact { group, index, fact: *fact }], &[]);
                 }
                 v
+            }
+            ExprKind::Members(base, role) => {
+                let Value::Group(g) = self.eval(base)? else { return None };
+                let members: Vec<Value> = self.world?.profile.members(g, *role).map(Value::Person).collect();
+                Some(Value::List(members.into()))
+            }
+            ExprKind::Member(base, role) => {
+                let Value::Group(g) = self.eval(base)? else { return None };
+                self.world?.profile.members(g, Some(*role)).next().map(Value::Person)
+            }
+            ExprKind::GroupOf(base, entity) => {
+                let Value::Person(p) = self.eval(base)? else { return None };
+                self.world?.profile.group_of(p, *entity).map(Value::Group)
             }
             ExprKind::Var(depth) => self.vars.get(*depth).cloned(),
             ExprKind::Field(base, i) => match self.eval(base)? {
@@ -217,6 +267,17 @@ impl<'m> Frame<'m> {
     }
 }
 
+impl Frame<'_> {
+    /// A parameter's value in force today for a key; a gap is noted.
+    fn param(&mut self, p: ParamId, key: usize) -> Option<Value> {
+        let v = self.model.params.get(p)?.at(self.today, key).cloned();
+        if v.is_none() {
+            self.note(&[], &[p]);
+        }
+        v
+    }
+}
+
 /// Order of two values of one type (numbers of any kind compare as decimals).
 pub fn compare(a: &Value, b: &Value) -> Option<Ordering> {
     match (a, b) {
@@ -226,6 +287,7 @@ pub fn compare(a: &Value, b: &Value) -> Option<Ordering> {
         (Value::Bool(x), Value::Bool(y)) => Some(x.cmp(y)),
         (Value::Enum(e1, v1), Value::Enum(e2, v2)) => Some((e1, v1).cmp(&(e2, v2))),
         (Value::Document, Value::Document) => Some(Ordering::Equal),
+        (Value::Person(x), Value::Person(y)) | (Value::Group(x), Value::Group(y)) => Some(x.cmp(y)),
         _ => Some(a.as_decimal()?.cmp(&b.as_decimal()?)),
     }
 }

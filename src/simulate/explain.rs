@@ -148,7 +148,7 @@ impl Explainer {
                 let value = match *source {
                     Read::Input(i) => frame.inputs.get(i).cloned().flatten(),
                     Read::Derived(d) => frame.derived(d),
-                    Read::Param(p) => model.params[p].at(frame.today).cloned(),
+                    Read::Param(p) => model.params[p].at(frame.today, 0).cloned(),
                 };
                 let shown = value.map_or_else(|| "unknown".to_string(), |v| model.show(&v));
                 serde_json::to_writer(&mut *out, &shown).expect("a string serialises");
@@ -193,7 +193,7 @@ fn check(
         reads.insert(service.derived[d].name.text.clone(), show(v));
     }
     for &p in &what.params {
-        reads.insert(model.params[p].name.text.clone(), show(model.params[p].at(frame.today).cloned()));
+        reads.insert(model.params[p].name.text.clone(), show(model.params[p].at(frame.today, 0).cloned()));
     }
     Check { kind, name: rule.name.text.clone(), title: rule.title.clone(), result: Truth::of(result), reads }
 }

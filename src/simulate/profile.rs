@@ -1,44 +1,100 @@
-//! Citizen profiles in YAML or JSON, read against the regulation set: every registry,
-//! field, event, service and value is checked while reading, so an error names the file,
-//! the line and the field.
+//! Citizen profiles in YAML or JSON, read against the regulation set: every person,
+//! group, fact, event, role, service and value is checked while reading, so an error names
+//! the file, the line and the field. Persons and groups come before the events and
+//! applications that name them.
 //!
 //! ```yaml
-//! - id: ivanova
-//!   facts:                      # registry → field → value, as the registries hold them
-//!     civil_status: { birth_date: 1990-05-01, sex: female }
-//!     incomes: { annual_income: "480000.00" }
-//!   applicant: { photo: true }  # what the applicant provides, by input name
-//!   consent: { opt_out: [maternity_capital], given: [unified_allowance] }
-//!   applications: [{ service: birth_registration, date: 2026-01-11 }]
+//! - id: ivanovy
+//!   persons:
+//!     - id: mother
+//!       facts: { birth_date: 1990-05-01, annual_income: "480000.00" }
+//!       consent: { opt_out: [maternity_capital], given: [unified_allowance] }
+//!     - { id: son, facts: { birth_date: 2026-01-10 } }
+//!   groups:
+//!     - { id: family, type: household, roles: { parents: [mother], children: [son] } }
+//!   applications:
+//!     - { service: birth_registration, date: 2026-01-11, roles: { child: son, declarant: mother } }
 //!   events:
-//!     - { event: birth_registered, date: 2026-01-12, data: { child_order: 2 } }
-//!     - { event: death_registered, date: 2026-06-01, recorded: 2026-12-01 }
+//!     - event: birth_registered
+//!       date: 2026-01-12
+//!       roles: { child: son, mother: mother, declarant: mother, household: family }
+//!       data: { child_order: 2 }
 //! ```
 
 use super::scalar::parse_scalar;
 use crate::date::Date;
-use crate::model::{EventId, Field, Id, Model, ServiceId, Source, Type, Value};
+use crate::model::{EntityId, EventId, Field, Model, RoleMode, ServiceId, Type, Value};
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::fmt;
 
 #[derive(Clone, Debug, Default)]
 pub struct Profile {
     pub id: String,
-    /// `facts[registry][field]`.
-    pub facts: Vec<Vec<Option<Value>>>,
-    /// Applicant-provided data by input name.
-    pub applicant: HashMap<String, Value>,
-    pub opt_out: Vec<ServiceId>,
-    pub consent: Vec<ServiceId>,
+    pub persons: Vec<Person>,
+    pub groups: Vec<Group>,
     pub applications: Vec<Application>,
     pub events: Vec<ProfileEvent>,
+}
+
+impl Profile {
+    /// The id of a person or group value.
+    pub fn name_of(&self, v: &Value) -> Option<&str> {
+        match *v {
+            Value::Person(i) => Some(&self.persons.get(i as usize)?.id),
+            Value::Group(i) => Some(&self.groups.get(i as usize)?.id),
+            _ => None,
+        }
+    }
+
+    /// A fact of a person or group as the profile gives it (defaults not applied).
+    pub fn fact(&self, entity: &Value, fact: usize) -> Option<&Value> {
+        match *entity {
+            Value::Person(i) => self.persons.get(i as usize)?.facts.get(fact)?.as_ref(),
+            Value::Group(i) => self.groups.get(i as usize)?.facts.get(fact)?.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// The members of a group in a role (all members for `None`), in the order given.
+    pub fn members(&self, group: u32, role: Option<usize>) -> impl Iterator<Item = u32> + '_ {
+        let members = self.groups.get(group as usize).map_or(&[][..], |g| &g.members[..]);
+        members.iter().filter(move |(_, r)| role.is_none_or(|x| x == *r)).map(|(p, _)| *p)
+    }
+
+    /// The group of a type that a person belongs to.
+    pub fn group_of(&self, person: u32, entity: EntityId) -> Option<u32> {
+        let p = self.persons.get(person as usize)?;
+        p.groups.iter().find(|(e, _)| *e == entity).map(|(_, g)| *g)
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Person {
+    pub id: String,
+    /// By the person entity's facts.
+    pub facts: Vec<Option<Value>>,
+    pub opt_out: Vec<ServiceId>,
+    pub consent: Vec<ServiceId>,
+    /// The groups the person is a member of, one per group entity.
+    pub groups: Vec<(EntityId, u32)>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Group {
+    pub id: String,
+    pub entity: EntityId,
+    pub facts: Vec<Option<Value>>,
+    /// Persons (by place) with their role (by place in the group entity).
+    pub members: Vec<(u32, usize)>,
 }
 
 #[derive(Clone, Debug)]
 pub struct Application {
     pub service: ServiceId,
     pub date: Date,
+    /// For each role of the service, the person or group the application binds.
+    pub roles: Vec<Option<Value>>,
 }
 
 #[derive(Clone, Debug)]
@@ -47,6 +103,8 @@ pub struct ProfileEvent {
     pub date: Date,
     /// When the registry learned of it, if later than `date` (a late death record).
     pub recorded: Option<Date>,
+    /// For each role of the event, the persons or groups it binds (several for `each`).
+    pub roles: Vec<Vec<Value>>,
     pub data: Vec<Option<Value>>,
 }
 
@@ -269,16 +327,11 @@ impl<'de> DeserializeSeed<'de> for ProfileSeed<'_> {
 impl<'de> Visitor<'de> for ProfileSeed<'_> {
     type Value = Profile;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str(
-            "a profile: a mapping with `id`, `facts`, `applicant`, `consent`, `applications`, `events`",
-        )
+        f.write_str("a profile: a mapping with `id`, `persons`, `groups`, `applications`, `events`")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Profile, A::Error> {
         let m = self.model;
-        let mut p = Profile {
-            facts: m.registries.iter().map(|r| vec![None; r.fields.len()]).collect(),
-            ..Profile::default()
-        };
+        let mut p = Profile::default();
         let mut has_id = false;
         let mut seen = HashSet::new();
         while let Some(key) = next_key(&mut map, &mut seen)? {
@@ -287,19 +340,18 @@ impl<'de> Visitor<'de> for ProfileSeed<'_> {
                     p.id = map.next_value::<Scalar>()?.0;
                     has_id = true;
                 }
-                "facts" => map.next_value_seed(FactsSeed { model: m, facts: &mut p.facts })?,
-                "applicant" => map.next_value_seed(ApplicantSeed { model: m, data: &mut p.applicant })?,
-                "consent" => map.next_value_seed(ConsentSeed {
-                    model: m,
-                    opt_out: &mut p.opt_out,
-                    given: &mut p.consent,
-                })?,
-                "applications" => {
-                    p.applications = map.next_value_seed(ListSeed(ApplicationSeed { model: m }))?
+                "persons" => p.persons = map.next_value_seed(PersonsSeed { model: m })?,
+                "groups" => {
+                    let groups = map.next_value_seed(GroupsSeed { model: m, persons: &mut p.persons })?;
+                    p.groups = groups;
                 }
-                "events" => p.events = map.next_value_seed(ListSeed(EventSeed { model: m }))?,
+                "applications" => {
+                    let seed = ApplicationSeed { model: m, profile: &p };
+                    p.applications = map.next_value_seed(ListSeed(seed))?
+                }
+                "events" => p.events = map.next_value_seed(ListSeed(EventSeed { model: m, profile: &p }))?,
                 other => {
-                    let keys = ["id", "facts", "applicant", "consent", "applications", "events"];
+                    let keys = ["id", "persons", "groups", "applications", "events"];
                     return Err(de::Error::custom(format!(
                         "unknown profile key `{other}`{}",
                         suggest_in(other, keys.into_iter())
@@ -437,50 +489,30 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
     }
 }
 
-struct FactsSeed<'m, 'p> {
-    model: &'m Model,
-    facts: &'p mut Vec<Vec<Option<Value>>>,
-}
-
-impl<'de> DeserializeSeed<'de> for FactsSeed<'_, '_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for FactsSeed<'_, '_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a mapping of registries to their fields")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let mut seen = HashSet::new();
-        while let Some(key) = next_key(&mut map, &mut seen)? {
-            let Some(r) = self.model.registries.find(|x| x.name.text == key) else {
-                let names = self.model.registries.iter().map(|x| &*x.name.text);
-                return Err(de::Error::custom(format!(
-                    "unknown registry `{key}`{}",
-                    suggest_in(&key, names)
-                )));
-            };
-            map.next_value_seed(FieldsSeed {
-                model: self.model,
-                owner: &self.model.registries[r].name,
-                fields: &self.model.registries[r].fields,
-                values: &mut self.facts[r.index()],
-            })?;
-        }
-        Ok(())
-    }
-}
-
-/// The fields of a registry or an event's data.
+/// The facts of a person or group, or an event's data.
 struct FieldsSeed<'m, 'p> {
     model: &'m Model,
     owner: &'m str,
-    fields: &'m [Field],
+    fields: Vec<(&'m str, &'m Type)>,
     values: &'p mut Vec<Option<Value>>,
+}
+
+impl<'m, 'p> FieldsSeed<'m, 'p> {
+    fn of_fields(
+        model: &'m Model,
+        owner: &'m str,
+        fields: &'m [Field],
+        values: &'p mut Vec<Option<Value>>,
+    ) -> Self {
+        let fields = fields.iter().map(|f| (f.name.as_str(), &f.ty)).collect();
+        FieldsSeed { model, owner, fields, values }
+    }
+
+    fn of_entity(model: &'m Model, entity: EntityId, values: &'p mut Vec<Option<Value>>) -> Self {
+        let e = &model.entities[entity];
+        let fields = e.facts.iter().map(|f| (f.name.as_str(), &f.ty)).collect();
+        FieldsSeed { model, owner: e.name.as_str(), fields, values }
+    }
 }
 
 impl<'de> DeserializeSeed<'de> for FieldsSeed<'_, '_> {
@@ -498,54 +530,15 @@ impl<'de> Visitor<'de> for FieldsSeed<'_, '_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let mut seen = HashSet::new();
         while let Some(key) = next_key(&mut map, &mut seen)? {
-            let Some(i) = self.fields.iter().position(|f| f.name.text == key) else {
-                let names = self.fields.iter().map(|f| &*f.name.text);
+            let Some(i) = self.fields.iter().position(|f| f.0 == key) else {
+                let names = self.fields.iter().map(|f| f.0);
                 return Err(de::Error::custom(format!(
                     "`{}` has no field `{key}`{}",
                     self.owner,
                     suggest_in(&key, names)
                 )));
             };
-            self.values[i] = map.next_value_seed(ValueSeed { model: self.model, ty: &self.fields[i].ty })?;
-        }
-        Ok(())
-    }
-}
-
-struct ApplicantSeed<'m, 'p> {
-    model: &'m Model,
-    data: &'p mut HashMap<String, Value>,
-}
-
-impl<'de> DeserializeSeed<'de> for ApplicantSeed<'_, '_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for ApplicantSeed<'_, '_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a mapping of applicant inputs to values")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let inputs =
-            || self.model.services.iter().flat_map(|s| &s.inputs).filter(|i| i.source == Source::Applicant);
-        let mut seen = HashSet::new();
-        while let Some(key) = next_key(&mut map, &mut seen)? {
-            let Some(input) = inputs().find(|i| i.name.text == key) else {
-                let mut names: Vec<&str> = inputs().map(|i| &*i.name.text).collect();
-                names.sort_unstable();
-                names.dedup();
-                return Err(de::Error::custom(format!(
-                    "no service asks the applicant for `{key}`{}",
-                    suggest_in(&key, names.into_iter())
-                )));
-            };
-            if let Some(v) = map.next_value_seed(ValueSeed { model: self.model, ty: &input.ty })? {
-                self.data.insert(key, v);
-            }
+            self.values[i] = map.next_value_seed(ValueSeed { model: self.model, ty: self.fields[i].1 })?;
         }
         Ok(())
     }
@@ -634,65 +627,467 @@ fn date<E: de::Error>(text: &str, what: &str) -> Result<Date, E> {
         .ok_or_else(|| E::custom(format!("`{text}` is not a valid date for `{what}` (YYYY-MM-DD)")))
 }
 
-#[derive(Clone, Copy)]
-struct ApplicationSeed<'m> {
+/// The persons of a profile, each with its facts and consents.
+struct PersonsSeed<'m> {
     model: &'m Model,
 }
 
-impl<'de> DeserializeSeed<'de> for ApplicationSeed<'_> {
+impl<'de> DeserializeSeed<'de> for PersonsSeed<'_> {
+    type Value = Vec<Person>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for PersonsSeed<'_> {
+    type Value = Vec<Person>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a list of persons: `- { id: NAME, facts: { … }, consent: { … } }`")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut out: Vec<Person> = Vec::new();
+        while let Some(p) = seq.next_element_seed(PersonSeed { model: self.model, before: &out })? {
+            out.push(p);
+        }
+        Ok(out)
+    }
+}
+
+struct PersonSeed<'m, 'p> {
+    model: &'m Model,
+    before: &'p [Person],
+}
+
+impl<'de> DeserializeSeed<'de> for PersonSeed<'_, '_> {
+    type Value = Person;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Person, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for PersonSeed<'_, '_> {
+    type Value = Person;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a person: `{ id: NAME, facts: { … }, consent: { … } }`")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Person, A::Error> {
+        let m = self.model;
+        let Some(entity) = m.person() else {
+            return Err(de::Error::custom(
+                "the regulation set declares no `person`, so a profile has no persons",
+            ));
+        };
+        let mut p = Person { facts: vec![None; m.entities[entity].facts.len()], ..Person::default() };
+        let mut has_id = false;
+        let mut seen = HashSet::new();
+        while let Some(key) = next_key(&mut map, &mut seen)? {
+            match key.as_str() {
+                "id" => {
+                    p.id = map.next_value::<Scalar>()?.0;
+                    if self.before.iter().any(|q| q.id == p.id) {
+                        return Err(de::Error::custom(format!("person `{}` is given twice", p.id)));
+                    }
+                    has_id = true;
+                }
+                "facts" => map.next_value_seed(FieldsSeed::of_entity(m, entity, &mut p.facts))?,
+                "consent" => map.next_value_seed(ConsentSeed {
+                    model: m,
+                    opt_out: &mut p.opt_out,
+                    given: &mut p.consent,
+                })?,
+                other => {
+                    let keys = ["id", "facts", "consent"];
+                    return Err(de::Error::custom(format!(
+                        "unknown person key `{other}`{}",
+                        suggest_in(other, keys.into_iter())
+                    )));
+                }
+            }
+        }
+        if !has_id {
+            return Err(de::Error::custom("a person needs an `id`"));
+        }
+        Ok(p)
+    }
+}
+
+/// The groups of a profile; reading one records its members' membership.
+struct GroupsSeed<'m, 'p> {
+    model: &'m Model,
+    persons: &'p mut Vec<Person>,
+}
+
+impl<'de> DeserializeSeed<'de> for GroupsSeed<'_, '_> {
+    type Value = Vec<Group>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for GroupsSeed<'_, '_> {
+    type Value = Vec<Group>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a list of groups: `- { id: NAME, type: GROUP, roles: { … }, facts: { … } }`")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut out: Vec<Group> = Vec::new();
+        loop {
+            let index = u32::try_from(out.len()).map_err(|_| de::Error::custom("too many groups"))?;
+            let seed = GroupSeed { model: self.model, persons: &mut *self.persons, before: &out, index };
+            match seq.next_element_seed(seed)? {
+                Some(g) => out.push(g),
+                None => return Ok(out),
+            }
+        }
+    }
+}
+
+struct GroupSeed<'m, 'p> {
+    model: &'m Model,
+    persons: &'p mut Vec<Person>,
+    before: &'p [Group],
+    index: u32,
+}
+
+impl<'de> DeserializeSeed<'de> for GroupSeed<'_, '_> {
+    type Value = Group;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Group, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for GroupSeed<'_, '_> {
+    type Value = Group;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a group: `{ id: NAME, type: GROUP, roles: { role: [persons] }, facts: { … } }`")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Group, A::Error> {
+        let m = self.model;
+        let (mut id, mut entity) = (None, None);
+        let mut facts = None;
+        let mut members: Vec<(u32, usize)> = Vec::new();
+        let mut seen = HashSet::new();
+        while let Some(key) = next_key(&mut map, &mut seen)? {
+            match key.as_str() {
+                "id" => {
+                    let name = map.next_value::<Scalar>()?.0;
+                    if self.before.iter().any(|g| g.id == name) || self.persons.iter().any(|p| p.id == name) {
+                        return Err(de::Error::custom(format!("`{name}` names a person or group already")));
+                    }
+                    id = Some(name);
+                }
+                "type" => {
+                    let name = map.next_value::<Scalar>()?.0;
+                    let groups = || m.entities.iter().filter(|e| e.group).map(|e| e.name.as_str());
+                    let found = m.entities.find(|e| e.group && e.name.text == name);
+                    entity = Some(found.ok_or_else(|| {
+                        de::Error::custom(format!(
+                            "unknown group type `{name}`{}",
+                            suggest_in(&name, groups())
+                        ))
+                    })?);
+                }
+                "facts" => {
+                    let Some(e) = entity else {
+                        return Err(de::Error::custom("write `type:` before `facts:`"));
+                    };
+                    let mut values = vec![None; m.entities[e].facts.len()];
+                    map.next_value_seed(FieldsSeed::of_entity(m, e, &mut values))?;
+                    facts = Some(values);
+                }
+                "roles" => {
+                    let Some(e) = entity else {
+                        return Err(de::Error::custom("write `type:` before `roles:`"));
+                    };
+                    members =
+                        map.next_value_seed(MembersSeed { model: m, entity: e, persons: self.persons })?;
+                }
+                other => {
+                    let keys = ["id", "type", "roles", "facts"];
+                    return Err(de::Error::custom(format!(
+                        "unknown group key `{other}`{}",
+                        suggest_in(other, keys.into_iter())
+                    )));
+                }
+            }
+        }
+        let (Some(id), Some(entity)) = (id, entity) else {
+            return Err(de::Error::custom("a group needs an `id` and a `type`"));
+        };
+        for &(p, _) in &members {
+            let person = &mut self.persons[p as usize];
+            if let Some(&(_, other)) = person.groups.iter().find(|(e, _)| *e == entity) {
+                let other = &self.before[other as usize].id;
+                return Err(de::Error::custom(format!(
+                    "person `{}` is a member of `{other}` already: a person belongs to one `{}`",
+                    person.id, m.entities[entity].name.text
+                )));
+            }
+            person.groups.push((entity, self.index));
+        }
+        let facts = facts.unwrap_or_else(|| vec![None; m.entities[entity].facts.len()]);
+        Ok(Group { id, entity, facts, members })
+    }
+}
+
+/// `roles: { parents: [a, b], children: [c] }`: members by role, each role's count checked.
+struct MembersSeed<'m, 'p> {
+    model: &'m Model,
+    entity: EntityId,
+    persons: &'p [Person],
+}
+
+impl<'de> DeserializeSeed<'de> for MembersSeed<'_, '_> {
+    type Value = Vec<(u32, usize)>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for MembersSeed<'_, '_> {
+    type Value = Vec<(u32, usize)>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a mapping of roles to the persons in them")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let entity = &self.model.entities[self.entity];
+        let mut out: Vec<(u32, usize)> = Vec::new();
+        let mut seen = HashSet::new();
+        while let Some(key) = next_key(&mut map, &mut seen)? {
+            let Some(r) = entity.role(&key) else {
+                let names = entity.roles.iter().map(|r| r.name.as_str());
+                return Err(de::Error::custom(format!(
+                    "`{}` has no role `{key}`{}",
+                    entity.name.text,
+                    suggest_in(&key, names)
+                )));
+            };
+            let ids = map.next_value_seed(IdsSeed)?;
+            let role = &entity.roles[r];
+            if role.max.is_some_and(|max| ids.len() > max as usize) {
+                return Err(de::Error::custom(format!(
+                    "role `{key}` of `{}` holds {} persons; it holds {}",
+                    entity.name.text,
+                    role.cardinality(),
+                    ids.len()
+                )));
+            }
+            for id in ids {
+                let p = person_named(self.persons, &id)?;
+                if out.iter().any(|(q, _)| *q == p) {
+                    return Err(de::Error::custom(format!("person `{id}` has two roles in this group")));
+                }
+                out.push((p, r));
+            }
+        }
+        for (r, role) in entity.roles.iter().enumerate() {
+            let n = out.iter().filter(|(_, x)| *x == r).count();
+            if n < role.min as usize {
+                return Err(de::Error::custom(format!(
+                    "role `{}` of `{}` holds {} persons; it holds {n}",
+                    role.name.text,
+                    entity.name.text,
+                    role.cardinality()
+                )));
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn person_named<E: de::Error>(persons: &[Person], id: &str) -> Result<u32, E> {
+    match persons.iter().position(|p| p.id == id) {
+        Some(i) => Ok(i as u32),
+        None => Err(E::custom(format!(
+            "unknown person `{id}`{}",
+            if persons.is_empty() {
+                "; list the persons under `persons`, before what names them".to_string()
+            } else {
+                suggest_in(id, persons.iter().map(|p| p.id.as_str()))
+            }
+        ))),
+    }
+}
+
+/// One id or a list of them.
+struct IdsSeed;
+
+impl<'de> DeserializeSeed<'de> for IdsSeed {
+    type Value = Vec<String>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for IdsSeed {
+    type Value = Vec<String>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an id or a list of ids")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(vec![v.to_string()])
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(vec![v.to_string()])
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(vec![v.to_string()])
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut out = Vec::new();
+        while let Some(s) = seq.next_element::<Scalar>()? {
+            out.push(s.0);
+        }
+        Ok(out)
+    }
+}
+
+/// Role bindings of an event or an application: `roles: { child: son, survivors: [a, b] }`.
+struct BindingSeed<'m, 'p> {
+    model: &'m Model,
+    profile: &'p Profile,
+    /// The roles: name, entity and whether several may be bound.
+    roles: Vec<(&'m str, EntityId, bool)>,
+    owner: &'m str,
+}
+
+impl<'de> DeserializeSeed<'de> for BindingSeed<'_, '_> {
+    type Value = Vec<Vec<Value>>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for BindingSeed<'_, '_> {
+    type Value = Vec<Vec<Value>>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "a mapping of the roles of `{}` to persons or groups", self.owner)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut out = vec![Vec::new(); self.roles.len()];
+        let mut seen = HashSet::new();
+        while let Some(key) = next_key(&mut map, &mut seen)? {
+            let Some(r) = self.roles.iter().position(|x| x.0 == key) else {
+                let names = self.roles.iter().map(|x| x.0);
+                return Err(de::Error::custom(format!(
+                    "`{}` has no role `{key}`{}",
+                    self.owner,
+                    suggest_in(&key, names)
+                )));
+            };
+            let (_, entity, several) = self.roles[r];
+            let ids = map.next_value_seed(IdsSeed)?;
+            if ids.len() > 1 && !several {
+                return Err(de::Error::custom(format!("role `{key}` binds one; `each` roles bind several")));
+            }
+            let e = &self.model.entities[entity];
+            for id in ids {
+                let value = if e.group {
+                    let g = self.profile.groups.iter().position(|g| g.id == id && g.entity == entity);
+                    let g = g.ok_or_else(|| {
+                        let names =
+                            self.profile.groups.iter().filter(|g| g.entity == entity).map(|g| g.id.as_str());
+                        de::Error::custom(format!(
+                            "unknown `{}` `{id}`{}",
+                            e.name.text,
+                            suggest_in(&id, names)
+                        ))
+                    })?;
+                    Value::Group(g as u32)
+                } else {
+                    Value::Person(person_named(&self.profile.persons, &id)?)
+                };
+                out[r].push(value);
+            }
+        }
+        Ok(out)
+    }
+}
+
+#[derive(Clone, Copy)]
+struct ApplicationSeed<'m, 'p> {
+    model: &'m Model,
+    profile: &'p Profile,
+}
+
+impl<'de> DeserializeSeed<'de> for ApplicationSeed<'_, '_> {
     type Value = Application;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Application, D::Error> {
         d.deserialize_map(self)
     }
 }
 
-impl<'de> Visitor<'de> for ApplicationSeed<'_> {
+impl<'de> Visitor<'de> for ApplicationSeed<'_, '_> {
     type Value = Application;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("an application: `{ service: NAME, date: YYYY-MM-DD }`")
+        f.write_str("an application: `{ service: NAME, date: YYYY-MM-DD, roles: { … } }`")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Application, A::Error> {
-        let (mut service, mut when) = (None, None);
+        let m = self.model;
+        let (mut service, mut when, mut roles) = (None, None, None);
         let mut seen = HashSet::new();
         while let Some(key) = next_key(&mut map, &mut seen)? {
             match key.as_str() {
-                "service" => service = Some(map.next_value_seed(ServiceName { model: self.model })?),
+                "service" => service = Some(map.next_value_seed(ServiceName { model: m })?),
                 "date" => when = Some(date(&map.next_value::<Scalar>()?.0, "date")?),
+                "roles" => {
+                    let Some(s) = service else {
+                        return Err(de::Error::custom("write `service:` before `roles:`"));
+                    };
+                    let service = &m.services[s];
+                    let list = service.roles.iter().map(|r| (r.name.as_str(), r.entity, false)).collect();
+                    let seed =
+                        BindingSeed { model: m, profile: self.profile, roles: list, owner: &service.name };
+                    let bound = map.next_value_seed(seed)?;
+                    roles = Some(bound.into_iter().map(|mut b| b.pop()).collect::<Vec<_>>());
+                }
                 other => {
                     return Err(de::Error::custom(format!(
-                        "unknown application key `{other}`; expected `service` and `date`"
+                        "unknown application key `{other}`; expected `service`, `date` and `roles`"
                     )));
                 }
             }
         }
-        match (service, when) {
-            (Some(service), Some(date)) => Ok(Application { service, date }),
-            _ => Err(de::Error::custom("an application needs `service` and `date`")),
+        let (Some(service), Some(date)) = (service, when) else {
+            return Err(de::Error::custom("an application needs `service` and `date`"));
+        };
+        let s = &m.services[service];
+        let roles = roles.unwrap_or_else(|| vec![None; s.roles.len()]);
+        if let Some(subject) = s.subject
+            && roles[subject].is_none()
+        {
+            return Err(de::Error::custom(format!(
+                "an application for `{}` names its subject: `roles: {{ {}: … }}`",
+                s.name.text, s.roles[subject].name.text
+            )));
         }
+        Ok(Application { service, date, roles })
     }
 }
 
 #[derive(Clone, Copy)]
-struct EventSeed<'m> {
+struct EventSeed<'m, 'p> {
     model: &'m Model,
+    profile: &'p Profile,
 }
 
-impl<'de> DeserializeSeed<'de> for EventSeed<'_> {
+impl<'de> DeserializeSeed<'de> for EventSeed<'_, '_> {
     type Value = ProfileEvent;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<ProfileEvent, D::Error> {
         d.deserialize_map(self)
     }
 }
 
-impl<'de> Visitor<'de> for EventSeed<'_> {
+impl<'de> Visitor<'de> for EventSeed<'_, '_> {
     type Value = ProfileEvent;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("an event: `{ event: NAME, date: YYYY-MM-DD, data: { … } }`")
+        f.write_str("an event: `{ event: NAME, date: YYYY-MM-DD, roles: { … }, data: { … } }`")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ProfileEvent, A::Error> {
         let m = self.model;
         let (mut event, mut when, mut recorded) = (None, None, None);
         let mut data: Option<Vec<Option<Value>>> = None;
+        let mut roles: Option<Vec<Vec<Value>>> = None;
         let mut seen = HashSet::new();
         while let Some(key) = next_key(&mut map, &mut seen)? {
             match key.as_str() {
@@ -709,22 +1104,34 @@ impl<'de> Visitor<'de> for EventSeed<'_> {
                 }
                 "date" => when = Some(date(&map.next_value::<Scalar>()?.0, "date")?),
                 "recorded" => recorded = Some(date(&map.next_value::<Scalar>()?.0, "recorded")?),
+                "roles" => {
+                    let Some(e) = event else {
+                        return Err(de::Error::custom("write `event:` before `roles:`"));
+                    };
+                    let ev = &m.events[e];
+                    let list = ev
+                        .roles
+                        .iter()
+                        .map(|r| (r.name.as_str(), r.entity, r.mode == RoleMode::Each))
+                        .collect();
+                    let seed = BindingSeed { model: m, profile: self.profile, roles: list, owner: &ev.name };
+                    roles = Some(map.next_value_seed(seed)?);
+                }
                 "data" => {
                     let Some(e) = event else {
                         return Err(de::Error::custom("write `event:` before `data:`"));
                     };
-                    let fields = &m.events[e].fields;
-                    let mut values = vec![None; fields.len()];
-                    map.next_value_seed(FieldsSeed {
-                        model: m,
-                        owner: &m.events[e].name,
-                        fields,
-                        values: &mut values,
-                    })?;
+                    let mut values = vec![None; m.events[e].fields.len()];
+                    map.next_value_seed(FieldsSeed::of_fields(
+                        m,
+                        &m.events[e].name,
+                        &m.events[e].fields,
+                        &mut values,
+                    ))?;
                     data = Some(values);
                 }
                 other => {
-                    let keys = ["event", "date", "recorded", "data"];
+                    let keys = ["event", "date", "recorded", "roles", "data"];
                     return Err(de::Error::custom(format!(
                         "unknown event key `{other}`{}",
                         suggest_in(other, keys.into_iter())
@@ -735,7 +1142,24 @@ impl<'de> Visitor<'de> for EventSeed<'_> {
         let (Some(event), Some(date)) = (event, when) else {
             return Err(de::Error::custom("an event needs `event` and `date`"));
         };
-        let data = data.unwrap_or_else(|| vec![None; m.events[event].fields.len()]);
-        Ok(ProfileEvent { event, date, recorded, data })
+        let ev = &m.events[event];
+        let roles = roles.unwrap_or_else(|| vec![Vec::new(); ev.roles.len()]);
+        let unbound: Vec<&str> = ev
+            .roles
+            .iter()
+            .zip(&roles)
+            .filter(|(r, b)| r.mode == RoleMode::One && b.is_empty())
+            .map(|(r, _)| r.name.as_str())
+            .collect();
+        if !unbound.is_empty() {
+            return Err(de::Error::custom(format!(
+                "event `{}` binds {}: name who, e.g. `roles: {{ {}: … }}`",
+                ev.name.text,
+                unbound.iter().map(|r| format!("`{r}`")).collect::<Vec<_>>().join(", "),
+                unbound[0]
+            )));
+        }
+        let data = data.unwrap_or_else(|| vec![None; ev.fields.len()]);
+        Ok(ProfileEvent { event, date, recorded, roles, data })
     }
 }

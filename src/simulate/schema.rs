@@ -3,7 +3,7 @@
 //! record is defined once under `$defs` and referred to, so a record that contains itself
 //! (a chain of nodes) has a finite schema.
 
-use crate::model::{Field, Model, RecordId, Source, Type};
+use crate::model::{Field, Model, RecordId, RoleMode, Type};
 use crate::vocabulary::IdKind;
 use serde_json::{Map, Value, json};
 
@@ -29,6 +29,8 @@ fn ty(model: &Model, t: &Type) -> Value {
         }
         Type::Record(r) => json!({"$ref": format!("#/$defs/{}", fragment(&record_key(model, *r)))}),
         Type::List(inner) => json!({"type": "array", "items": ty(model, inner)}),
+        // Persons and groups are named by their ids.
+        Type::Entity(_) => json!({"type": ["string", "integer"]}),
         // A model without errors has no error types.
         Type::Error => json!({}),
     }
@@ -48,20 +50,31 @@ fn nullable(schema: Value) -> Value {
 }
 
 fn object(model: &Model, fields: &[Field]) -> Value {
+    facts(model, fields.iter().map(|f| (f.name.as_str(), &f.ty)))
+}
+
+fn facts<'m>(model: &Model, fields: impl Iterator<Item = (&'m str, &'m Type)>) -> Value {
     let properties: Map<String, Value> =
-        fields.iter().map(|f| (f.name.text.clone(), nullable(ty(model, &f.ty)))).collect();
+        fields.map(|(n, t)| (n.to_string(), nullable(ty(model, t)))).collect();
+    json!({"type": "object", "properties": properties, "additionalProperties": false})
+}
+
+/// `roles: { role: id | [ids] }`; several ids where the role takes several.
+fn roles<'m>(roles: impl Iterator<Item = (&'m str, bool)>) -> Value {
+    let id = json!({"type": ["string", "integer"]});
+    let properties: Map<String, Value> = roles
+        .map(|(n, several)| {
+            let schema =
+                if several { json!({"anyOf": [id, {"type": "array", "items": id}]}) } else { id.clone() };
+            (n.to_string(), schema)
+        })
+        .collect();
     json!({"type": "object", "properties": properties, "additionalProperties": false})
 }
 
 pub fn profiles(model: &Model) -> Value {
     let date = json!({"type": "string", "format": "date"});
     let services: Vec<&str> = model.services.iter().map(|s| &*s.name.text).collect();
-    let facts: Map<String, Value> =
-        model.registries.iter().map(|r| (r.name.text.clone(), object(model, &r.fields))).collect();
-    let mut applicant = Map::new();
-    for input in model.services.iter().flat_map(|s| &s.inputs).filter(|i| i.source == Source::Applicant) {
-        applicant.entry(input.name.text.clone()).or_insert_with(|| nullable(ty(model, &input.ty)));
-    }
     let events: Vec<Value> = model
         .events
         .iter()
@@ -72,9 +85,48 @@ pub fn profiles(model: &Model) -> Value {
                     "event": {"const": e.name.text},
                     "date": date,
                     "recorded": date,
+                    "roles": roles(e.roles.iter().map(|r| (r.name.as_str(), r.mode == RoleMode::Each))),
                     "data": object(model, &e.fields),
                 },
                 "required": ["event", "date"],
+                "additionalProperties": false,
+            })
+        })
+        .collect();
+    let applications: Vec<Value> = model
+        .services
+        .iter()
+        .map(|s| {
+            json!({
+                "type": "object",
+                "properties": {
+                    "service": {"const": s.name.text},
+                    "date": date,
+                    "roles": roles(s.roles.iter().map(|r| (r.name.as_str(), false))),
+                },
+                "required": ["service", "date"],
+                "additionalProperties": false,
+            })
+        })
+        .collect();
+    let person_facts = match model.person() {
+        Some(p) => facts(model, model.entities[p].facts.iter().map(|f| (f.name.as_str(), &f.ty))),
+        None => json!({"type": "object", "additionalProperties": false}),
+    };
+    let groups: Vec<Value> = model
+        .entities
+        .iter()
+        .filter(|g| g.group)
+        .map(|g| {
+            json!({
+                "type": "object",
+                "properties": {
+                    "id": {"type": ["string", "integer"]},
+                    "type": {"const": g.name.text},
+                    "roles": roles(g.roles.iter().map(|r| (r.name.as_str(), true))),
+                    "facts": facts(model, g.facts.iter().map(|f| (f.name.as_str(), &f.ty))),
+                },
+                "required": ["id", "type"],
                 "additionalProperties": false,
             })
         })
@@ -84,22 +136,25 @@ pub fn profiles(model: &Model) -> Value {
         "type": "object",
         "properties": {
             "id": {"type": ["string", "integer"]},
-            "facts": {"type": "object", "properties": facts, "additionalProperties": false},
-            "applicant": {"type": "object", "properties": applicant, "additionalProperties": false},
-            "consent": {
-                "type": "object",
-                "properties": {"opt_out": service_list, "withdrawn": service_list, "given": service_list},
-                "additionalProperties": false,
-            },
-            "applications": {
+            "persons": {
                 "type": "array",
                 "items": {
                     "type": "object",
-                    "properties": {"service": {"enum": services}, "date": date},
-                    "required": ["service", "date"],
+                    "properties": {
+                        "id": {"type": ["string", "integer"]},
+                        "facts": person_facts,
+                        "consent": {
+                            "type": "object",
+                            "properties": {"opt_out": service_list, "withdrawn": service_list, "given": service_list},
+                            "additionalProperties": false,
+                        },
+                    },
+                    "required": ["id"],
                     "additionalProperties": false,
                 },
             },
+            "groups": {"type": "array", "items": {"oneOf": groups}},
+            "applications": {"type": "array", "items": {"oneOf": applications}},
             "events": {"type": "array", "items": {"oneOf": events}},
         },
         "required": ["id"],

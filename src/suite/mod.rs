@@ -5,13 +5,13 @@
 //! ```yaml
 //! - name: второй ребёнок в Кирове, места в саду нет
 //!   as_of: 2026-03-01
-//!   profile: { facts: { … }, consent: { … }, events: [ … ] }
-//!   expect:
-//!     kirov_second_child_payment: granted
-//!     unified_allowance: refused by income_too_high    # every ground, in declared order
-//!     kindergarten_queue: not started
-//!     survivor_pension: { outcome: insufficient data, missing: [civil_status.children] }
-//!     old_age_pension: { outcome: granted, outputs: { monthly_amount: "26463.35" } }
+//!   profile: { persons: [ … ], groups: [ … ], events: [ … ] }
+//!   expect:                              # `service[subject]`: a decision per subject
+//!     kirov_second_child_payment[мама]: granted
+//!     unified_allowance[семья]: refused by income_too_high    # every ground, in order
+//!     kindergarten_queue[сын]: not started
+//!     survivor_pension[дочь]: { outcome: insufficient data, missing: [папа.pension_coefficient] }
+//!     old_age_pension[дед]: { outcome: granted, outputs: { monthly_amount: "26463.35" } }
 //! ```
 
 pub mod coverage;
@@ -314,13 +314,29 @@ impl<'de> Visitor<'de> for ExpectSeed<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut expect: Vec<(String, ServiceId, Expectation)> = Vec::new();
         while let Some(service) = map.next_key::<String>()? {
-            let Some(id) = self.model.service(&service) else {
+            let (name, subject) = match service.strip_suffix(']').and_then(|k| k.split_once('[')) {
+                Some((name, subject)) => (name, Some(subject)),
+                None => (service.as_str(), None),
+            };
+            let Some(id) = self.model.service(name) else {
                 let names = self.model.services.iter().map(|s| s.name.as_str());
-                let hint = crate::check::symbols::suggest(&service, names)
+                let hint = crate::check::symbols::suggest(name, names)
                     .map(|s| format!("; did you mean `{s}`?"))
                     .unwrap_or_default();
-                return Err(de::Error::custom(format!("no service `{service}`{hint}")));
+                return Err(de::Error::custom(format!("no service `{name}`{hint}")));
             };
+            let has_subject = self.model.services[id].subject.is_some();
+            if has_subject != subject.is_some() {
+                let role = self.model.services[id]
+                    .subject
+                    .map(|i| self.model.services[id].roles[i].name.text.clone());
+                return Err(de::Error::custom(match role {
+                    Some(role) => format!(
+                        "`{name}` is decided per {role}: write `{name}[ID]` with the id of the {role}"
+                    ),
+                    None => format!("`{name}` has no subject: write `{name}` alone"),
+                }));
+            }
             if expect.iter().any(|(s, _, _)| *s == service) {
                 return Err(de::Error::custom(format!("`{service}` is given twice; give each key once")));
             }
@@ -334,12 +350,26 @@ impl<'de> Visitor<'de> for ExpectSeed<'_> {
     }
 }
 
-/// The outcome a report gives a service: stopped, or its latest decision.
-fn actual<'r>(report: &'r Report, service: &str) -> (String, Option<&'r Decision>) {
-    if report.stops.iter().any(|s| s.service == service) {
+/// `service[subject]` as written: the service and the subject's id.
+fn key(written: &str) -> (&str, Option<&str>) {
+    match written.strip_suffix(']').and_then(|k| k.split_once('[')) {
+        Some((name, subject)) => (name, Some(subject)),
+        None => (written, None),
+    }
+}
+
+/// The outcome a report gives a service for a subject: stopped, or its latest decision.
+fn actual<'r>(report: &'r Report, written: &str) -> (String, Option<&'r Decision>) {
+    let (service, subject) = key(written);
+    let stopped = |s: &crate::simulate::decision::Stop| {
+        let whose = s.subject.as_deref().or(s.recipient.as_deref());
+        s.service == service && whose == subject
+    };
+    if report.stops.iter().any(stopped) {
         return ("stopped".into(), None);
     }
-    match report.decisions.iter().rev().find(|d| d.service == service) {
+    let mine = |d: &&Decision| d.service == service && d.subject.as_deref() == subject;
+    match report.decisions.iter().rev().find(mine) {
         Some(d) => (d.outcome.text().to_string(), Some(d)),
         None => ("not decided".into(), None),
     }
@@ -366,8 +396,10 @@ pub fn run(model: &Model, test: Test) -> Outcome {
         // A service a trigger did not start may still be eligible on application: "not
         // started" is about the proactive start, whatever came after.
         if want.outcome == "not started"
-            && let Some(d) =
-                report.decisions.iter().find(|d| d.service == *service && d.outcome == Decided::NotStarted)
+            && let Some(d) = report.decisions.iter().find(|d| {
+                let (name, subject) = key(service);
+                d.service == name && d.subject.as_deref() == subject && d.outcome == Decided::NotStarted
+            })
         {
             (got, decision) = ("not started".into(), Some(d));
         }

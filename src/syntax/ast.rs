@@ -32,6 +32,7 @@ pub struct Module {
 #[derive(Clone, Debug)]
 pub enum Decl {
     Agency(Agency),
+    Entity(Entity),
     Registry(Registry),
     Record(Record),
     Enum(Enum),
@@ -46,6 +47,7 @@ impl Decl {
     pub fn name(&self) -> &Ident {
         match self {
             Decl::Agency(d) => &d.name,
+            Decl::Entity(d) => &d.name,
             Decl::Registry(d) => &d.name,
             Decl::Record(d) => &d.name,
             Decl::Enum(d) => &d.name,
@@ -72,12 +74,45 @@ pub struct Field {
     pub ty: TypeExpr,
 }
 
+/// `person` (the persons of the set) or `group` (households, families …) with its roles.
+#[derive(Clone, Debug)]
+pub struct Entity {
+    pub name: Ident,
+    pub title: Option<Text>,
+    pub group: bool,
+    pub roles: Vec<GroupRole>,
+    pub facts: Vec<FactDecl>,
+}
+
+/// A fact an entity carries; the default is what a registry's silence means.
+#[derive(Clone, Debug)]
+pub struct FactDecl {
+    pub name: Ident,
+    pub ty: TypeExpr,
+    pub default: Option<Expr>,
+}
+
+/// A role of a group with how many members it may hold (`min..max`, no max: any).
+#[derive(Clone, Debug)]
+pub struct GroupRole {
+    pub name: Ident,
+    pub cardinality: Option<Cardinality>,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct Cardinality {
+    pub min: u32,
+    pub max: Option<u32>,
+    pub span: Span,
+}
+
 #[derive(Clone, Debug)]
 pub struct Registry {
     pub name: Ident,
     pub title: Option<Text>,
     pub owner: Option<Ident>,
-    pub fields: Vec<Field>,
+    /// `entity.fact` paths.
+    pub provides: Vec<Path>,
 }
 
 #[derive(Clone, Debug)]
@@ -104,17 +139,25 @@ pub struct Variant {
 pub struct Parameter {
     pub name: Ident,
     pub ty: TypeExpr,
+    /// The enumeration whose variants key the values.
+    pub keyed_by: Option<Ident>,
     pub title: Option<Text>,
     pub periods: Vec<Period>,
 }
 
-/// `from D1 [to D2] = value`; `to` is inclusive.
+/// `from D1 [to D2] = value` or `from D1 [to D2] { key = value … }`; `to` is inclusive.
 #[derive(Clone, Debug)]
 pub struct Period {
     pub from: (Date, Span),
     pub to: Option<(Date, Span)>,
-    pub value: Expr,
+    pub value: PeriodValue,
     pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum PeriodValue {
+    One(Expr),
+    Keyed(Vec<(Ident, Expr)>),
 }
 
 #[derive(Clone, Debug)]
@@ -124,7 +167,23 @@ pub struct Event {
     /// What the event is (`death` …): the analyses treat some kinds specially.
     pub kind: Option<Ident>,
     pub registry: Option<Ident>,
+    pub roles: Vec<EventRole>,
     pub fields: Vec<Field>,
+}
+
+#[derive(Clone, Debug)]
+pub struct EventRole {
+    pub name: Ident,
+    pub mode: RoleMode,
+    pub entity: Ident,
+}
+
+/// How many entities an event role binds: one, none or one, or each of several.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RoleMode {
+    One,
+    Optional,
+    Each,
 }
 
 #[derive(Clone, Debug)]
@@ -135,6 +194,11 @@ pub struct Service {
     pub legal: Vec<Text>,
     pub kind: Option<Ident>,
     pub recurs: Option<Ident>,
+    /// Roles the service is decided over, with their entities, in the order written.
+    pub roles: Vec<(Ident, Ident)>,
+    pub subject: Option<Ident>,
+    pub applicant: Option<Ident>,
+    pub recipient: Option<Ident>,
     pub inputs: Vec<Input>,
     pub outputs: Vec<Output>,
     pub derived: Vec<Derived>,
@@ -152,15 +216,16 @@ pub struct Service {
 #[derive(Clone, Debug)]
 pub struct Input {
     pub name: Ident,
-    pub ty: TypeExpr,
+    pub ty: Option<TypeExpr>,
     pub source: Source,
 }
 
-/// Where an input comes from: the applicant, or a dotted path to a registry field, an
-/// event payload field or another service's output.
+/// Where an input comes from: the applicant stating a fact of a role (`applicant
+/// role.fact`), or a dotted path to a role's fact, an event payload field or another
+/// service's output.
 #[derive(Clone, Debug)]
 pub enum Source {
-    Applicant(Span),
+    Applicant(Span, Path),
     Path(Path),
 }
 
@@ -220,18 +285,13 @@ pub struct Procedure {
     pub deadline: Option<Duration>,
 }
 
+/// `start service [for role]` or `stop service [for role]`: the event role that binds the
+/// service's subject (a start) or recipient (a stop), when it is not named like it.
 #[derive(Clone, Debug)]
-pub enum Action {
-    Start(Ident),
-    Stop(Ident),
-}
-
-impl Action {
-    pub fn service(&self) -> &Ident {
-        match self {
-            Action::Start(s) | Action::Stop(s) => s,
-        }
-    }
+pub struct Action {
+    pub stop: bool,
+    pub service: Ident,
+    pub role: Option<Ident>,
 }
 
 #[derive(Clone, Debug)]

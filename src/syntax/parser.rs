@@ -119,6 +119,14 @@ fn is_keyword(rule: Rule) -> bool {
             | Rule::k_notify
             | Rule::k_services
             | Rule::k_list
+            | Rule::k_person
+            | Rule::k_group
+            | Rule::k_role
+            | Rule::k_provides
+            | Rule::k_subject
+            | Rule::k_recipient
+            | Rule::k_for
+            | Rule::k_by
     )
 }
 
@@ -228,6 +236,7 @@ impl Builder<'_> {
         Some(match pair.as_rule() {
             Rule::agency => Decl::Agency(self.agency(pair)),
             Rule::registry => Decl::Registry(self.registry(pair)),
+            Rule::person_decl | Rule::group_decl => Decl::Entity(self.entity(pair)),
             Rule::record_decl => Decl::Record(self.record(pair)),
             Rule::enum_decl => Decl::Enum(self.enumeration(pair)),
             Rule::parameter => Decl::Parameter(self.parameter(pair)),
@@ -281,17 +290,70 @@ impl Builder<'_> {
     fn registry(&mut self, pair: Pair<'_, Rule>) -> Registry {
         let mut it = parts(pair);
         let name = self.ident(it.next().expect("name"));
-        let mut r = Registry { name, title: None, owner: None, fields: Vec::new() };
+        let mut r = Registry { name, title: None, owner: None, provides: Vec::new() };
         for p in it {
             match p.as_rule() {
                 Rule::title => self.title(&mut r.title, p),
                 Rule::owner => self.once_ident(&mut r.owner, p, "owner"),
-                Rule::field => r.fields.push(self.field(p)),
+                Rule::provides => {
+                    for path in parts(p) {
+                        let path = self.path(path);
+                        r.provides.push(path);
+                    }
+                }
                 _ => {}
             }
         }
         self.require(&r.owner, "owner", "registry", &r.name, "owner zags");
         r
+    }
+
+    fn entity(&mut self, pair: Pair<'_, Rule>) -> Entity {
+        let group = pair.as_rule() == Rule::group_decl;
+        let mut it = parts(pair);
+        let name = self.ident(it.next().expect("name"));
+        let mut e = Entity { name, title: None, group, roles: Vec::new(), facts: Vec::new() };
+        for p in it {
+            match p.as_rule() {
+                Rule::title => self.title(&mut e.title, p),
+                Rule::fact => {
+                    let mut q = parts(p);
+                    let name = self.ident(q.next().expect("name"));
+                    let ty = self.type_expr(q.next().expect("type"));
+                    let default = q.next().map(|v| self.expr(v));
+                    e.facts.push(FactDecl { name, ty, default });
+                }
+                Rule::group_role => {
+                    let mut q = parts(p);
+                    let name = self.ident(q.next().expect("name"));
+                    let cardinality = q.next().and_then(|c| self.cardinality(c));
+                    e.roles.push(GroupRole { name, cardinality });
+                }
+                _ => {}
+            }
+        }
+        e
+    }
+
+    /// `n`, `n..` or `n..m`.
+    fn cardinality(&mut self, pair: Pair<'_, Rule>) -> Option<Cardinality> {
+        let span = self.span(&pair);
+        let text = pair.as_str();
+        let number = |t: &str| t.parse::<u32>().ok();
+        let parsed = match text.split_once("..") {
+            None => number(text).map(|n| (n, Some(n))),
+            Some((min, "")) => number(min).map(|n| (n, None)),
+            Some((min, max)) => number(min).zip(number(max)).map(|(a, b)| (a, Some(b))),
+        };
+        if parsed.is_none() {
+            let d =
+                Diagnostic::new(Code::Syntax, format!("`{text}` is too large a count"), span, "too large")
+                    .with_help(
+                        "a role holds at most 4294967295 members; leave the maximum out for any number",
+                    );
+            self.diagnostics.push(d);
+        }
+        parsed.map(|(min, max)| Cardinality { min, max, span })
     }
 
     fn record(&mut self, pair: Pair<'_, Rule>) -> Record {
@@ -331,24 +393,37 @@ impl Builder<'_> {
         let mut it = parts(pair);
         let name = self.ident(it.next().expect("name"));
         let ty = self.type_expr(it.next().expect("type"));
-        let mut param = Parameter { name, ty, title: None, periods: Vec::new() };
+        let mut param = Parameter { name, ty, keyed_by: None, title: None, periods: Vec::new() };
         for p in it {
             match p.as_rule() {
                 Rule::title => self.title(&mut param.title, p),
+                Rule::keyed_by => param.keyed_by = Some(self.first_ident(p)),
                 Rule::period => {
                     let span = self.span(&p);
                     let mut dates = Vec::new();
                     let mut value = None;
-                    for q in parts(p) {
+                    let mut keyed = Vec::new();
+                    let mut braced = false;
+                    for q in p.into_inner() {
                         match q.as_rule() {
                             Rule::date => dates.push(self.date(q)),
                             Rule::expr => value = Some(self.expr(q)),
+                            Rule::lbrace => braced = true,
+                            Rule::keyed_value => {
+                                let mut kv = parts(q);
+                                let key = self.ident(kv.next().expect("key"));
+                                let v = self.expr(kv.next().expect("value"));
+                                keyed.push((key, v));
+                            }
                             _ => {}
                         }
                     }
                     let mut dates = dates.into_iter().flatten();
                     let Some(from) = dates.next() else { continue };
-                    let value = value.expect("period value");
+                    let value = match value {
+                        Some(v) if !braced => PeriodValue::One(v),
+                        _ => PeriodValue::Keyed(keyed),
+                    };
                     param.periods.push(Period { from, to: dates.next(), value, span });
                 }
                 _ => {}
@@ -364,13 +439,31 @@ impl Builder<'_> {
     fn event(&mut self, pair: Pair<'_, Rule>) -> Event {
         let mut it = parts(pair);
         let name = self.ident(it.next().expect("name"));
-        let mut e = Event { name, title: None, kind: None, registry: None, fields: Vec::new() };
+        let mut e =
+            Event { name, title: None, kind: None, registry: None, roles: Vec::new(), fields: Vec::new() };
         for p in it {
             match p.as_rule() {
                 Rule::title => self.title(&mut e.title, p),
                 Rule::kind => self.once_ident(&mut e.kind, p, "kind"),
                 Rule::event_registry => self.once_ident(&mut e.registry, p, "registry"),
                 Rule::field => e.fields.push(self.field(p)),
+                Rule::event_role => {
+                    let mut mode = RoleMode::One;
+                    let mut idents = Vec::new();
+                    for q in parts(p) {
+                        match q.as_rule() {
+                            Rule::role_mode => {
+                                let each = q.into_inner().any(|k| k.as_rule() == Rule::k_each);
+                                mode = if each { RoleMode::Each } else { RoleMode::Optional };
+                            }
+                            _ => idents.push(self.ident(q)),
+                        }
+                    }
+                    let mut idents = idents.into_iter();
+                    let name = idents.next().expect("role name");
+                    let entity = idents.next().expect("role entity");
+                    e.roles.push(EventRole { name, mode, entity });
+                }
                 _ => {}
             }
         }
@@ -387,6 +480,10 @@ impl Builder<'_> {
             legal: Vec::new(),
             kind: None,
             recurs: None,
+            roles: Vec::new(),
+            subject: None,
+            applicant: None,
+            recipient: None,
             inputs: Vec::new(),
             outputs: Vec::new(),
             derived: Vec::new(),
@@ -407,6 +504,21 @@ impl Builder<'_> {
                 Rule::kind => self.once_ident(&mut s.kind, p, "kind"),
                 Rule::recurs => self.once_ident(&mut s.recurs, p, "recurs"),
                 Rule::input => s.inputs.push(self.input(p)),
+                Rule::subject | Rule::applicant_role | Rule::recipient | Rule::service_role => {
+                    let rule = p.as_rule();
+                    let mut q = parts(p);
+                    let role = self.ident(q.next().expect("role"));
+                    if let Some(entity) = q.next() {
+                        s.roles.push((role.clone(), self.ident(entity)));
+                    }
+                    let (slot, what) = match rule {
+                        Rule::subject => (&mut s.subject, "subject"),
+                        Rule::applicant_role => (&mut s.applicant, "applicant"),
+                        Rule::recipient => (&mut s.recipient, "recipient"),
+                        _ => continue,
+                    };
+                    set_once(slot, role, span, what, |r| r.span, self.diagnostics);
+                }
                 Rule::output => s.outputs.push(self.output(p)),
                 Rule::derived => {
                     let mut it = parts(p).peekable();
@@ -469,14 +581,25 @@ impl Builder<'_> {
     fn input(&mut self, pair: Pair<'_, Rule>) -> Input {
         let mut it = parts(pair);
         let name = self.ident(it.next().expect("name"));
-        let ty = self.type_expr(it.next().expect("type"));
-        let source = it.next().expect("source");
-        let inner = parts(source).next().expect("source kind");
-        let source = match inner.as_rule() {
-            Rule::applicant => Source::Applicant(self.span(&inner)),
-            _ => Source::Path(self.path(inner)),
-        };
-        Input { name, ty, source }
+        let mut ty = None;
+        let mut source = None;
+        for q in it {
+            match q.as_rule() {
+                Rule::source => {
+                    let mut inner = parts(q);
+                    let first = inner.next().expect("source kind");
+                    source = Some(match first.as_rule() {
+                        Rule::applicant => {
+                            let span = self.span(&first);
+                            Source::Applicant(span, self.path(inner.next().expect("fact")))
+                        }
+                        _ => Source::Path(self.path(first)),
+                    });
+                }
+                _ => ty = Some(self.type_expr(q)),
+            }
+        }
+        Input { name, ty, source: source.expect("source") }
     }
 
     fn path(&mut self, pair: Pair<'_, Rule>) -> Path {
@@ -564,9 +687,10 @@ impl Builder<'_> {
                 }
                 Rule::start | Rule::stop => {
                     let stop = p.as_rule() == Rule::stop;
-                    let target = self.first_ident(p);
-                    let action = if stop { Action::Stop(target) } else { Action::Start(target) };
-                    let first = |a: &Action| a.service().span;
+                    let mut names = self.idents(p).into_iter();
+                    let service = names.next().expect("service");
+                    let action = Action { stop, service, role: names.next() };
+                    let first = |a: &Action| a.service.span;
                     set_once(&mut t.action, action, span, "start or stop", first, self.diagnostics);
                 }
                 Rule::consent => self.once_ident(&mut t.consent, p, "consent"),

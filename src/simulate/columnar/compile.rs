@@ -181,10 +181,10 @@ impl Compiler<'_> {
             ExprKind::Today => Some(self.constant(self.on.day_number(), 1, Kind::Date)),
             ExprKind::Param(p) => {
                 let param = self.model.params.get(*p)?;
-                match param.at(self.on) {
+                match param.at(self.on, 0) {
                     Some(v) => self.value(v),
                     None => {
-                        let (_, _, k) = constant(&param.periods.first()?.value)?;
+                        let (_, _, k) = constant(param.periods.first()?.values.first()?)?;
                         Some(self.constant(0, 0, k))
                     }
                 }
@@ -229,6 +229,12 @@ impl Compiler<'_> {
             ExprKind::Call(f, args) => self.call(*f, args),
             ExprKind::Var(_)
             | ExprKind::EventField(_)
+            | ExprKind::ParamAt(..)
+            | ExprKind::Role(_)
+            | ExprKind::Fact(..)
+            | ExprKind::Members(..)
+            | ExprKind::Member(..)
+            | ExprKind::GroupOf(..)
             | ExprKind::Field(..)
             | ExprKind::Aggregate(..)
             | ExprKind::Error => None,
