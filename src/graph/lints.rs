@@ -123,7 +123,7 @@ fn same_record(g: &ServiceGraph, out: &mut Vec<Diagnostic>) {
     let mut keys: Vec<_> = g.writers.keys().copied().collect();
     keys.sort_by_key(|&f| m.fact_name(f));
     for key in keys {
-        let writers = &g.writers[&key];
+        let writers: Vec<ServiceId> = g.writers[&key].iter().map(|(s, _)| *s).collect();
         let first = &m.services[writers[0]];
         let fact = m.fact_name(key);
         for &w in &writers[1..] {
@@ -162,7 +162,7 @@ fn asked_for_held_data(g: &ServiceGraph, out: &mut Vec<Diagnostic>) {
                 m.providers(fact).next().map(|r| format!("registry `{}`", m.registries[r].name.text));
             let service = || {
                 let writers = g.writers.get(&fact)?;
-                let w = writers.iter().find(|&&w| w != id)?;
+                let (w, _) = writers.iter().find(|&&(w, _)| w != id)?;
                 Some(format!("service `{}` records it", m.services[*w].name.text))
             };
             let Some(holder) = registry.map(|r| format!("{r} holds it")).or_else(service) else { continue };

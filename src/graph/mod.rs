@@ -125,8 +125,8 @@ pub struct ServiceGraph<'a> {
     pub full: DiGraph<Node, Edge<'a>>,
     /// Services only; node `i` is service `i`.
     pub deps: DiGraph<ServiceId, Dependency>,
-    /// A fact → the services that record it.
-    pub writers: HashMap<FactRef, Vec<ServiceId>>,
+    /// A fact → the services that record it, with the role whose entity's fact they record.
+    pub writers: HashMap<FactRef, Vec<(ServiceId, usize)>>,
     /// Per service: the events on which a trigger starts it, and stops it.
     pub started_by: Vec<Vec<EventId>>,
     pub stopped_by: Vec<Vec<EventId>>,
@@ -145,11 +145,11 @@ impl<'a> ServiceGraph<'a> {
         let registry_nodes: Vec<NodeIndex> =
             m.registries.ids().map(|r| full.add_node(Node::Registry(r))).collect();
 
-        let mut writers: HashMap<FactRef, Vec<ServiceId>> = HashMap::new();
+        let mut writers: HashMap<FactRef, Vec<(ServiceId, usize)>> = HashMap::new();
         for (i, s) in m.services.enumerate() {
             for output in &s.outputs {
-                let Some((_, f, _)) = output.writes else { continue };
-                writers.entry(f).or_default().push(i);
+                let Some((role, f, _)) = output.writes else { continue };
+                writers.entry(f).or_default().push((i, role));
                 let field = &m.fact(f).name;
                 for r in m.providers(f) {
                     full.add_edge(service_nodes[i.index()], registry_nodes[r.index()], Edge::Writes(field));
@@ -177,7 +177,7 @@ impl<'a> ServiceGraph<'a> {
                         full.add_edge(event_nodes[e.index()], service_nodes[b.index()], Edge::Payload(field));
                         fed_by_event.entry(e).or_default().push(b);
                     }
-                    Source::Fact { fact, .. } => {
+                    Source::Fact { fact, role } => {
                         let field = &m.fact(fact).name;
                         for r in m.providers(fact) {
                             full.add_edge(
@@ -186,7 +186,7 @@ impl<'a> ServiceGraph<'a> {
                                 Edge::Reads(field),
                             );
                         }
-                        for &a in writers.get(&fact).map_or(&[][..], Vec::as_slice) {
+                        for a in same_entity(m, &writers, fact, s, Some(role)) {
                             if a != b {
                                 deps.add_edge(
                                     NodeIndex::new(a.index()),
@@ -199,12 +199,12 @@ impl<'a> ServiceGraph<'a> {
                 }
             }
             // Facts read through roles in expressions depend on whoever records them too.
-            for (fact, span) in facts_read(s) {
+            for (fact, role, span) in facts_read(s) {
                 let field = &m.fact(fact).name;
                 for r in m.providers(fact) {
                     full.add_edge(registry_nodes[r.index()], service_nodes[b.index()], Edge::Reads(field));
                 }
-                for &a in writers.get(&fact).map_or(&[][..], Vec::as_slice) {
+                for a in same_entity(m, &writers, fact, s, role) {
                     if a != b {
                         deps.add_edge(
                             NodeIndex::new(a.index()),
@@ -285,9 +285,30 @@ impl<'a> ServiceGraph<'a> {
     }
 }
 
-/// The facts a service reads in its expressions, each once, where first read.
-pub fn facts_read(s: &Service) -> Vec<(FactRef, crate::source::Span)> {
-    let mut out: Vec<(FactRef, crate::source::Span)> = Vec::new();
+/// The services that record a fact of the entity a reader's role binds. Roles bind by
+/// name along a chain (a trigger binds a service's roles from its event's of the same
+/// name), so a fact recorded for the `child` feeds a reader of the `child`'s, not of the
+/// `declarant`'s; a fact read of an entity reached otherwise (a household's member) may
+/// come from any writer.
+fn same_entity(
+    m: &Model,
+    writers: &HashMap<FactRef, Vec<(ServiceId, usize)>>,
+    fact: FactRef,
+    reader: &Service,
+    role: Option<usize>,
+) -> Vec<ServiceId> {
+    let name = role.map(|r| reader.roles[r].name.as_str());
+    let list = writers.get(&fact).map_or(&[][..], Vec::as_slice);
+    list.iter()
+        .filter(|(a, r)| name.is_none_or(|n| m.services[*a].roles[*r].name.text == n))
+        .map(|(a, _)| *a)
+        .collect()
+}
+
+/// The facts a service reads in its expressions, each once, where first read, with the
+/// role read of when the fact is read of a role directly.
+pub fn facts_read(s: &Service) -> Vec<(FactRef, Option<usize>, crate::source::Span)> {
+    let mut out: Vec<(FactRef, Option<usize>, crate::source::Span)> = Vec::new();
     let exprs = s
         .derived
         .iter()
@@ -299,10 +320,14 @@ pub fn facts_read(s: &Service) -> Vec<(FactRef, crate::source::Span)> {
         .chain(s.procedures.iter().flat_map(|p| p.start_when.iter().chain(p.end_when.iter())));
     for e in exprs {
         e.walk(&mut |x| {
-            if let ExprKind::Fact(_, f) = x.kind
-                && !out.iter().any(|(g, _)| *g == f)
-            {
-                out.push((f, x.span));
+            if let ExprKind::Fact(base, f) = &x.kind {
+                let role = match base.kind {
+                    ExprKind::Role(r) => Some(r),
+                    _ => None,
+                };
+                if !out.iter().any(|(g, r, _)| g == f && *r == role) {
+                    out.push((*f, role, x.span));
+                }
             }
         });
     }

@@ -506,7 +506,8 @@ impl Builder<'_> {
                 Rule::input => s.inputs.push(self.input(p)),
                 Rule::subject | Rule::applicant_role | Rule::recipient | Rule::service_role => {
                     let rule = p.as_rule();
-                    let mut q = parts(p);
+                    // `applicant` is a value keyword elsewhere, so not dropped by `parts`.
+                    let mut q = p.into_inner().filter(|q| q.as_rule() == Rule::ident);
                     let role = self.ident(q.next().expect("role"));
                     if let Some(entity) = q.next() {
                         s.roles.push((role.clone(), self.ident(entity)));
