@@ -175,6 +175,10 @@ impl<'a> Checker<'a> {
                 provides.push((model::FactRef { entity: e, fact: f }, path.span));
             }
         }
+        // A registry that holds facts is the provenance the W0401 lint reads: in use.
+        if !provides.is_empty() {
+            self.mark_used(&r.name.name);
+        }
         self.model.registries[id].provides = provides;
     }
 
