@@ -16,10 +16,11 @@ pub fn human(report: &Report, explain: bool) -> String {
     }
     if !report.decisions.is_empty() {
         out.push_str("\ndecisions\n");
-        let width = report.decisions.iter().map(|d| d.service.chars().count()).max().unwrap_or(0);
-        for d in &report.decisions {
-            let pad = " ".repeat(width - d.service.chars().count());
-            let _ = write!(out, "  {}  {}{pad}  {:<11}  {}", d.date, d.service, d.route, d.outcome.text());
+        let labels: Vec<String> = report.decisions.iter().map(|d| d.label()).collect();
+        let width = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+        for (d, label) in report.decisions.iter().zip(&labels) {
+            let pad = " ".repeat(width - label.chars().count());
+            let _ = write!(out, "  {}  {label}{pad}  {:<11}  {}", d.date, d.route, d.outcome.text());
             if let Some(reason) = &d.reason {
                 let _ = write!(out, ": {reason}");
             }
@@ -31,7 +32,8 @@ pub fn human(report: &Report, explain: bool) -> String {
                 let _ = writeln!(out, "      {name} = {value}");
             }
             if !d.notified.is_empty() {
-                let _ = writeln!(out, "      notified: {}", d.notified.join(", "));
+                let to = d.notice_to.as_ref().map(|p| format!(" → {p}")).unwrap_or_default();
+                let _ = writeln!(out, "      notified: {}{to}", d.notified.join(", "));
             }
             if explain {
                 for c in &d.explain {
@@ -58,7 +60,12 @@ pub fn human(report: &Report, explain: bool) -> String {
     if !report.stops.is_empty() {
         out.push_str("\nstops\n");
         for s in &report.stops {
-            let _ = write!(out, "  {}  {}  ", s.date, s.service);
+            let whose =
+                s.subject.as_ref().or(s.recipient.as_ref()).map(|w| format!("[{w}]")).unwrap_or_default();
+            let _ = write!(out, "  {}  {}{whose}  ", s.date, s.service);
+            if let (Some(r), Some(_)) = (&s.recipient, &s.subject) {
+                let _ = write!(out, "(paid to {r}) ");
+            }
             if !s.active {
                 out.push_str("nothing to stop: the service was not being provided\n");
                 continue;
