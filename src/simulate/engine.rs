@@ -134,6 +134,15 @@ fn bindings(model: &Model, ev: &ProfileEvent) -> Vec<Vec<Option<Value>>> {
     let mut out: Vec<Vec<Option<Value>>> = vec![Vec::new()];
     for (role, bound) in model.events[ev.event].roles.iter().zip(&ev.roles) {
         out = match role.mode {
+            // An `each` role that binds no one still lets the triggers that do not
+            // need it fire, once.
+            RoleMode::Each if bound.is_empty() => out
+                .into_iter()
+                .map(|mut b| {
+                    b.push(None);
+                    b
+                })
+                .collect(),
             RoleMode::Each => out
                 .into_iter()
                 .flat_map(|b| {
