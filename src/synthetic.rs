@@ -1,6 +1,7 @@
 //! Generated regulation sets for benchmarks and stress tests: realistic in shape (every
-//! service has typed inputs from registries, events and other services, derived facts,
-//! criteria, refusal grounds, procedures and a trigger), any size, deterministic.
+//! service is decided for a household, with inputs from its roles' facts, an event and
+//! another service, aggregates over the members, criteria, refusal grounds, procedures
+//! and triggers), any size, deterministic.
 
 use std::fmt::Write;
 
@@ -20,19 +21,24 @@ agency region { title "Министерство социального разв�
 
 enum employment { employed "Работает", unemployed "Не работает", retired "Пенсионер" }
 
-record member {
+person citizen {
   field birth_date: date
-  field income: money
+  field income: money = 0 rub
   field status: employment
+  field snils: snils
+  field record: document
+  field account: text
+}
+
+group household {
+  role parents 1..2
+  role children
 }
 
 registry people {
   title "Сведения о гражданах"
   owner fund
-  field members: list<member>
-  field income: money
-  field snils: snils
-  field record: document
+  provides citizen.birth_date, citizen.income, citizen.status, citizen.snils, citizen.record
 }
 
 parameter minimum: money {
@@ -44,13 +50,16 @@ parameter minimum: money {
 event death_registered {
   kind death
   registry people
+  role deceased: citizen
   field death_date: date
 }
 
 event birth_registered {
   kind birth
   registry people
-  field child_birth_date: date
+  role child: citizen
+  role parent: citizen
+  role household: household
   field child_order: int
 }
 "#;
@@ -58,7 +67,7 @@ event birth_registered {
 fn service(out: &mut String, i: usize) {
     let agency = if i.is_multiple_of(3) { "region" } else { "fund" };
     let upstream =
-        if i == 0 { "people.record".to_string() } else { format!("service_{}.certificate", i - 1) };
+        if i == 0 { "parent.record".to_string() } else { format!("service_{}.certificate", i - 1) };
     let _ = write!(
         out,
         r#"
@@ -69,18 +78,20 @@ service service_{i} {{
   legal "Постановление № {i}"
   kind payment
   recurs monthly
-  input members: list<member> from people.members
-  input income: money from people.income
-  input order: int from birth_registered.child_order
-  input born: date from birth_registered.child_birth_date
-  input proof: document from {upstream}
-  input account: text from applicant
-  derived size = count(members) + 1
-  derived per_member = income / size
-  derived adults = count(m in members: age(m.birth_date) >= 18)
+  subject household: household
+  applicant parent: citizen
+  role child: citizen
+  input income from parent.income
+  input order from birth_registered.child_order
+  input born from child.birth_date
+  input proof from {upstream}
+  input account from applicant parent.account
+  derived size = count(household.members)
+  derived per_member = (income + sum(m in household.children: m.income)) / size
+  derived adults = count(m in household.members: age(m.birth_date) >= 18)
   criterion low_income "Доход ниже прожиточного минимума" = per_member < minimum * {factor}
   criterion young "Ребёнку меньше трёх лет" = age(born) < 3 and born <= today
-  criterion working = any(m in members: m.status in {{employed, employment.retired}}) or adults == 0
+  criterion working = any(m in household.members: m.status in {{employed, employment.retired}}) or adults == 0
   criterion order_ok = order >= {order} and order <= 10
   refusal rich "Доход выше порога" when not low_income
   refusal old "Ребёнок старше трёх лет" when not young
@@ -93,7 +104,7 @@ service service_{i} {{
 
   procedure intake_{i} {{
     kind proactive_start
-    inputs members, income, order, born
+    inputs income, order, born
     deadline 1 working day
   }}
   procedure decide_{i} {{
@@ -114,7 +125,7 @@ trigger start_{i} {{
 
 trigger stop_{i} {{
   on death_registered
-  stop service_{i}
+  stop service_{i} for deceased
   notify portal
 }}
 "#,
