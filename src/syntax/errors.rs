@@ -204,6 +204,8 @@ fn is_decl_keyword(rule: Rule) -> bool {
         rule,
         Rule::k_agency
             | Rule::k_registry
+            | Rule::k_person
+            | Rule::k_group
             | Rule::k_record
             | Rule::k_enum
             | Rule::k_parameter
@@ -275,8 +277,20 @@ fn rule_name(rule: Rule) -> String {
         Rule::k_recurs | Rule::recurs => keyword("recurs", "периодичность"),
         Rule::k_input | Rule::input => keyword("input", "вход"),
         Rule::k_source => keyword("from", "из"),
-        Rule::source | Rule::applicant => "a source (`applicant` or `registry.field`)".into(),
-        Rule::k_applicant => keyword("applicant", "заявитель"),
+        Rule::source | Rule::applicant => "a source (`role.fact` or `applicant role.fact`)".into(),
+        Rule::k_applicant | Rule::applicant_role => keyword("applicant", "заявитель"),
+        Rule::k_person | Rule::person_decl => keyword("person", "лицо"),
+        Rule::k_group | Rule::group_decl => keyword("group", "группа"),
+        Rule::k_role | Rule::group_role | Rule::event_role | Rule::service_role => keyword("role", "роль"),
+        Rule::k_provides | Rule::provides => keyword("provides", "предоставляет"),
+        Rule::k_subject | Rule::subject => keyword("subject", "субъект"),
+        Rule::k_recipient | Rule::recipient => keyword("recipient", "получатель"),
+        Rule::k_for => keyword("for", "для"),
+        Rule::k_by | Rule::keyed_by => keyword("by", "по"),
+        Rule::k_optional | Rule::k_each | Rule::role_mode => "`optional`/`each`".into(),
+        Rule::fact => keyword("field", "поле"),
+        Rule::cardinality => "a count of members (`0..2`, `1`, `1..`)".into(),
+        Rule::keyed_value => "a key and its value".into(),
         Rule::k_output | Rule::output => keyword("output", "выход"),
         Rule::k_writes => keyword("writes", "записывает"),
         Rule::k_derived | Rule::derived => keyword("derived", "факт"),
