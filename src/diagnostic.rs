@@ -56,7 +56,7 @@ codes! {
     Undefined = "E0101", Error, "a name is not declared";
     Duplicate = "E0102", Error, "a name is declared twice";
     WrongKind = "E0103", Error, "a name refers to the wrong kind of declaration";
-    UnknownField = "E0104", Error, "a registry, record or event has no such field";
+    UnknownField = "E0104", Error, "a person, group, record or event has no such field";
     UnknownType = "E0105", Error, "a type name is not known";
     TypeMismatch = "E0201", Error, "operand or value types do not fit together";
     NotBoolean = "E0202", Error, "a criterion, refusal ground or condition is not boolean";
@@ -72,7 +72,7 @@ codes! {
     MissingKey = "E0306", Error, "a keyed parameter's period does not give one value for every key";
     Cycle = "E0401", Error, "services depend on each other in a cycle";
     Unprovided = "E0402", Error, "an input's source is never available to its service";
-    SameRecord = "E0403", Error, "two services write the same registry record";
+    SameRecord = "E0403", Error, "two services record the same fact";
     UnboundRole = "E0501", Error, "a service reads a role the event that starts it does not bind";
     SeveralInRole = "E0502", Error, "a role that can hold several persons is read as one";
     WrongEntity = "E0503", Error, "a group's fact is read of a person, or a person's of a group";
