@@ -201,9 +201,19 @@ impl<'m> Run<'m> {
         self.report.events.push(EventNote { event: name, date, applied: true, note: None });
         self.entered.push(ev);
         let model = self.model;
+        // A trigger acts once per binding of the roles its service reads: a death with
+        // three survivors starts the burial allowance for the deceased once.
+        let mut done: BTreeSet<(usize, Vec<EntityKey>)> = BTreeSet::new();
         for binding in bindings(model, ev) {
-            for t in model.triggers.iter().filter(|t| t.on == Some(ev.event)) {
-                self.fire(t, ev, &binding);
+            for (i, t) in model.triggers.iter().enumerate().filter(|(_, t)| t.on == Some(ev.event)) {
+                // A condition may read any of the event's roles.
+                let used: Vec<EntityKey> = match t.condition {
+                    Some(_) => binding.iter().map(|v| key_of(v.as_ref())).collect(),
+                    None => t.binds.iter().map(|b| key_of(b.and_then(|r| binding.get(r)?.as_ref()))).collect(),
+                };
+                if done.insert((i, used)) {
+                    self.fire(t, ev, &binding);
+                }
             }
         }
     }

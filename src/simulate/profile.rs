@@ -866,8 +866,9 @@ impl<'de> Visitor<'de> for MembersSeed<'_, '_> {
             let role = &entity.roles[r];
             if role.max.is_some_and(|max| ids.len() > max as usize) {
                 return Err(de::Error::custom(format!(
-                    "role `{key}` of `{}` holds {} persons; it holds {}",
+                    "role `{key}` of `{}` holds at most {} ({}), and {} are given",
                     entity.name.text,
+                    role.max.unwrap_or_default(),
                     role.cardinality(),
                     ids.len()
                 )));
@@ -884,9 +885,10 @@ impl<'de> Visitor<'de> for MembersSeed<'_, '_> {
             let n = out.iter().filter(|(_, x)| *x == r).count();
             if n < role.min as usize {
                 return Err(de::Error::custom(format!(
-                    "role `{}` of `{}` holds {} persons; it holds {n}",
+                    "role `{}` of `{}` holds at least {} ({}), and {n} are given",
                     role.name.text,
                     entity.name.text,
+                    role.min,
                     role.cardinality()
                 )));
             }
