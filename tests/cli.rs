@@ -220,7 +220,7 @@ cli_snapshot!(
 cli_snapshot!(
     simulate_bad_profile,
     "simulate",
-    "tests/simulate/bad/unknown_registry.yaml",
+    "tests/simulate/bad/unknown_group_type.yaml",
     "--as-of",
     "2026-03-01"
 );
@@ -405,7 +405,8 @@ cli_snapshot!(
     "tests/suite-bad/misspelt_key.test.yaml",
     "tests/suite-bad/number_output.test.yaml",
     "tests/suite-bad/profile_error.test.yaml",
-    "tests/suite-bad/bad_date.test.yaml"
+    "tests/suite-bad/bad_date.test.yaml",
+    "tests/suite-bad/no_subject.test.yaml"
 );
 cli_snapshot!(suite_min_coverage_not_a_number, "test", "tests/suite", "--min-coverage", "NaN");
 cli_snapshot!(suite_json, "test", "tests/suite", "--format", "json", "--coverage");
@@ -498,9 +499,10 @@ fn control_characters_are_shown_not_sent() {
     std::fs::write(
         &rgl,
         "agency a { title \"A\u{1b}]0;pwned\u{7}\" level federal }\n\
-         registry r { title \"R\" owner a field x: int }\n\
-         event e { title \"E\u{1b}[31m\" registry r }\n\
-         service s { title \"S\u{1b}[2J\" agency a legal \"L\" kind payment deadline 1 days input x: int from r.x criterion c \"C\u{1b}\" = x > 0 }\n\
+         person p { field x: int }\n\
+         registry r { title \"R\" owner a provides p.x }\n\
+         event e { title \"E\u{1b}[31m\" registry r role p: p }\n\
+         service s { title \"S\u{1b}[2J\" agency a legal \"L\" kind payment deadline 1 days subject p: p input x from p.x criterion c \"C\u{1b}\" = x > 0 }\n\
          situation sit { title \"T\u{1b}\" on e services s }\n\
          trigger t { on e start s consent opt_out notify portal }\n",
     )
@@ -508,7 +510,7 @@ fn control_characters_are_shown_not_sent() {
     let profile = dir.join("p.yaml");
     std::fs::write(
         &profile,
-        "- id: p\n  facts: { r: { x: 1 } }\n  events: [{ event: e, date: 2026-01-01 }]\n",
+        "- id: p\n  persons: [{ id: p, facts: { x: 1 } }]\n  events: [{ event: e, date: 2026-01-01, roles: { p: p } }]\n",
     )
     .unwrap();
     let (rgl, profile) = (rgl.to_str().unwrap(), profile.to_str().unwrap());
@@ -764,9 +766,9 @@ fn test_reset_writes_what_came() {
     let text = std::fs::read_to_string("tests/suite/allowance.test.yaml").unwrap();
     let text = text
         .replace(r#"outputs: { amount: "2000.00" }"#, r#"outputs: { amount: "1.00" }"#)
-        .replace("missing: [family.income]", "missing: [family.children]");
+        .replace("missing: [ivan.income]", "missing: [ivan.children]");
     // An expectation over several lines is left to be changed by hand.
-    let text = text.replace("    allowance: granted\n", "    allowance:\n      outcome: granted\n");
+    let text = text.replace("    allowance[ivan]: granted\n", "    allowance[ivan]:\n      outcome: granted\n");
     let tests = dir.join("allowance.test.yaml");
     std::fs::write(&tests, &text).unwrap();
     let d = dir.to_str().unwrap();
@@ -774,12 +776,12 @@ fn test_reset_writes_what_came() {
     assert_eq!(code, 1);
     assert!(stderr.contains("3 failing test(s) now expect what came"), "{stderr}");
     assert!(
-        stderr.contains("wrongly expects a grant to a rich family: allowance: written over several lines"),
+        stderr.contains("wrongly expects a grant to a rich family: allowance[ivan]: written over several lines"),
         "{stderr}"
     );
     let reset = std::fs::read_to_string(&tests).unwrap();
-    assert!(reset.contains(r#"allowance: { outcome: granted, outputs: { amount: "2000.00" } }"#), "{reset}");
-    assert!(reset.contains("allowance: { outcome: insufficient data, missing: [family.income] }"), "{reset}");
+    assert!(reset.contains(r#"allowance[ivan]: { outcome: granted, outputs: { amount: "2000.00" } }"#), "{reset}");
+    assert!(reset.contains("allowance[ivan]: { outcome: insufficient data, missing: [ivan.income] }"), "{reset}");
     let (_, stdout, _) = run(&["test", d]);
     assert!(stdout.contains("2 passed, 1 failed"), "only the one by hand fails: {stdout}");
     std::fs::remove_dir_all(&dir).ok();

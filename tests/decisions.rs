@@ -15,11 +15,11 @@ fn rules() -> Model {
     common::model_of(Path::new("tests/decisions/rules.rgl"))
 }
 
-/// The decision on `service`, applied for on `date`, for a citizen with these facts.
+/// The decision on `service`, applied for on `date` by citizen `p` with these facts.
 fn decide(service: &str, date: &str, facts: &str) -> Decision {
     let model = rules();
     let yaml = format!(
-        "- id: p\n  facts: {{ people: {{ {facts} }} }}\n  applications: [{{ service: {service}, date: {date} }}]\n"
+        "- id: p\n  persons: [{{ id: p, facts: {{ {facts} }} }}]\n  applications: [{{ service: {service}, date: {date}, roles: {{ citizen: p }} }}]\n"
     );
     let profiles = profile::read(&model, &yaml, false).expect("the profile reads");
     let as_of = Date::parse(date).unwrap();
@@ -32,7 +32,7 @@ fn decide(service: &str, date: &str, facts: &str) -> Decision {
 fn a_grant_whose_output_needs_an_unknown_fact_is_insufficient_data() {
     let d = decide("allowance", "2026-03-01", "adult: true");
     assert_eq!(d.outcome, Outcome::InsufficientData);
-    assert_eq!(d.missing, ["people.income"]);
+    assert_eq!(d.missing, ["p.income"]);
     assert!(d.outputs.is_empty());
     assert_eq!(d.reason.as_deref(), Some("an output needs facts the profile lacks"));
 
@@ -46,10 +46,10 @@ fn missing_lists_only_facts_that_left_a_check_unknown() {
     // `c1 = not a or b == 0` holds with `b` = 0 whatever `a` is; `c2 = c` is unknown.
     let d = decide("precise", "2026-03-01", "b: 0");
     assert_eq!(d.outcome, Outcome::InsufficientData);
-    assert_eq!(d.missing, ["people.c"]);
+    assert_eq!(d.missing, ["p.c"]);
 
     let d = decide("precise", "2026-03-01", "b: 1");
-    assert_eq!(d.missing, ["people.a", "people.c"]);
+    assert_eq!(d.missing, ["p.a", "p.c"]);
 }
 
 #[test]

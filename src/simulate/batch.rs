@@ -92,7 +92,12 @@ fn columns(model: &Model, header: &csv::StringRecord) -> Result<Vec<Column>, Str
                     Some(_) => Err(format!(
                         "column `{name}`: lists and records do not fit a CSV cell; use JSON Lines"
                     )),
-                    None => Err(format!("column `{name}`: name a fact of the person, `event.field` or `id`")),
+                    None => {
+                        let facts = person.iter().flat_map(|p| p.facts.iter().map(|f| f.name.as_str()));
+                        let hint = crate::check::symbols::suggest(name, facts)
+                            .map_or_else(|| "name a fact of the person, `event.field` or `id`".to_string(), |s| format!("did you mean `{s}`?"));
+                        Err(format!("column `{name}`: the person has no fact `{name}`; {hint}"))
+                    }
                 };
             };
             if let Some(e) = model.event(owner) {
