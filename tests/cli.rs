@@ -768,7 +768,8 @@ fn test_reset_writes_what_came() {
         .replace(r#"outputs: { amount: "2000.00" }"#, r#"outputs: { amount: "1.00" }"#)
         .replace("missing: [ivan.income]", "missing: [ivan.children]");
     // An expectation over several lines is left to be changed by hand.
-    let text = text.replace("    allowance[ivan]: granted\n", "    allowance[ivan]:\n      outcome: granted\n");
+    let text =
+        text.replace("    allowance[ivan]: granted\n", "    allowance[ivan]:\n      outcome: granted\n");
     let tests = dir.join("allowance.test.yaml");
     std::fs::write(&tests, &text).unwrap();
     let d = dir.to_str().unwrap();
@@ -776,12 +777,20 @@ fn test_reset_writes_what_came() {
     assert_eq!(code, 1);
     assert!(stderr.contains("3 failing test(s) now expect what came"), "{stderr}");
     assert!(
-        stderr.contains("wrongly expects a grant to a rich family: allowance[ivan]: written over several lines"),
+        stderr.contains(
+            "wrongly expects a grant to a rich family: allowance[ivan]: written over several lines"
+        ),
         "{stderr}"
     );
     let reset = std::fs::read_to_string(&tests).unwrap();
-    assert!(reset.contains(r#"allowance[ivan]: { outcome: granted, outputs: { amount: "2000.00" } }"#), "{reset}");
-    assert!(reset.contains("allowance[ivan]: { outcome: insufficient data, missing: [ivan.income] }"), "{reset}");
+    assert!(
+        reset.contains(r#"allowance[ivan]: { outcome: granted, outputs: { amount: "2000.00" } }"#),
+        "{reset}"
+    );
+    assert!(
+        reset.contains("allowance[ivan]: { outcome: insufficient data, missing: [ivan.income] }"),
+        "{reset}"
+    );
     let (_, stdout, _) = run(&["test", d]);
     assert!(stdout.contains("2 passed, 1 failed"), "only the one by hand fails: {stdout}");
     std::fs::remove_dir_all(&dir).ok();

@@ -77,15 +77,17 @@ fn deep_set(dir: &std::path::Path) {
     }
     let rgl = format!(
         r#"agency a {{ title "A" level federal }}
-registry r {{ title "R" owner a field x: int }}
-event e {{ title "E" registry r }}
+person p {{ field x: int }}
+registry r {{ title "R" owner a provides p.x }}
+event e {{ title "E" registry r role p: p }}
 service s {{
   title "S"
   agency a
   legal "L"
   kind payment
   deadline 1 days
-  input x: int from r.x
+  subject p: p
+  input x: int from p.x
 {facts}  derived band = {chain}0
   criterion c = d498 > band
   output amount: money = 1.00 rub * d498
@@ -97,12 +99,12 @@ trigger t {{ on e start s consent opt_out notify portal }}
     std::fs::write(dir.join("deep.rgl"), rgl).unwrap();
     std::fs::write(
         dir.join("deep.test.yaml"),
-        "- name: deep\n  as_of: 2026-02-01\n  profile: { facts: { r: { x: 3 } }, events: [{ event: e, date: 2026-01-01 }] }\n  expect: { s: { outcome: granted, outputs: { amount: \"501.00\" } } }\n",
+        "- name: deep\n  as_of: 2026-02-01\n  profile: { persons: [{ id: p, facts: { x: 3 } }], events: [{ event: e, date: 2026-01-01, roles: { p: p } }] }\n  expect: { \"s[p]\": { outcome: granted, outputs: { amount: \"501.00\" } } }\n",
     )
     .unwrap();
     std::fs::write(
         dir.join("deep.yaml"),
-        "- id: p\n  facts: { r: { x: 3 } }\n  events: [{ event: e, date: 2026-01-01 }]\n",
+        "- id: p\n  persons: [{ id: p, facts: { x: 3 } }]\n  events: [{ event: e, date: 2026-01-01, roles: { p: p } }]\n",
     )
     .unwrap();
     std::fs::write(dir.join("deep.csv"), "x\n3\n7\n\n").unwrap();

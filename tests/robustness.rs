@@ -16,6 +16,22 @@ const GOOD: &[&str] = &[
 const TOKENS: &[&str] = &[
     "agency",
     "registry",
+    "person",
+    "group",
+    "role",
+    "provides",
+    "subject",
+    "recipient",
+    "optional",
+    "each",
+    "by",
+    "for",
+    "0..2",
+    "1..",
+    "лицо",
+    "группа",
+    "роль",
+    "каждый",
     "record",
     "enum",
     "parameter",
@@ -164,7 +180,7 @@ proptest! {
 fn nested(open: &str, middle: &str, close: &str, depth: usize) -> String {
     let expr = format!("{}{middle}{}", open.repeat(depth), close.repeat(depth));
     format!(
-        "agency a {{ title \"A\" level federal }}\nservice s {{\n  title \"S\"\n  agency a\n  legal \"L\"\n  kind payment\n  input n: int from applicant\n  criterion c = {expr}\n  deadline 1 day\n}}\nsituation x {{ title \"X\" services s }}\n"
+        "agency a {{ title \"A\" level federal }}\nperson p {{ field n: int }}\nservice s {{\n  title \"S\"\n  agency a\n  legal \"L\"\n  kind payment\n  subject p: p\n  input n from applicant p.n\n  criterion c = {expr}\n  deadline 1 day\n}}\nsituation x {{ title \"X\" services s }}\n"
     )
 }
 
@@ -219,11 +235,11 @@ fn ten_megabytes_check_clean() {
     let model = compiled.model().expect("a model");
     let prelude = model.agencies.len()
         + model.enums.len()
-        + model.records.len()
+        + model.entities.len()
         + model.registries.len()
         + model.params.len()
         + model.events.len();
-    assert_eq!((prelude, model.services.len(), model.triggers.len()), (8, services, 2 * services));
+    assert_eq!((prelude, model.services.len(), model.triggers.len()), (9, services, 2 * services));
 }
 
 #[test]

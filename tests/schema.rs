@@ -55,12 +55,13 @@ fn bad_profiles_fail_the_schema_too() {
     std::fs::write(&schema, reglament(&["schema"])).unwrap();
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     for file in [
-        "unknown_registry.yaml",
+        "unknown_group_type.yaml",
         "unknown_field.yaml",
         "bad_enum.yaml",
         "missing_id.yaml",
-        "record_field.yaml",
+        "three_parents.yaml",
     ] {
+        assert!(root.join("tests/simulate/bad").join(file).is_file(), "{file} exists");
         let out = Command::new("python3")
             .arg(root.join("tests/schema_check.py"))
             .arg(&schema)

@@ -212,7 +212,10 @@ impl<'a> Checker<'a> {
             return (K::EventField(i), env.event[i].1.clone());
         }
         if let Some(i) = env.roles.iter().position(|(n, _)| n == name) {
-            return (K::Role(i), Type::Entity(env.roles[i].1));
+            // A role whose entity did not resolve (reported) reads as an error.
+            let e = env.roles[i].1;
+            let ty = if self.model.entities.get(e).is_some() { Type::Entity(e) } else { Type::Error };
+            return (K::Role(i), ty);
         }
         if let Some((local, t)) = self.service_name(ident, env) {
             return (K::Local(local), t);

@@ -94,8 +94,10 @@ fn columns(model: &Model, header: &csv::StringRecord) -> Result<Vec<Column>, Str
                     )),
                     None => {
                         let facts = person.iter().flat_map(|p| p.facts.iter().map(|f| f.name.as_str()));
-                        let hint = crate::check::symbols::suggest(name, facts)
-                            .map_or_else(|| "name a fact of the person, `event.field` or `id`".to_string(), |s| format!("did you mean `{s}`?"));
+                        let hint = crate::check::symbols::suggest(name, facts).map_or_else(
+                            || "name a fact of the person, `event.field` or `id`".to_string(),
+                            |s| format!("did you mean `{s}`?"),
+                        );
                         Err(format!("column `{name}`: the person has no fact `{name}`; {hint}"))
                     }
                 };

@@ -209,7 +209,9 @@ impl<'m> Run<'m> {
                 // A condition may read any of the event's roles.
                 let used: Vec<EntityKey> = match t.condition {
                     Some(_) => binding.iter().map(|v| key_of(v.as_ref())).collect(),
-                    None => t.binds.iter().map(|b| key_of(b.and_then(|r| binding.get(r)?.as_ref()))).collect(),
+                    None => {
+                        t.binds.iter().map(|b| key_of(b.and_then(|r| binding.get(r)?.as_ref()))).collect()
+                    }
                 };
                 if done.insert((i, used)) {
                     self.fire(t, ev, &binding);

@@ -59,13 +59,16 @@ fn facts<'m>(model: &Model, fields: impl Iterator<Item = (&'m str, &'m Type)>) -
     json!({"type": "object", "properties": properties, "additionalProperties": false})
 }
 
-/// `roles: { role: id | [ids] }`; several ids where the role takes several.
-fn roles<'m>(roles: impl Iterator<Item = (&'m str, bool)>) -> Value {
+/// `roles: { role: id | [ids] }`; several ids (at most `max`) where the role takes several.
+fn roles<'m>(roles: impl Iterator<Item = (&'m str, bool, Option<u32>)>) -> Value {
     let id = json!({"type": ["string", "integer"]});
     let properties: Map<String, Value> = roles
-        .map(|(n, several)| {
-            let schema =
-                if several { json!({"anyOf": [id, {"type": "array", "items": id}]}) } else { id.clone() };
+        .map(|(n, several, max)| {
+            let mut list = json!({"type": "array", "items": id});
+            if let Some(max) = max {
+                list["maxItems"] = json!(max);
+            }
+            let schema = if several { json!({"anyOf": [id, list]}) } else { id.clone() };
             (n.to_string(), schema)
         })
         .collect();
@@ -85,7 +88,7 @@ pub fn profiles(model: &Model) -> Value {
                     "event": {"const": e.name.text},
                     "date": date,
                     "recorded": date,
-                    "roles": roles(e.roles.iter().map(|r| (r.name.as_str(), r.mode == RoleMode::Each))),
+                    "roles": roles(e.roles.iter().map(|r| (r.name.as_str(), r.mode == RoleMode::Each, None))),
                     "data": object(model, &e.fields),
                 },
                 "required": ["event", "date"],
@@ -102,7 +105,7 @@ pub fn profiles(model: &Model) -> Value {
                 "properties": {
                     "service": {"const": s.name.text},
                     "date": date,
-                    "roles": roles(s.roles.iter().map(|r| (r.name.as_str(), false))),
+                    "roles": roles(s.roles.iter().map(|r| (r.name.as_str(), false, None))),
                 },
                 "required": ["service", "date"],
                 "additionalProperties": false,
@@ -123,7 +126,7 @@ pub fn profiles(model: &Model) -> Value {
                 "properties": {
                     "id": {"type": ["string", "integer"]},
                     "type": {"const": g.name.text},
-                    "roles": roles(g.roles.iter().map(|r| (r.name.as_str(), true))),
+                    "roles": roles(g.roles.iter().map(|r| (r.name.as_str(), true, r.max))),
                     "facts": facts(model, g.facts.iter().map(|f| (f.name.as_str(), &f.ty))),
                 },
                 "required": ["id", "type"],
