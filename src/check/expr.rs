@@ -72,6 +72,15 @@ impl<'a> Env<'a> {
     }
 }
 
+/// A name or a dotted path as written, if the expression is one.
+fn written_path(e: &ast::Expr) -> Option<String> {
+    match &e.kind {
+        ast::ExprKind::Name(n) => Some(n.name.clone()),
+        ast::ExprKind::Member(base, f) => Some(format!("{}.{}", written_path(base)?, f.name)),
+        _ => None,
+    }
+}
+
 /// The word for all members of a group, in either language.
 const MEMBERS: [&str; 2] = ["members", "члены"];
 
@@ -292,12 +301,14 @@ impl<'a> Checker<'a> {
             let id = EnumId::new(symbol.id);
             return (self.variant(id, &field.name), Type::Enum(id));
         }
+        // How the author wrote the entity, for help texts: `mother`, `household.head`.
+        let written = written_path(base);
         let base = self.expr(base, env);
         match &base.ty {
             Type::Error => (K::Error, Type::Error),
             Type::Entity(e) => {
                 let e = *e;
-                self.entity_member(base, e, field)
+                self.entity_member(base, e, field, written.as_deref())
             }
             Type::List(inner) if matches!(**inner, Type::Entity(_)) => {
                 let (what, count) = match &base.kind {
@@ -314,8 +325,9 @@ impl<'a> Checker<'a> {
                 let d = Diagnostic::new(crate::diagnostic::Code::SeveralInRole, msg, field.span, format!("{what} {count}"))
                     .with_label(base.span, "several persons")
                     .with_help(format!(
-                        "aggregate over them, e.g. `any(p in …: p.{0})`, `sum(p in …: p.{0})`, or make the role hold one (`0..1`)",
-                        field.name
+                        "aggregate over them, e.g. `min(p in {1}: p.{0})` or `any(p in {1}: …p.{0}…)`; or make the role hold one (`0..1`)",
+                        field.name,
+                        written.as_deref().unwrap_or("…")
                     ));
                 self.report(d);
                 (K::Error, Type::Error)
@@ -353,7 +365,7 @@ impl<'a> Checker<'a> {
     }
 
     /// `x.fact`, `group.role`, `group.members` or `person.group`.
-    fn entity_member(&mut self, base: Expr, e: EntityId, field: &'a Ident) -> (K, Type) {
+    fn entity_member(&mut self, base: Expr, e: EntityId, field: &'a Ident, written: Option<&str>) -> (K, Type) {
         let entity = &self.model.entities[e];
         if let Some(f) = entity.fact(&field.name) {
             let ty = entity.facts[f].ty.clone();
@@ -376,12 +388,13 @@ impl<'a> Checker<'a> {
             self.mark_used(&field.name);
             return (K::GroupOf(boxed(base), g), Type::Entity(g));
         }
-        self.wrong_entity_or_unknown(e, field);
+        self.wrong_entity_or_unknown(e, field, written);
         (K::Error, Type::Error)
     }
 
     /// A name that is no fact of an entity: another entity's fact (E0503) or unknown.
-    pub(super) fn wrong_entity_or_unknown(&mut self, e: EntityId, field: &Ident) {
+    pub(super) fn wrong_entity_or_unknown(&mut self, e: EntityId, field: &Ident, written: Option<&str>) {
+        let x = written.unwrap_or("x");
         let entity = &self.model.entities[e];
         let owner =
             self.model.entities.iter().find(|o| o.group != entity.group && o.fact(&field.name).is_some());
@@ -392,7 +405,7 @@ impl<'a> Checker<'a> {
                     field.name
                 )
             } else {
-                format!("reach the person's group first: `x.{}.{}`", owner.name.text, field.name)
+                format!("reach the person's group first: `{x}.{}.{}`", owner.name.text, field.name)
             };
             let d = Diagnostic::new(
                 crate::diagnostic::Code::WrongEntity,

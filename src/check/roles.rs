@@ -134,12 +134,12 @@ impl<'a> Checker<'a> {
                     } else {
                         format!("`{}`", roles.join("`, `"))
                     };
-                    let what = if written.stop { "whose payment stops" } else { "a role" };
+                    let what = if written.stop { " (whose payment stops)" } else { "" };
                     problems.push(
                         Diagnostic::new(
                             Code::UnboundRole,
                             format!(
-                                "service `{}` needs role `{}` ({what}), which event `{}` does not bind",
+                                "service `{}` needs role `{}`{what}, which event `{}` does not bind",
                                 service.name.text, role.name.text, event.name.text
                             ),
                             written.service.span,

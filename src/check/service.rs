@@ -355,7 +355,7 @@ impl<'a> Checker<'a> {
         let f = match self.model.entities[entity].fact(&fact.name) {
             Some(f) => f,
             None => {
-                self.wrong_entity_or_unknown(entity, fact);
+                self.wrong_entity_or_unknown(entity, fact, Some(&role.name));
                 return None;
             }
         };
