@@ -365,7 +365,13 @@ impl<'a> Checker<'a> {
     }
 
     /// `x.fact`, `group.role`, `group.members` or `person.group`.
-    fn entity_member(&mut self, base: Expr, e: EntityId, field: &'a Ident, written: Option<&str>) -> (K, Type) {
+    fn entity_member(
+        &mut self,
+        base: Expr,
+        e: EntityId,
+        field: &'a Ident,
+        written: Option<&str>,
+    ) -> (K, Type) {
         let entity = &self.model.entities[e];
         if let Some(f) = entity.fact(&field.name) {
             let ty = entity.facts[f].ty.clone();

@@ -8,7 +8,10 @@ use crate::syntax::ast::Module;
 
 impl Checker<'_> {
     pub(super) fn unused(&mut self, modules: &[Module]) {
-        let groups = modules.iter().flat_map(|m| &m.decls).any(|d| matches!(d, crate::syntax::ast::Decl::Entity(e) if e.group));
+        let groups = modules
+            .iter()
+            .flat_map(|m| &m.decls)
+            .any(|d| matches!(d, crate::syntax::ast::Decl::Entity(e) if e.group));
         for decl in modules.iter().flat_map(|m| &m.decls) {
             let kind = DeclKind::of(decl);
             let root = matches!(kind, DeclKind::Service | DeclKind::Trigger | DeclKind::Situation);
