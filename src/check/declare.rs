@@ -65,130 +65,120 @@ impl<'a> Checker<'a> {
     }
 
     fn declare_one(&mut self, symbol: super::symbols::Symbol<'a>) {
-        {
-            match symbol.decl {
-                Decl::Agency(a) => {
-                    let agency = self.agency(a);
-                    self.model.agencies.push(agency);
-                }
-                Decl::Entity(_) => {}
-                Decl::Registry(r) => {
-                    let owner = r.owner.as_ref().and_then(|o| self.resolve(o, DeclKind::Agency));
-                    // What it provides is resolved by the second pass, when every entity
-                    // has its facts.
-                    self.model.registries.push(model::Registry {
-                        name: name(&r.name),
-                        title: text(&r.title),
-                        owner,
-                        provides: Vec::new(),
-                    });
-                }
-                Decl::Record(r) => {
-                    let fields = self.fields(&r.fields, "record");
-                    self.model.records.push(model::Record {
-                        name: name(&r.name),
-                        title: text(&r.title),
-                        fields,
-                    });
-                }
-                Decl::Enum(e) => {
-                    let mut seen: HashMap<&str, &Ident> = HashMap::new();
-                    for v in &e.variants {
-                        if let Some(first) = seen.insert(&v.name.name, &v.name) {
-                            self.report(errors::duplicate_local(&v.name, "enum", first));
-                        }
+        match symbol.decl {
+            Decl::Agency(a) => {
+                let agency = self.agency(a);
+                self.model.agencies.push(agency);
+            }
+            Decl::Entity(_) => {}
+            Decl::Registry(r) => {
+                let owner = r.owner.as_ref().and_then(|o| self.resolve(o, DeclKind::Agency));
+                // What it provides is resolved by the second pass, when every entity
+                // has its facts.
+                self.model.registries.push(model::Registry {
+                    name: name(&r.name),
+                    title: text(&r.title),
+                    owner,
+                    provides: Vec::new(),
+                });
+            }
+            Decl::Record(r) => {
+                let fields = self.fields(&r.fields, "record");
+                self.model.records.push(model::Record { name: name(&r.name), title: text(&r.title), fields });
+            }
+            Decl::Enum(e) => {
+                let mut seen: HashMap<&str, &Ident> = HashMap::new();
+                for v in &e.variants {
+                    if let Some(first) = seen.insert(&v.name.name, &v.name) {
+                        self.report(errors::duplicate_local(&v.name, "enum", first));
                     }
-                    self.model.enums.push(model::Enum {
-                        name: name(&e.name),
-                        title: text(&e.title),
-                        variants: e.variants.iter().map(|v| name(&v.name)).collect(),
-                    });
                 }
-                Decl::Parameter(p) => {
-                    let ty = self.resolve_type(&p.ty);
-                    let key = p.keyed_by.as_ref().and_then(|k| self.resolve(k, DeclKind::Enum));
-                    let param = model::Param {
-                        name: name(&p.name),
-                        title: text(&p.title),
-                        ty,
-                        key,
-                        periods: Vec::new(),
-                    };
-                    self.model.params.push(param);
-                }
-                Decl::Event(e) => {
-                    let kind = e.kind.as_ref().and_then(|k| {
-                        self.word(k, "event kind", EventKind::from_word, EventKind::all_words())
-                    });
-                    let registry = e.registry.as_ref().and_then(|r| self.resolve(r, DeclKind::Registry));
-                    let fields = self.fields(&e.fields, "event");
-                    let roles = self.event_roles(e);
-                    let event = model::Event {
-                        name: name(&e.name),
-                        title: text(&e.title),
-                        kind,
-                        registry,
-                        roles,
-                        fields,
-                    };
-                    self.model.events.push(event);
-                }
-                Decl::Service(s) => {
-                    // Outputs are declared here: other services take inputs from them.
-                    let outputs = s
-                        .outputs
-                        .iter()
-                        .map(|o| model::Output {
-                            name: name(&o.name),
-                            ty: self.resolve_type(&o.ty),
-                            value: None,
-                            writes: None,
-                        })
-                        .collect();
-                    let roles = self.service_roles(s);
-                    self.model.services.push(model::Service {
-                        name: name(&s.name),
-                        title: text(&s.title),
-                        agency: None,
-                        legal: Vec::new(),
-                        kind: None,
-                        recurs: None,
-                        roles: roles.roles,
-                        subject: roles.subject,
-                        applicant: roles.applicant,
-                        recipient: roles.recipient,
-                        inputs: Vec::new(),
-                        outputs,
-                        derived: Vec::new(),
-                        criteria: Vec::new(),
-                        refusals: Vec::new(),
-                        deadline: None,
-                        fee: None,
-                        procedures: Vec::new(),
-                        alternatives: Vec::new(),
-                        emits: Vec::new(),
-                    });
-                }
-                Decl::Trigger(t) => {
-                    self.model.triggers.push(model::Trigger {
-                        name: name(&t.name),
-                        title: text(&t.title),
-                        on: None,
-                        condition: None,
-                        action: None,
-                        binds: Vec::new(),
-                        consent: None,
-                        notify: Vec::new(),
-                    });
-                }
-                Decl::Situation(s) => {
-                    self.model.situations.push(model::Situation {
-                        name: name(&s.name),
-                        title: text(&s.title),
-                        on: Vec::new(),
-                        services: Vec::new(),
-                    });
-                }
+                self.model.enums.push(model::Enum {
+                    name: name(&e.name),
+                    title: text(&e.title),
+                    variants: e.variants.iter().map(|v| name(&v.name)).collect(),
+                });
+            }
+            Decl::Parameter(p) => {
+                let ty = self.resolve_type(&p.ty);
+                let key = p.keyed_by.as_ref().and_then(|k| self.resolve(k, DeclKind::Enum));
+                let param =
+                    model::Param { name: name(&p.name), title: text(&p.title), ty, key, periods: Vec::new() };
+                self.model.params.push(param);
+            }
+            Decl::Event(e) => {
+                let kind = e
+                    .kind
+                    .as_ref()
+                    .and_then(|k| self.word(k, "event kind", EventKind::from_word, EventKind::all_words()));
+                let registry = e.registry.as_ref().and_then(|r| self.resolve(r, DeclKind::Registry));
+                let fields = self.fields(&e.fields, "event");
+                let roles = self.event_roles(e);
+                let event = model::Event {
+                    name: name(&e.name),
+                    title: text(&e.title),
+                    kind,
+                    registry,
+                    roles,
+                    fields,
+                };
+                self.model.events.push(event);
+            }
+            Decl::Service(s) => {
+                // Outputs are declared here: other services take inputs from them.
+                let outputs = s
+                    .outputs
+                    .iter()
+                    .map(|o| model::Output {
+                        name: name(&o.name),
+                        ty: self.resolve_type(&o.ty),
+                        value: None,
+                        writes: None,
+                    })
+                    .collect();
+                let roles = self.service_roles(s);
+                self.model.services.push(model::Service {
+                    name: name(&s.name),
+                    title: text(&s.title),
+                    agency: None,
+                    legal: Vec::new(),
+                    kind: None,
+                    recurs: None,
+                    roles: roles.roles,
+                    subject: roles.subject,
+                    applicant: roles.applicant,
+                    recipient: roles.recipient,
+                    inputs: Vec::new(),
+                    outputs,
+                    derived: Vec::new(),
+                    criteria: Vec::new(),
+                    refusals: Vec::new(),
+                    deadline: None,
+                    fee: None,
+                    procedures: Vec::new(),
+                    alternatives: Vec::new(),
+                    emits: Vec::new(),
+                });
+            }
+            Decl::Trigger(t) => {
+                self.model.triggers.push(model::Trigger {
+                    name: name(&t.name),
+                    title: text(&t.title),
+                    on: None,
+                    condition: None,
+                    action: None,
+                    binds: Vec::new(),
+                    consent: None,
+                    notify: Vec::new(),
+                });
+            }
+            Decl::Situation(s) => {
+                self.model.situations.push(model::Situation {
+                    name: name(&s.name),
+                    title: text(&s.title),
+                    on: Vec::new(),
+                    services: Vec::new(),
+                });
             }
         }
     }
