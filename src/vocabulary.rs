@@ -164,6 +164,15 @@ pub enum DayKind {
     Working,
 }
 
+/// How many entities an event role binds: one, none or one, or each of several (a
+/// trigger on the event fires once for each).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RoleMode {
+    One,
+    Optional,
+    Each,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum UnOp {
     Not,

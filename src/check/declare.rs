@@ -214,12 +214,7 @@ impl<'a> Checker<'a> {
                 self.report(errors::duplicate_local(&r.name, "event", first));
             }
             let Some(entity) = self.resolve(&r.entity, DeclKind::Entity) else { continue };
-            let mode = match r.mode {
-                RoleMode::One => model::RoleMode::One,
-                RoleMode::Optional => model::RoleMode::Optional,
-                RoleMode::Each => model::RoleMode::Each,
-            };
-            roles.push(role(&r.name, entity, mode));
+            roles.push(role(&r.name, entity, r.mode));
         }
         roles
     }

@@ -3,6 +3,7 @@
 //! and to a service (its subject, applicant and recipient).
 
 use super::{EntityId, Name, Type, Value};
+pub use crate::vocabulary::RoleMode;
 
 /// The persons of a set, or a kind of group of them.
 #[derive(Clone, Debug)]
@@ -61,15 +62,6 @@ impl GroupRole {
             None => format!("{}..", self.min),
         }
     }
-}
-
-/// How many entities an event role binds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RoleMode {
-    One,
-    Optional,
-    /// Each of several: a trigger fires once for each.
-    Each,
 }
 
 /// A role an event or a service binds to an entity.

@@ -4,7 +4,7 @@
 
 use crate::date::Date;
 use crate::source::{FileId, Span};
-pub use crate::vocabulary::{BinOp, DayKind, UnOp};
+pub use crate::vocabulary::{BinOp, DayKind, RoleMode, UnOp};
 use rust_decimal::Decimal;
 
 #[derive(Clone, Debug)]
@@ -176,14 +176,6 @@ pub struct EventRole {
     pub name: Ident,
     pub mode: RoleMode,
     pub entity: Ident,
-}
-
-/// How many entities an event role binds: one, none or one, or each of several.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RoleMode {
-    One,
-    Optional,
-    Each,
 }
 
 #[derive(Clone, Debug)]
