@@ -408,6 +408,58 @@ cli_snapshot!(
     "tests/suite-bad/bad_date.test.yaml",
     "tests/suite-bad/no_subject.test.yaml"
 );
+cli_snapshot!(
+    evaluate_groups,
+    "evaluate",
+    "unified_allowance",
+    "--groups",
+    "tests/groups/households.csv",
+    "--persons",
+    "tests/groups/persons.csv",
+    "--columns",
+    "id,outcome,household_size,income_per_member,minors,monthly_amount",
+    "--as-of",
+    "2026-03-01"
+);
+cli_snapshot!(
+    evaluate_groups_bad_rows,
+    "evaluate",
+    "unified_allowance",
+    "--groups",
+    "tests/groups/households.csv",
+    "--persons",
+    "tests/groups/persons_bad_rows.csv",
+    "--columns",
+    "id,outcome",
+    "--as-of",
+    "2026-03-01"
+);
+cli_snapshot!(
+    evaluate_groups_out_of_order,
+    "evaluate",
+    "unified_allowance",
+    "--groups",
+    "tests/groups/households.csv",
+    "--persons",
+    "tests/groups/persons_out_of_order.csv",
+    "--columns",
+    "id,outcome",
+    "--as-of",
+    "2026-03-01"
+);
+cli_snapshot!(
+    evaluate_groups_for_a_person_service,
+    "evaluate",
+    "maternity_capital",
+    "--groups",
+    "tests/groups/households.csv",
+    "--persons",
+    "tests/groups/persons.csv",
+    "--columns",
+    "amount",
+    "--as-of",
+    "2026-03-01"
+);
 cli_snapshot!(suite_min_coverage_not_a_number, "test", "tests/suite", "--min-coverage", "NaN");
 cli_snapshot!(suite_json, "test", "tests/suite", "--format", "json", "--coverage");
 cli_snapshot!(suite_filter, "test", "tests/suite", "--filter", "income");

@@ -168,6 +168,18 @@ fn evaluate_page_bad_rows_example_is_real() {
     assert_eq!(transcript, shown);
 }
 
+/// The groups example of the `evaluate` page is the real output of its command.
+#[test]
+fn evaluate_page_groups_example_is_real() {
+    let page = page("cli/evaluate.md");
+    let block = block_after(&page, "cell is unknown (or the fact's declared default).\n\n```console\n");
+    let (command, shown) = block.split_once('\n').expect("a command line, then its output");
+    let args: Vec<&str> = command.trim_start_matches("$ reglament ").split_whitespace().collect();
+    let out = reglament(&args);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), shown);
+}
+
 /// The `--explain` example of the `evaluate` page: its command, and the beginning of the
 /// first tree it writes.
 #[test]

@@ -22,8 +22,35 @@ pub struct EvaluateArgs {
 
     /// Input CSV: a header naming the service's inputs, then one row per case (`-`:
     /// standard input)
-    #[arg(long = "in")]
-    pub input: PathBuf,
+    #[arg(long = "in", required_unless_present = "groups", conflicts_with_all = ["groups", "persons"])]
+    pub input: Option<PathBuf>,
+
+    /// For a service decided for a group: the groups table, one row per group (its id and
+    /// facts), with `--persons`
+    #[arg(long, requires = "persons", value_name = "CSV")]
+    pub groups: Option<PathBuf>,
+
+    /// The persons table: one row per member (id, group, role and facts), the members of
+    /// each group together, in the order of the groups table
+    #[arg(long, requires = "groups", value_name = "CSV")]
+    pub persons: Option<PathBuf>,
+
+    /// The groups table's id column
+    #[arg(long, default_value = "id")]
+    pub group_id: String,
+
+    /// The persons table's id column
+    #[arg(long, default_value = "id")]
+    pub person_id: String,
+
+    /// The persons table's column naming each person's group (default: the group's kind,
+    /// e.g. `household`)
+    #[arg(long)]
+    pub person_group: Option<String>,
+
+    /// The persons table's column naming each person's role in the group
+    #[arg(long, default_value = "role")]
+    pub role: String,
 
     /// Output CSV (`-` for stdout)
     #[arg(long = "out", default_value = "-")]
@@ -75,11 +102,12 @@ struct Block {
 }
 
 pub fn run(args: &EvaluateArgs, color: Color) -> Exit {
+    let Some(input_path) = &args.input else { return super::evaluate_groups::run(args, color) };
     let started = Instant::now();
-    let shown = args.input.display().to_string();
-    let opened = match super::load::is_stdin(&args.input) {
+    let shown = input_path.display().to_string();
+    let opened = match super::load::is_stdin(input_path) {
         true => Ok(Box::new(std::io::stdin()) as Source),
-        false => std::fs::File::open(&args.input).map(|f| Box::new(f) as Source),
+        false => std::fs::File::open(input_path).map(|f| Box::new(f) as Source),
     };
     let mut file = match opened {
         Ok(f) => f,
@@ -150,7 +178,7 @@ pub fn run(args: &EvaluateArgs, color: Color) -> Exit {
     let setup_s = setup.elapsed().as_secs_f64();
 
     for (path, what) in [(Some(&args.output), "output"), (args.explain.as_ref(), "decision trees")] {
-        if let Some(path) = path.filter(|p| same_file(p, &args.input)) {
+        if let Some(path) = path.filter(|p| same_file(p, input_path)) {
             eprintln!("error: the {what} `{}` is the input file; write it elsewhere", path.display());
             return Exit::Usage;
         }

@@ -4,6 +4,7 @@ mod chains;
 mod check;
 mod completions;
 mod evaluate;
+mod evaluate_groups;
 pub mod explain;
 mod graph;
 mod list;
@@ -44,7 +45,7 @@ pub enum Command {
     /// Print the JSON Schema of the profiles a regulation set accepts
     Schema(schema::SchemaArgs),
     /// Evaluate one service for every row of a CSV table
-    Evaluate(evaluate::EvaluateArgs),
+    Evaluate(Box<evaluate::EvaluateArgs>),
     /// Run the regulation tests (`*.test.yaml`) beside the regulations
     Test(test::TestArgs),
     /// Explain a diagnostic code, with an example and how to fix it

@@ -15,7 +15,8 @@ use super::eval::{Frame, Missing, World, round_kopecks};
 use super::profile::{Profile, ProfileEvent};
 use crate::date::Date;
 use crate::model::{
-    Action, Expr, FactRef, Model, ParamId, RoleMode, Rule, Service, ServiceId, Source, Trigger, Type, Value,
+    Action, Expr, FactRef, Local, Model, ParamId, RoleMode, Rule, Service, ServiceId, Source, Trigger, Type,
+    Value,
 };
 use crate::vocabulary::Consent;
 use std::collections::{BTreeMap, BTreeSet};
@@ -573,6 +574,27 @@ fn titled(rule: &Rule) -> String {
         Some(t) => format!("{} «{t}»", rule.name.text),
         None => rule.name.text.clone(),
     }
+}
+
+/// Decides one request on its own, with nothing granted before it: what a population
+/// run asks of each subject.
+pub fn decide_alone(model: &Model, profile: &Profile, request: &Request) -> Decision {
+    decide(model, profile, &States::new(), request, false)
+}
+
+/// The values of some of a service's criteria, derived facts and outputs for one request,
+/// with nothing granted before it.
+pub fn locals_alone(
+    model: &Model,
+    profile: &Profile,
+    request: &Request,
+    locals: &[Local],
+) -> Vec<Option<Value>> {
+    let service = &model.services[request.service];
+    let inputs = inputs_for(model, profile, &States::new(), request);
+    let mut frame = Frame::new(model, Some(service), &inputs, &[], request.date);
+    frame.world = Some(World { profile, binding: &request.binding });
+    locals.iter().map(|&l| frame.local(l)).collect()
 }
 
 /// Decides one request: refusal grounds and criteria, then the outputs of a grant.

@@ -6,6 +6,7 @@ pub mod decision;
 pub mod engine;
 pub mod eval;
 pub mod explain;
+pub mod groups;
 pub mod personal;
 pub mod profile;
 pub mod report;

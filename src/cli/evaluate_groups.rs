@@ -1,0 +1,130 @@
+//! `reglament evaluate SERVICE --groups G.csv --persons P.csv`: a service decided for each
+//! group of a population (a household's allowance), one output row per group.
+
+use super::evaluate::EvaluateArgs;
+use super::output::{Replacing, same_file};
+use super::{Color, Exit, compile_clean};
+use crate::simulate::batch::Failed;
+use crate::simulate::groups::{self, Keys};
+use std::io::{BufReader, BufWriter, Write};
+use std::time::Instant;
+
+pub fn run(args: &EvaluateArgs, color: Color) -> Exit {
+    let started = Instant::now();
+    let (Some(groups_path), Some(persons_path)) = (&args.groups, &args.persons) else {
+        eprintln!("error: give `--in`, or both `--groups` and `--persons`");
+        return Exit::Usage;
+    };
+    let (_, model) = match compile_clean(&args.regulations, color) {
+        Ok(c) => c,
+        Err(exit) => return exit,
+    };
+    let Some(service) = model.service(&args.service) else {
+        eprintln!("error: no service named `{}`", args.service);
+        return Exit::Problems;
+    };
+    let open = |path: &std::path::Path| match std::fs::File::open(path) {
+        Ok(f) => Ok(BufReader::with_capacity(1 << 20, f)),
+        Err(e) => {
+            eprintln!("error: cannot read `{}`: {e}", path.display());
+            Err(Exit::Usage)
+        }
+    };
+    let (groups_file, persons_file) = match (open(groups_path), open(persons_path)) {
+        (Ok(g), Ok(p)) => (g, p),
+        (Err(e), _) | (_, Err(e)) => return e,
+    };
+    if [groups_path, persons_path].iter().any(|p| same_file(&args.output, p)) {
+        eprintln!("error: the output `{}` is an input file; write it elsewhere", args.output.display());
+        return Exit::Usage;
+    }
+    // The persons' group column is named after the kind of group unless said otherwise.
+    let s = &model.services[service];
+    let kind = s.subject.map(|i| model.entities[s.roles[i].entity].name.text.clone()).unwrap_or_default();
+    let keys = Keys {
+        group_id: args.group_id.clone(),
+        person_id: args.person_id.clone(),
+        person_group: args.person_group.clone().unwrap_or(kind),
+        role: args.role.clone(),
+    };
+    let (groups_shown, persons_shown) =
+        (groups_path.display().to_string(), persons_path.display().to_string());
+    let mut errors = |e: &crate::simulate::batch::RowError| {
+        // The reader names the table (`groups:` / `persons:`); show its file instead.
+        let message = e
+            .message
+            .strip_prefix("groups")
+            .map(|rest| format!("{groups_shown}{rest}"))
+            .or_else(|| e.message.strip_prefix("persons").map(|rest| format!("{persons_shown}{rest}")))
+            .unwrap_or_else(|| e.message.clone());
+        eprintln!("error: {message}");
+    };
+    let result = if args.output.as_os_str() == "-" {
+        let mut out = BufWriter::new(std::io::stdout().lock());
+        let r = groups::run(
+            &model,
+            service,
+            groups_file,
+            persons_file,
+            &keys,
+            &args.columns,
+            args.as_of,
+            &mut out,
+            &mut errors,
+        );
+        r.and_then(|s| out.flush().map(|_| s).map_err(Failed::Write))
+    } else {
+        let file = match Replacing::create(&args.output) {
+            Ok(f) => f,
+            Err(e) => {
+                eprintln!("error: cannot write `{}`: {e}", args.output.display());
+                return Exit::Usage;
+            }
+        };
+        let mut out = BufWriter::with_capacity(1 << 20, file);
+        let r = groups::run(
+            &model,
+            service,
+            groups_file,
+            persons_file,
+            &keys,
+            &args.columns,
+            args.as_of,
+            &mut out,
+            &mut errors,
+        );
+        r.and_then(|s| {
+            let file = out.into_inner().map_err(|e| Failed::Write(e.into_error()))?;
+            file.commit().map(|_| s).map_err(Failed::Write)
+        })
+    };
+    match result {
+        Ok(summary) => {
+            if args.timings {
+                let total = started.elapsed().as_secs_f64();
+                eprintln!(
+                    "bench tool=reglament mode=groups n={} total_s={total:.6} groups_per_s={:.0}",
+                    summary.groups,
+                    summary.groups as f64 / total.max(1e-9)
+                );
+            }
+            if summary.malformed > 0 {
+                eprintln!("error: {} groups could not be read and were left out", summary.malformed);
+                return Exit::Problems;
+            }
+            Exit::Clean
+        }
+        Err(Failed::Row(_)) => Exit::Problems,
+        Err(Failed::Read(e)) => {
+            eprintln!("error: cannot read the tables: {e}");
+            Exit::Usage
+        }
+        Err(Failed::Write(e)) if args.output.as_os_str() == "-" => {
+            super::output::failed_write(&e, Exit::Clean)
+        }
+        Err(Failed::Write(e)) => {
+            eprintln!("error: cannot write `{}`: {e}", args.output.display());
+            Exit::Usage
+        }
+    }
+}

@@ -1,0 +1,373 @@
+//! Populations of groups: a table of groups (households, families …) and a table of their
+//! members, read together, one group at a time, and a service decided for each group.
+//! The members of each group stand together in the persons table, in the order of the
+//! groups table, so both files stream: memory holds a chunk of groups, whatever the size
+//! of the population. Chunks are decided over all cores and written in input order.
+
+use super::batch::{Failed, RowError};
+use super::engine::{Request, decide_alone, locals_alone};
+use super::profile::{Group, Person, Profile};
+use super::scalar::parse_scalar;
+use crate::date::Date;
+use crate::model::{EntityId, Local, Model, ServiceId, Value};
+use rayon::prelude::*;
+use std::io::{BufRead, Write};
+
+/// Groups decided together; bounds memory whatever the population.
+const CHUNK: usize = 4096;
+
+/// The column names that say which person is which, and where.
+pub struct Keys {
+    /// The groups table's id column.
+    pub group_id: String,
+    /// The persons table's id, group and role columns.
+    pub person_id: String,
+    pub person_group: String,
+    pub role: String,
+}
+
+/// What one output column holds.
+enum Out {
+    GroupId,
+    Outcome,
+    Local(Local),
+}
+
+/// How the two tables map onto the model.
+struct Layout {
+    entity: EntityId,
+    group_id: usize,
+    /// Column → fact of the group.
+    group_facts: Vec<(usize, usize)>,
+    person_id: usize,
+    person_group: usize,
+    role: usize,
+    person_facts: Vec<(usize, usize)>,
+}
+
+/// What a population run did.
+#[derive(Default, Debug)]
+pub struct Summary {
+    pub groups: usize,
+    pub malformed: usize,
+}
+
+fn position(header: &csv::StringRecord, name: &str, file: &str) -> Result<usize, String> {
+    header.iter().position(|h| h == name).ok_or_else(|| format!("{file}: no column `{name}` in the header"))
+}
+
+/// Maps the headers: the key columns, then every other column to a fact of its name.
+fn layout(
+    model: &Model,
+    entity: EntityId,
+    groups: &csv::StringRecord,
+    persons: &csv::StringRecord,
+    keys: &Keys,
+) -> Result<Layout, String> {
+    let group_id = position(groups, &keys.group_id, "groups")?;
+    let person_id = position(persons, &keys.person_id, "persons")?;
+    let person_group = position(persons, &keys.person_group, "persons")?;
+    let role = position(persons, &keys.role, "persons")?;
+    let facts = |header: &csv::StringRecord, e: EntityId, skip: &[usize], file: &str| {
+        let entity = &model.entities[e];
+        header
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !skip.contains(i))
+            .map(|(i, name)| match entity.fact(name) {
+                Some(f) => Ok((i, f)),
+                None => {
+                    let names = entity.facts.iter().map(|f| f.name.as_str());
+                    let hint = crate::check::symbols::suggest(name, names)
+                        .map_or_else(String::new, |s| format!("; did you mean `{s}`?"));
+                    Err(format!("{file}: column `{name}`: `{}` has no fact `{name}`{hint}", entity.name.text))
+                }
+            })
+            .collect::<Result<Vec<_>, String>>()
+    };
+    let person = model.person().ok_or("the regulation set declares no `person`")?;
+    Ok(Layout {
+        entity,
+        group_id,
+        group_facts: facts(groups, entity, &[group_id], "groups")?,
+        person_id,
+        person_group,
+        role,
+        person_facts: facts(persons, person, &[person_id, person_group, role], "persons")?,
+    })
+}
+
+/// The output columns: `id` (the group's), `outcome`, or a criterion, derived fact or
+/// output of the service.
+fn outputs(model: &Model, service: ServiceId, names: &[String]) -> Result<Vec<Out>, String> {
+    let s = &model.services[service];
+    names
+        .iter()
+        .map(|name| {
+            let local = s
+                .outputs
+                .iter()
+                .position(|o| o.name.text == *name)
+                .map(Local::Output)
+                .or_else(|| s.derived.iter().position(|d| d.name.text == *name).map(Local::Derived))
+                .or_else(|| s.criteria.iter().position(|c| c.name.text == *name).map(Local::Criterion));
+            match (name.as_str(), local) {
+                (_, Some(l)) => Ok(Out::Local(l)),
+                ("id", None) => Ok(Out::GroupId),
+                ("outcome", None) => Ok(Out::Outcome),
+                _ => Err(format!(
+                    "column `{name}`: `{}` has no criterion, derived fact or output of that name (or write `id`, `outcome`)",
+                    s.name.text
+                )),
+            }
+        })
+        .collect()
+}
+
+/// One group as read: its line, its profile, or why it could not be read.
+type Read = (u64, Result<Profile, String>);
+
+/// Reads the next group and its members from both tables.
+struct Reader<'m, G: BufRead, P: BufRead> {
+    model: &'m Model,
+    layout: Layout,
+    groups: csv::Reader<G>,
+    persons: csv::Reader<P>,
+    /// The next person row, read ahead: the first of the next group.
+    ahead: Option<(u64, csv::StringRecord)>,
+}
+
+impl<G: BufRead, P: BufRead> Reader<'_, G, P> {
+    fn next_person(&mut self) -> Result<Option<(u64, csv::StringRecord)>, String> {
+        let line = self.persons.position().line();
+        let mut record = csv::StringRecord::new();
+        match self.persons.read_record(&mut record) {
+            Ok(true) => Ok(Some((line, record))),
+            Ok(false) => Ok(None),
+            Err(e) => Err(format!("persons:{line}: {e}")),
+        }
+    }
+
+    fn next(&mut self) -> Option<Read> {
+        let line = self.groups.position().line();
+        let mut record = csv::StringRecord::new();
+        match self.groups.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => return None,
+            Err(e) => return Some((line, Err(format!("groups:{line}: {e}")))),
+        }
+        let id = record.get(self.layout.group_id).unwrap_or_default().to_string();
+        // The members: the person rows of this group, which stand together.
+        let mut members = Vec::new();
+        loop {
+            if self.ahead.is_none() {
+                match self.next_person() {
+                    Ok(p) => self.ahead = p,
+                    Err(e) => return Some((line, Err(e))),
+                }
+            }
+            match &self.ahead {
+                Some((_, p)) if p.get(self.layout.person_group) == Some(id.as_str()) => {
+                    members.push(self.ahead.take().expect("a person"));
+                }
+                _ => break,
+            }
+        }
+        Some((line, self.profile(line, &id, &record, &members)))
+    }
+
+    fn profile(
+        &self,
+        line: u64,
+        id: &str,
+        record: &csv::StringRecord,
+        members: &[(u64, csv::StringRecord)],
+    ) -> Result<Profile, String> {
+        let m = self.model;
+        let l = &self.layout;
+        let entity = &m.entities[l.entity];
+        if members.is_empty() {
+            return Err(format!(
+                "groups:{line}: `{id}` has no members in the persons table (the persons of each group stand together, in the order of the groups table)"
+            ));
+        }
+        let mut facts = vec![None; entity.facts.len()];
+        for &(c, f) in &l.group_facts {
+            facts[f] = cell(m, &entity.facts[f].ty, record.get(c).unwrap_or_default(), &entity.facts[f].name)
+                .map_err(|e| format!("groups:{line}: {e}"))?;
+        }
+        let person = m.person().expect("a person entity");
+        let fact_count = m.entities[person].facts.len();
+        let mut persons = Vec::with_capacity(members.len());
+        let mut roles = Vec::with_capacity(members.len());
+        for (line, p) in members {
+            let at = |e: String| format!("persons:{line}: {e}");
+            let role = p.get(l.role).unwrap_or_default();
+            let r = entity.role(role).ok_or_else(|| {
+                let names: Vec<&str> = entity.roles.iter().map(|r| r.name.as_str()).collect();
+                at(format!("`{role}` is not a role of `{}` ({})", entity.name.text, names.join(", ")))
+            })?;
+            let mut values = vec![None; fact_count];
+            for &(c, f) in &l.person_facts {
+                let fact = &m.entities[person].facts[f];
+                values[f] = cell(m, &fact.ty, p.get(c).unwrap_or_default(), &fact.name).map_err(at)?;
+            }
+            let index = persons.len() as u32;
+            persons.push(Person {
+                id: p.get(l.person_id).unwrap_or_default().to_string(),
+                facts: values,
+                groups: vec![(l.entity, 0)],
+                ..Person::default()
+            });
+            roles.push((index, r));
+        }
+        for (r, role) in entity.roles.iter().enumerate() {
+            let n = roles.iter().filter(|(_, x)| *x == r).count();
+            if n < role.min as usize || role.max.is_some_and(|max| n > max as usize) {
+                return Err(format!(
+                    "groups:{line}: `{id}`: role `{}` of `{}` holds {}, and {n} are given",
+                    role.name.text,
+                    entity.name.text,
+                    role.cardinality()
+                ));
+            }
+        }
+        let group = Group { id: id.to_string(), entity: l.entity, facts, members: roles };
+        Ok(Profile {
+            id: id.to_string(),
+            persons,
+            groups: vec![group],
+            applications: Vec::new(),
+            events: Vec::new(),
+        })
+    }
+}
+
+/// A cell as CSV writes it: quoted when it holds a separator, a quote or a line end.
+fn quoted(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
+}
+
+/// An empty cell is unknown.
+fn cell(m: &Model, ty: &crate::model::Type, text: &str, name: &str) -> Result<Option<Value>, String> {
+    if text.is_empty() {
+        return Ok(None);
+    }
+    parse_scalar(ty, text, m).map(Some).map_err(|e| format!("{name}: {e}"))
+}
+
+/// Decides `service` for every group of the tables and writes one CSV row per group.
+#[allow(clippy::too_many_arguments)]
+pub fn run<G: BufRead, P: BufRead, W: Write>(
+    model: &Model,
+    service: ServiceId,
+    groups: G,
+    persons: P,
+    keys: &Keys,
+    columns: &[String],
+    as_of: Date,
+    out: &mut W,
+    errors: &mut dyn FnMut(&RowError),
+) -> Result<Summary, Failed> {
+    let s = &model.services[service];
+    let setup_error = |message: String| RowError { line: 1, message };
+    let subject = s.subject.map(|i| s.roles[i].entity).filter(|&e| model.entities[e].group);
+    let Some(entity) = subject else {
+        let e = setup_error(format!(
+            "`{}` is not decided for a group: give its cases in one table (`--in`)",
+            s.name.text
+        ));
+        errors(&e);
+        return Err(Failed::Row(e));
+    };
+    let mut groups = csv::ReaderBuilder::new().flexible(false).from_reader(groups);
+    let mut persons = csv::ReaderBuilder::new().flexible(false).from_reader(persons);
+    let headers = groups.headers().cloned().map_err(|e| format!("groups: {e}"));
+    let mapped = headers.and_then(|g| {
+        let p = persons.headers().cloned().map_err(|e| format!("persons: {e}"))?;
+        Ok((layout(model, entity, &g, &p, keys)?, outputs(model, service, columns)?))
+    });
+    let (layout, outs) = match mapped {
+        Ok(x) => x,
+        Err(message) => {
+            let e = setup_error(message);
+            errors(&e);
+            return Err(Failed::Row(e));
+        }
+    };
+    writeln!(out, "{}", columns.join(",")).map_err(Failed::Write)?;
+    let mut reader = Reader { model, layout, groups, persons, ahead: None };
+    let mut summary = Summary::default();
+    let subject = s.subject.expect("a subject");
+    let locals: Vec<Local> =
+        outs.iter().filter_map(|o| if let Out::Local(l) = o { Some(*l) } else { None }).collect();
+    let wants_outcome = outs.iter().any(|o| matches!(o, Out::Outcome));
+    loop {
+        let chunk: Vec<Read> = std::iter::from_fn(|| reader.next()).take(CHUNK).collect();
+        if chunk.is_empty() {
+            break;
+        }
+        let rows: Vec<(u64, Result<String, String>)> = chunk
+            .into_par_iter()
+            .map(|(line, p)| {
+                let p = match p {
+                    Ok(p) => p,
+                    Err(e) => return (line, Err(e)),
+                };
+                let mut binding = vec![None; s.roles.len()];
+                binding[subject] = Some(Value::Group(0));
+                let request = Request {
+                    service,
+                    date: as_of,
+                    binding,
+                    event: None,
+                    route: super::decision::Route::Application,
+                    trigger: None,
+                };
+                let values = locals_alone(model, &p, &request, &locals);
+                let outcome = wants_outcome.then(|| decide_alone(model, &p, &request).outcome.as_str());
+                let mut values = values.into_iter();
+                let cells: Vec<String> = outs
+                    .iter()
+                    .map(|o| match o {
+                        Out::GroupId => quoted(&p.id),
+                        Out::Outcome => outcome.unwrap_or_default().to_string(),
+                        Out::Local(_) => {
+                            values.next().flatten().map_or_else(String::new, |v| quoted(&model.show(&v)))
+                        }
+                    })
+                    .collect();
+                (line, Ok(cells.join(",")))
+            })
+            .collect();
+        for (line, row) in rows {
+            match row {
+                Ok(text) => {
+                    summary.groups += 1;
+                    writeln!(out, "{text}").map_err(Failed::Write)?;
+                }
+                Err(message) => {
+                    summary.malformed += 1;
+                    errors(&RowError { line: line as usize, message });
+                }
+            }
+        }
+    }
+    // Persons left over belong to no group read, or stand apart from their group.
+    if let Some((line, p)) = reader.ahead.take() {
+        let group = p.get(reader.layout.person_group).unwrap_or_default().to_string();
+        let e = RowError {
+            line: line as usize,
+            message: format!(
+                "persons:{line}: a member of `{group}`, which is not the group at this place of the groups table (the persons of each group stand together, in the order of the groups table)"
+            ),
+        };
+        errors(&e);
+        return Err(Failed::Row(e));
+    }
+    Ok(summary)
+}
