@@ -44,7 +44,8 @@ pub enum Command {
     Simulate(simulate::SimulateArgs),
     /// Print the JSON Schema of the profiles a regulation set accepts
     Schema(schema::SchemaArgs),
-    /// Evaluate one service for every row of a CSV table
+    /// Evaluate one service for every row of a CSV table, or every group of a groups table
+    /// and its members' table
     Evaluate(Box<evaluate::EvaluateArgs>),
     /// Run the regulation tests (`*.test.yaml`) beside the regulations
     Test(test::TestArgs),
