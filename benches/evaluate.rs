@@ -1,7 +1,8 @@
 //! A population through `evaluate`'s table: the peer benchmark's rules
 //! (`examples/bench/rules.rgl`) over a generated population (`synthetic::population`), by
-//! the columnar evaluator and by the interpreter, and one case explained. One core; run
-//! with `cargo bench --bench evaluate`; figures in docs/performance.md.
+//! the columnar evaluator and by the interpreter, and one case explained; and households
+//! with their members through the bundled unified allowance. One core; run with
+//! `cargo bench --bench evaluate`; figures in docs/performance.md.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use reglament::date::Date;
@@ -68,5 +69,45 @@ fn bench(c: &mut Criterion) {
     assert!(errors.is_empty(), "the population reads cleanly");
 }
 
-criterion_group!(benches, bench);
+/// Households through the bundled unified allowance (`evaluate --groups --persons`):
+/// each household read with its members and decided, with the members' incomes summed.
+fn households(c: &mut Criterion) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("regulations");
+    let sources = reglament::cli::load::load(&[root]).expect("the library is readable");
+    let model = reglament::compile(&sources).into_model().expect("the library checks");
+    let service = model.service("unified_allowance").expect("the library has the allowance");
+    let (groups, persons) = reglament::synthetic::households(10_000, 42);
+    let keys = reglament::simulate::groups::Keys {
+        group_id: "id".into(),
+        person_id: "id".into(),
+        person_group: "household".into(),
+        role: "role".into(),
+    };
+    let columns: Vec<String> =
+        ["id", "outcome", "income_per_member", "monthly_amount"].map(String::from).to_vec();
+    let on = Date::parse("2026-03-01").unwrap();
+    let mut out = Vec::with_capacity(groups.len() * 4);
+    let mut group = c.benchmark_group("evaluate");
+    group.throughput(Throughput::Elements(10_000));
+    group.bench_function("households_10k", |b| {
+        b.iter(|| {
+            out.clear();
+            let summary = reglament::simulate::groups::run(
+                &model,
+                service,
+                black_box(groups.as_bytes()),
+                black_box(persons.as_bytes()),
+                &keys,
+                &columns,
+                on,
+                &mut out,
+                &mut |_| {},
+            );
+            black_box(summary.expect("the population reads"))
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench, households);
 criterion_main!(benches);

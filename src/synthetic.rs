@@ -143,15 +143,8 @@ pub fn population(rows: usize, seed: u64) -> String {
     out.push_str(
         "person_id,age,is_female,income,is_disabled,children_count,region_has_kindergarten_place,is_alive\n",
     );
-    let mut state = seed;
-    // splitmix64: small, fast and good enough to spread values.
-    let mut next = |bound: u64| {
-        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        (z ^ (z >> 31)) % bound
-    };
+    let mut mix = Mix(seed);
+    let mut next = |bound: u64| mix.next(bound);
     for id in 1..=rows {
         let age = if next(10) == 0 { [18, 55, 60][next(3) as usize] } else { next(101) };
         let children = next(7);
@@ -169,6 +162,56 @@ pub fn population(rows: usize, seed: u64) -> String {
         );
     }
     out
+}
+
+/// splitmix64: small, fast and good enough to spread values.
+struct Mix(u64);
+
+impl Mix {
+    fn next(&mut self, bound: u64) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        (z ^ (z >> 31)) % bound
+    }
+}
+
+/// A population of households for the bundled unified allowance: the groups table (`id`)
+/// and the persons table (`id,household,role,birth_date,annual_income`), the members of
+/// each household together, in household order; one or two parents, up to four children,
+/// sometimes a grandparent; incomes spread around the subsistence minimum.
+pub fn households(count: usize, seed: u64) -> (String, String) {
+    let mut groups = String::with_capacity(count * 9 + 8);
+    let mut persons = String::with_capacity(count * 130 + 64);
+    groups.push_str("id\n");
+    persons.push_str("id,household,role,birth_date,annual_income\n");
+    let mut mix = Mix(seed);
+    let mut person = 0u64;
+    let mut member = |mix: &mut Mix, h: usize, role: &str, year: u64, income: Option<u64>| {
+        person += 1;
+        let (month, day) = (1 + mix.next(12), 1 + mix.next(28));
+        let income = income.map_or_else(String::new, |k| format!("{}.{:02}", k / 100, k % 100));
+        let _ = writeln!(persons, "p{person},h{h},{role},{year}-{month:02}-{day:02},{income}");
+    };
+    for h in 1..=count {
+        let _ = writeln!(groups, "h{h}");
+        for _ in 0..1 + mix.next(2) {
+            // Yearly income in kopecks: up to 1,200,000 roubles, one in five none.
+            let income = if mix.next(5) == 0 { 0 } else { mix.next(120_000_000) };
+            let year = 1970 + mix.next(30);
+            member(&mut mix, h, "parents", year, Some(income));
+        }
+        for _ in 0..mix.next(5) {
+            let year = 2006 + mix.next(20);
+            member(&mut mix, h, "children", year, None);
+        }
+        if mix.next(10) == 0 {
+            let (year, income) = (1940 + mix.next(20), mix.next(40_000_000));
+            member(&mut mix, h, "others", year, Some(income));
+        }
+    }
+    (groups, persons)
 }
 
 #[cfg(test)]

@@ -126,8 +126,7 @@ fn csv_profile(
     record: &csv::StringRecord,
     row: usize,
 ) -> Result<Profile, String> {
-    let facts = model.person().map_or(0, |p| model.entities[p].facts.len());
-    let mut person = Person { id: row.to_string(), facts: vec![None; facts], ..Person::default() };
+    let mut person = Person { id: row.to_string(), ..Person::default() };
     let mut events: BTreeMap<EventId, ProfileEvent> = BTreeMap::new();
     let event = |e: EventId, events: &mut BTreeMap<EventId, ProfileEvent>| {
         events.entry(e).or_insert_with(|| ProfileEvent {
@@ -167,7 +166,7 @@ fn csv_profile(
                 let fact = &model.entities[model.person().expect("a person entity")].facts[*f];
                 let value =
                     parse_scalar(&fact.ty, cell, model).map_err(|e| format!("{}: {e}", fact.name.text))?;
-                person.facts[*f] = Some(value);
+                person.facts.set(*f, Some(value));
             }
             Column::EventDate(e) => {
                 event(*e, &mut events);

@@ -576,25 +576,22 @@ fn titled(rule: &Rule) -> String {
     }
 }
 
-/// Decides one request on its own, with nothing granted before it: what a population
-/// run asks of each subject.
-pub fn decide_alone(model: &Model, profile: &Profile, request: &Request) -> Decision {
-    decide(model, profile, &States::new(), request, false)
-}
-
-/// The values of some of a service's criteria, derived facts and outputs for one request,
-/// with nothing granted before it.
-pub fn locals_alone(
+/// Decides one request on its own, with nothing granted before it (what a population run
+/// asks of each subject), with the values of some of the service's criteria, derived facts
+/// and outputs, computed once for both.
+pub fn decide_alone(
     model: &Model,
     profile: &Profile,
     request: &Request,
     locals: &[Local],
-) -> Vec<Option<Value>> {
+) -> (Decision, Vec<Option<Value>>) {
     let service = &model.services[request.service];
     let inputs = inputs_for(model, profile, &States::new(), request);
     let mut frame = Frame::new(model, Some(service), &inputs, &[], request.date);
     frame.world = Some(World { profile, binding: &request.binding });
-    locals.iter().map(|&l| frame.local(l)).collect()
+    let decision = decide_in(&mut frame, profile, request, false);
+    let values = locals.iter().map(|&l| frame.local(l)).collect();
+    (decision, values)
 }
 
 /// Decides one request: refusal grounds and criteria, then the outputs of a grant.
@@ -603,6 +600,13 @@ fn decide(model: &Model, profile: &Profile, state: &States, request: &Request, e
     let inputs = inputs_for(model, profile, state, request);
     let mut frame = Frame::new(model, Some(service), &inputs, &[], request.date);
     frame.world = Some(World { profile, binding: &request.binding });
+    decide_in(&mut frame, profile, request, explain)
+}
+
+/// Decides a request in a frame made for it; the frame keeps every value computed.
+fn decide_in(frame: &mut Frame, profile: &Profile, request: &Request, explain: bool) -> Decision {
+    let model = frame.model;
+    let service = &model.services[request.service];
     let name = |i: Option<usize>| {
         i.and_then(|i| request.binding.get(i)?.as_ref()).and_then(|v| profile.name_of(v)).map(str::to_string)
     };
@@ -620,7 +624,7 @@ fn decide(model: &Model, profile: &Profile, state: &States, request: &Request, e
             Some(false) => failed.push(c),
             None => {
                 undecided = true;
-                unknown.take(&mut frame);
+                unknown.take(frame);
             }
         }
     }
@@ -632,11 +636,11 @@ fn decide(model: &Model, profile: &Profile, state: &States, request: &Request, e
             Some(false) => {}
             None => {
                 undecided = true;
-                unknown.take(&mut frame);
+                unknown.take(frame);
             }
         }
     }
-    let checks = if explain { super::explain::explain(model, service, &mut frame) } else { Vec::new() };
+    let checks = if explain { super::explain::explain(model, service, frame) } else { Vec::new() };
 
     let mut d = Decision {
         service: service.name.text.clone(),
@@ -678,11 +682,11 @@ fn decide(model: &Model, profile: &Profile, state: &States, request: &Request, e
     if !undecided {
         frame.missing.clear();
         frame.gaps.clear();
-        d.values = (0..service.outputs.len()).map(|i| output_value(&mut frame, service, i)).collect();
+        d.values = (0..service.outputs.len()).map(|i| output_value(frame, service, i)).collect();
         if service.outputs.iter().zip(&d.values).any(|(o, v)| o.value.is_some() && v.is_none()) {
             undecided = true;
             what = "an output";
-            unknown.take(&mut frame);
+            unknown.take(frame);
             d.values.clear();
         }
     }

@@ -5,8 +5,8 @@
 //! of the population. Chunks are decided over all cores and written in input order.
 
 use super::batch::{Failed, RowError};
-use super::engine::{Request, decide_alone, locals_alone};
-use super::profile::{Group, Person, Profile};
+use super::engine::{Request, decide_alone};
+use super::profile::{Facts, Group, Person, Profile};
 use super::scalar::parse_scalar;
 use crate::date::Date;
 use crate::model::{EntityId, Local, Model, ServiceId, Value};
@@ -124,20 +124,22 @@ fn outputs(model: &Model, service: ServiceId, names: &[String]) -> Result<Vec<Ou
         .collect()
 }
 
-/// One group as read: its line, its profile, or why it could not be read.
-type Read = (u64, Result<Profile, String>);
+/// One group as read: its line, its row and its members' rows (turned into a profile by a
+/// worker), or why it could not be read.
+type Read = (u64, Result<(csv::StringRecord, Vec<(u64, csv::StringRecord)>), String>);
 
 /// Reads the next group and its members from both tables.
-struct Reader<'m, G: BufRead, P: BufRead> {
-    model: &'m Model,
-    layout: Layout,
+struct Reader<G: BufRead, P: BufRead> {
+    /// Where the group id is in a groups row, and the group in a persons row.
+    group_id: usize,
+    person_group: usize,
     groups: csv::Reader<G>,
     persons: csv::Reader<P>,
     /// The next person row, read ahead: the first of the next group.
     ahead: Option<(u64, csv::StringRecord)>,
 }
 
-impl<G: BufRead, P: BufRead> Reader<'_, G, P> {
+impl<G: BufRead, P: BufRead> Reader<G, P> {
     fn next_person(&mut self) -> Result<Option<(u64, csv::StringRecord)>, String> {
         let line = self.persons.position().line();
         let mut record = csv::StringRecord::new();
@@ -156,8 +158,8 @@ impl<G: BufRead, P: BufRead> Reader<'_, G, P> {
             Ok(false) => return None,
             Err(e) => return Some((line, Err(format!("groups:{line}: {e}")))),
         }
-        let id = record.get(self.layout.group_id).unwrap_or_default().to_string();
         // The members: the person rows of this group, which stand together.
+        let id = record.get(self.group_id).unwrap_or_default();
         let mut members = Vec::new();
         loop {
             if self.ahead.is_none() {
@@ -167,22 +169,30 @@ impl<G: BufRead, P: BufRead> Reader<'_, G, P> {
                 }
             }
             match &self.ahead {
-                Some((_, p)) if p.get(self.layout.person_group) == Some(id.as_str()) => {
+                Some((_, p)) if p.get(self.person_group) == Some(id) => {
                     members.push(self.ahead.take().expect("a person"));
                 }
                 _ => break,
             }
         }
-        Some((line, self.profile(line, &id, &record, &members)))
+        Some((line, Ok((record, members))))
     }
+}
 
+/// Turns a group's rows into a profile.
+struct Builder<'m> {
+    model: &'m Model,
+    layout: Layout,
+}
+
+impl Builder<'_> {
     fn profile(
         &self,
         line: u64,
-        id: &str,
         record: &csv::StringRecord,
         members: &[(u64, csv::StringRecord)],
     ) -> Result<Profile, String> {
+        let id = record.get(self.layout.group_id).unwrap_or_default();
         let m = self.model;
         let l = &self.layout;
         let entity = &m.entities[l.entity];
@@ -191,13 +201,14 @@ impl<G: BufRead, P: BufRead> Reader<'_, G, P> {
                 "groups:{line}: `{id}` has no members in the persons table (the persons of each group stand together, in the order of the groups table)"
             ));
         }
-        let mut facts = vec![None; entity.facts.len()];
+        let mut facts = Facts::default();
         for &(c, f) in &l.group_facts {
-            facts[f] = cell(m, &entity.facts[f].ty, record.get(c).unwrap_or_default(), &entity.facts[f].name)
-                .map_err(|e| format!("groups:{line}: {e}"))?;
+            let value =
+                cell(m, &entity.facts[f].ty, record.get(c).unwrap_or_default(), &entity.facts[f].name)
+                    .map_err(|e| format!("groups:{line}: {e}"))?;
+            facts.set(f, value);
         }
         let person = m.person().expect("a person entity");
-        let fact_count = m.entities[person].facts.len();
         let mut persons = Vec::with_capacity(members.len());
         let mut roles = Vec::with_capacity(members.len());
         for (line, p) in members {
@@ -207,10 +218,10 @@ impl<G: BufRead, P: BufRead> Reader<'_, G, P> {
                 let names: Vec<&str> = entity.roles.iter().map(|r| r.name.as_str()).collect();
                 at(format!("`{role}` is not a role of `{}` ({})", entity.name.text, names.join(", ")))
             })?;
-            let mut values = vec![None; fact_count];
+            let mut values = Facts::default();
             for &(c, f) in &l.person_facts {
                 let fact = &m.entities[person].facts[f];
-                values[f] = cell(m, &fact.ty, p.get(c).unwrap_or_default(), &fact.name).map_err(at)?;
+                values.set(f, cell(m, &fact.ty, p.get(c).unwrap_or_default(), &fact.name).map_err(at)?);
             }
             let index = persons.len() as u32;
             persons.push(Person {
@@ -300,12 +311,13 @@ pub fn run<G: BufRead, P: BufRead, W: Write>(
         }
     };
     writeln!(out, "{}", columns.join(",")).map_err(Failed::Write)?;
-    let mut reader = Reader { model, layout, groups, persons, ahead: None };
+    let (group_id, person_group) = (layout.group_id, layout.person_group);
+    let mut reader = Reader { group_id, person_group, groups, persons, ahead: None };
+    let builder = Builder { model, layout };
     let mut summary = Summary::default();
     let subject = s.subject.expect("a subject");
     let locals: Vec<Local> =
         outs.iter().filter_map(|o| if let Out::Local(l) = o { Some(*l) } else { None }).collect();
-    let wants_outcome = outs.iter().any(|o| matches!(o, Out::Outcome));
     loop {
         let chunk: Vec<Read> = std::iter::from_fn(|| reader.next()).take(CHUNK).collect();
         if chunk.is_empty() {
@@ -313,8 +325,8 @@ pub fn run<G: BufRead, P: BufRead, W: Write>(
         }
         let rows: Vec<(u64, Result<String, String>)> = chunk
             .into_par_iter()
-            .map(|(line, p)| {
-                let p = match p {
+            .map(|(line, rows)| {
+                let p = match rows.and_then(|(record, members)| builder.profile(line, &record, &members)) {
                     Ok(p) => p,
                     Err(e) => return (line, Err(e)),
                 };
@@ -328,14 +340,14 @@ pub fn run<G: BufRead, P: BufRead, W: Write>(
                     route: super::decision::Route::Application,
                     trigger: None,
                 };
-                let values = locals_alone(model, &p, &request, &locals);
-                let outcome = wants_outcome.then(|| decide_alone(model, &p, &request).outcome.as_str());
+                let (decision, values) = decide_alone(model, &p, &request, &locals);
+                let outcome = decision.outcome.as_str();
                 let mut values = values.into_iter();
                 let cells: Vec<String> = outs
                     .iter()
                     .map(|o| match o {
                         Out::GroupId => quoted(&p.id),
-                        Out::Outcome => outcome.unwrap_or_default().to_string(),
+                        Out::Outcome => outcome.to_string(),
                         Out::Local(_) => {
                             values.next().flatten().map_or_else(String::new, |v| quoted(&model.show(&v)))
                         }
@@ -359,7 +371,7 @@ pub fn run<G: BufRead, P: BufRead, W: Write>(
     }
     // Persons left over belong to no group read, or stand apart from their group.
     if let Some((line, p)) = reader.ahead.take() {
-        let group = p.get(reader.layout.person_group).unwrap_or_default().to_string();
+        let group = p.get(person_group).unwrap_or_default().to_string();
         let e = RowError {
             line: line as usize,
             message: format!(

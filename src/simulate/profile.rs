@@ -50,8 +50,8 @@ impl Profile {
     /// A fact of a person or group as the profile gives it (defaults not applied).
     pub fn fact(&self, entity: &Value, fact: usize) -> Option<&Value> {
         match *entity {
-            Value::Person(i) => self.persons.get(i as usize)?.facts.get(fact)?.as_ref(),
-            Value::Group(i) => self.groups.get(i as usize)?.facts.get(fact)?.as_ref(),
+            Value::Person(i) => self.persons.get(i as usize)?.facts.get(fact),
+            Value::Group(i) => self.groups.get(i as usize)?.facts.get(fact),
             _ => None,
         }
     }
@@ -69,11 +69,41 @@ impl Profile {
     }
 }
 
+/// The known facts of a person or group, by their place in the entity: few of an
+/// entity's facts are known of one person, so only those are kept, in order.
+#[derive(Clone, Debug, Default)]
+pub struct Facts(Vec<(u32, Value)>);
+
+impl Facts {
+    pub fn get(&self, fact: usize) -> Option<&Value> {
+        let i = self.0.binary_search_by_key(&(fact as u32), |(f, _)| *f).ok()?;
+        Some(&self.0[i].1)
+    }
+
+    /// Sets a fact (`None`: unknown).
+    pub fn set(&mut self, fact: usize, value: Option<Value>) {
+        let key = fact as u32;
+        match (self.0.binary_search_by_key(&key, |(f, _)| *f), value) {
+            (Ok(i), Some(v)) => self.0[i].1 = v,
+            (Ok(i), None) => {
+                self.0.remove(i);
+            }
+            (Err(i), Some(v)) => self.0.insert(i, (key, v)),
+            (Err(_), None) => {}
+        }
+    }
+
+    /// From values by place, as a reader fills them.
+    pub fn from_dense(values: Vec<Option<Value>>) -> Facts {
+        Facts(values.into_iter().enumerate().filter_map(|(i, v)| Some((i as u32, v?))).collect())
+    }
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct Person {
     pub id: String,
-    /// By the person entity's facts.
-    pub facts: Vec<Option<Value>>,
+    /// The facts known of the person.
+    pub facts: Facts,
     pub opt_out: Vec<ServiceId>,
     pub consent: Vec<ServiceId>,
     /// The groups the person is a member of, one per group entity.
@@ -84,7 +114,7 @@ pub struct Person {
 pub struct Group {
     pub id: String,
     pub entity: EntityId,
-    pub facts: Vec<Option<Value>>,
+    pub facts: Facts,
     /// Persons (by place) with their role (by place in the group entity).
     pub members: Vec<(u32, usize)>,
 }
@@ -677,7 +707,8 @@ impl<'de> Visitor<'de> for PersonSeed<'_, '_> {
                 "the regulation set declares no `person`, so a profile has no persons",
             ));
         };
-        let mut p = Person { facts: vec![None; m.entities[entity].facts.len()], ..Person::default() };
+        let mut p = Person::default();
+        let mut facts = vec![None; m.entities[entity].facts.len()];
         let mut has_id = false;
         let mut seen = HashSet::new();
         while let Some(key) = next_key(&mut map, &mut seen)? {
@@ -689,7 +720,7 @@ impl<'de> Visitor<'de> for PersonSeed<'_, '_> {
                     }
                     has_id = true;
                 }
-                "facts" => map.next_value_seed(FieldsSeed::of_entity(m, entity, &mut p.facts))?,
+                "facts" => map.next_value_seed(FieldsSeed::of_entity(m, entity, &mut facts))?,
                 "consent" => map.next_value_seed(ConsentSeed {
                     model: m,
                     opt_out: &mut p.opt_out,
@@ -707,6 +738,7 @@ impl<'de> Visitor<'de> for PersonSeed<'_, '_> {
         if !has_id {
             return Err(de::Error::custom("a person needs an `id`"));
         }
+        p.facts = Facts::from_dense(facts);
         Ok(p)
     }
 }
@@ -825,7 +857,7 @@ impl<'de> Visitor<'de> for GroupSeed<'_, '_> {
             }
             person.groups.push((entity, self.index));
         }
-        let facts = facts.unwrap_or_else(|| vec![None; m.entities[entity].facts.len()]);
+        let facts = facts.map(Facts::from_dense).unwrap_or_default();
         Ok(Group { id, entity, facts, members })
     }
 }
