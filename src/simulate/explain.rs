@@ -54,6 +54,8 @@ pub fn explain(model: &Model, service: &Service, frame: &mut Frame) -> Vec<Check
 /// cases it explains.
 pub struct Explainer {
     reads: Vec<Reads>,
+    /// Facts of roles and keyed parameters the checks read, evaluated when shown.
+    exprs: Vec<Expr>,
     /// The same trees as JSON text, for writing many: each check's fixed part up to its
     /// result, and what it reads under its JSON key, in the order of the keys.
     json: Vec<(String, Vec<(String, Read)>)>,
@@ -66,6 +68,9 @@ enum Read {
     Input(usize),
     Derived(usize),
     Param(ParamId),
+    /// A fact of a role (`household.region`) or a keyed parameter
+    /// (`minimum(household.region)`), by its place among the explainer's expressions.
+    Expr(usize),
 }
 
 #[derive(Default)]
@@ -73,15 +78,18 @@ struct Reads {
     inputs: BTreeSet<usize>,
     derived: BTreeSet<usize>,
     params: BTreeSet<ParamId>,
+    /// As written → place among the explainer's expressions.
+    exprs: BTreeMap<String, usize>,
 }
 
 impl Explainer {
     pub fn new(model: &Model, service: &Service) -> Explainer {
         let irs = service.criteria.iter().chain(&service.refusals).map(|r| &r.condition);
+        let mut exprs = Vec::new();
         let reads: Vec<Reads> = irs
             .map(|ir| {
                 let mut r = Reads::default();
-                collect(ir, service, &mut r);
+                collect(ir, model, service, &mut r, &mut exprs);
                 r
             })
             .collect();
@@ -106,10 +114,13 @@ impl Explainer {
                 for &p in &r.params {
                     keys.insert(&*model.params[p].name, Read::Param(p));
                 }
+                for (written, &e) in &r.exprs {
+                    keys.insert(written, Read::Expr(e));
+                }
                 (head, keys.into_iter().map(|(k, s)| (format!("{}:", quoted(k)), s)).collect())
             })
             .collect();
-        Explainer { reads, json, service: quoted(&service.name) }
+        Explainer { reads, exprs, json, service: quoted(&service.name) }
     }
 
     /// The decision tree of `service` in a frame as one JSON line, exactly as `Tree`
@@ -149,6 +160,7 @@ impl Explainer {
                     Read::Input(i) => frame.inputs.get(i).cloned().flatten(),
                     Read::Derived(d) => frame.derived(d),
                     Read::Param(p) => model.params[p].at(frame.today, 0).cloned(),
+                    Read::Expr(e) => frame.eval(&self.exprs[e]),
                 };
                 let shown = value.map_or_else(|| "unknown".to_string(), |v| model.show(&v));
                 serde_json::to_writer(&mut *out, &shown).expect("a string serialises");
@@ -158,63 +170,103 @@ impl Explainer {
         out.extend_from_slice(b"]}\n");
     }
 
+    #[allow(clippy::too_many_arguments)]
+    fn check(
+        &self,
+        model: &Model,
+        service: &Service,
+        frame: &mut Frame,
+        kind: CheckKind,
+        rule: &Rule,
+        what: &Reads,
+        result: Option<bool>,
+    ) -> Check {
+        let mut reads = BTreeMap::new();
+        let show = |v: Option<Value>| v.map_or_else(|| "unknown".to_string(), |v| model.show(&v));
+        for &i in &what.inputs {
+            reads.insert(service.inputs[i].name.text.clone(), show(frame.inputs.get(i).cloned().flatten()));
+        }
+        for &d in &what.derived {
+            let v = frame.derived(d);
+            reads.insert(service.derived[d].name.text.clone(), show(v));
+        }
+        for &p in &what.params {
+            reads
+                .insert(model.params[p].name.text.clone(), show(model.params[p].at(frame.today, 0).cloned()));
+        }
+        for (written, &e) in &what.exprs {
+            let v = frame.eval(&self.exprs[e]);
+            reads.insert(written.clone(), show(v));
+        }
+        Check {
+            kind,
+            name: rule.name.text.clone(),
+            title: rule.title.clone(),
+            result: Truth::of(result),
+            reads,
+        }
+    }
+
     /// The decision tree of `service` (the one this was made for) in a frame.
     pub fn explain(&self, model: &Model, service: &Service, frame: &mut Frame) -> Vec<Check> {
         let mut checks = Vec::new();
         for (i, c) in service.criteria.iter().enumerate() {
             let result = frame.criterion(i);
-            checks.push(check(model, service, frame, CheckKind::Criterion, c, &self.reads[i], result));
+            checks.push(self.check(model, service, frame, CheckKind::Criterion, c, &self.reads[i], result));
         }
         for (i, r) in service.refusals.iter().enumerate() {
             let result = frame.eval(&r.condition).and_then(|v| v.as_bool());
             let reads = &self.reads[service.criteria.len() + i];
-            checks.push(check(model, service, frame, CheckKind::Refusal, r, reads, result));
+            checks.push(self.check(model, service, frame, CheckKind::Refusal, r, reads, result));
         }
         checks
     }
 }
 
-fn check(
-    model: &Model,
-    service: &Service,
-    frame: &mut Frame,
-    kind: CheckKind,
-    rule: &Rule,
-    what: &Reads,
-    result: Option<bool>,
-) -> Check {
-    let mut reads = BTreeMap::new();
-    let show = |v: Option<Value>| v.map_or_else(|| "unknown".to_string(), |v| model.show(&v));
-    for &i in &what.inputs {
-        reads.insert(service.inputs[i].name.text.clone(), show(frame.inputs.get(i).cloned().flatten()));
-    }
-    for &d in &what.derived {
-        let v = frame.derived(d);
-        reads.insert(service.derived[d].name.text.clone(), show(v));
-    }
-    for &p in &what.params {
-        reads.insert(model.params[p].name.text.clone(), show(model.params[p].at(frame.today, 0).cloned()));
-    }
-    Check { kind, name: rule.name.text.clone(), title: rule.title.clone(), result: Truth::of(result), reads }
-}
-
-/// The inputs, derived facts and parameters an expression reads, through derived facts.
-fn collect(e: &Expr, s: &Service, reads: &mut Reads) {
+/// The inputs, derived facts, parameters, facts of roles and keyed parameters an
+/// expression reads, through derived facts.
+fn collect(e: &Expr, m: &Model, s: &Service, reads: &mut Reads, exprs: &mut Vec<Expr>) {
     e.walk(&mut |x| match &x.kind {
         ExprKind::Local(Local::Input(i)) => {
             reads.inputs.insert(*i);
         }
         ExprKind::Local(Local::Derived(i)) if reads.derived.insert(*i) => {
-            collect(&s.derived[*i].value, s, reads);
+            collect(&s.derived[*i].value, m, s, reads, exprs);
         }
         ExprKind::Local(local @ (Local::Criterion(_) | Local::Output(_))) => {
             if let Some(value) = s.local(*local) {
-                collect(value, s, reads)
+                collect(value, m, s, reads, exprs)
             }
         }
         ExprKind::Param(p) => {
             reads.params.insert(*p);
         }
+        ExprKind::Fact(..) | ExprKind::ParamAt(..) => {
+            if let Some(w) = written(x, m, s)
+                && !reads.exprs.contains_key(&w)
+            {
+                reads.exprs.insert(w, exprs.len());
+                exprs.push(x.clone());
+            }
+        }
         _ => {}
     });
+}
+
+/// A fact of a role or a keyed parameter as the author wrote it: `household.region`,
+/// `minimum(household.region)`; none for what a comprehension's variable reads.
+fn written(e: &Expr, m: &Model, s: &Service) -> Option<String> {
+    match &e.kind {
+        ExprKind::Role(r) => Some(s.roles.get(*r)?.name.text.clone()),
+        ExprKind::Fact(base, f) => Some(format!("{}.{}", written(base, m, s)?, m.fact(*f).name.text)),
+        ExprKind::GroupOf(base, g) => Some(format!("{}.{}", written(base, m, s)?, m.entities[*g].name.text)),
+        ExprKind::Member(base, r) => match &base.ty {
+            crate::model::Type::Entity(g) => {
+                Some(format!("{}.{}", written(base, m, s)?, m.entities[*g].roles[*r].name.text))
+            }
+            _ => None,
+        },
+        ExprKind::ParamAt(p, key) => Some(format!("{}({})", m.params[*p].name.text, written(key, m, s)?)),
+        _ => None,
+    }
 }
