@@ -386,6 +386,7 @@ cli_snapshot!(suite_help, "test", "--help");
 cli_snapshot!(explain_a_code, "explain", "w0401");
 cli_snapshot!(explain_an_unknown_code, "explain", "E010");
 cli_snapshot!(list_situations_and_services, "list", "--kind", "situation", "--kind", "service");
+cli_snapshot!(list_persons_and_groups, "list", "--kind", "person", "--kind", "group");
 cli_snapshot!(list_parameters_json, "list", "--kind", "parameter", "--on", "2024-06-01", "--format", "json");
 cli_snapshot!(suite_with_a_failure, "test", "tests/suite", "--coverage");
 cli_snapshot!(

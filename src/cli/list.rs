@@ -1,5 +1,6 @@
-//! `reglament list`: the situations, services, events and parameters of a set, with their
-//! titles (for a parameter, its value in force on a date).
+//! `reglament list`: the situations, services, events, persons and groups, and parameters
+//! of a set, with their titles (for a group, its roles; for a parameter, its value in force
+//! on a date).
 
 use super::output::Stdout;
 use super::{Color, Exit, compile_clean};
@@ -35,6 +36,8 @@ pub enum Kind {
     Situation,
     Service,
     Event,
+    Person,
+    Group,
     Parameter,
 }
 
@@ -51,7 +54,7 @@ struct Item {
     kind: Kind,
     name: String,
     title: Option<String>,
-    /// A parameter's value in force on the date, if any.
+    /// A parameter's value in force on the date, or a group's roles.
     #[serde(skip_serializing_if = "Option::is_none")]
     value: Option<String>,
 }
@@ -76,6 +79,13 @@ fn items(model: &Model, kinds: &[Kind], on: Date) -> Vec<Item> {
     }
     for e in model.events.iter() {
         add(Kind::Event, &e.name, &e.title, None);
+    }
+    for e in model.entities.iter() {
+        let roles: Vec<String> =
+            e.roles.iter().map(|r| format!("{} {}", r.name.text, r.cardinality())).collect();
+        let (kind, value) =
+            if e.group { (Kind::Group, Some(roles.join(", "))) } else { (Kind::Person, None) };
+        add(kind, &e.name, &e.title, value);
     }
     for p in model.params.iter() {
         let value = Some(match p.key {
