@@ -119,6 +119,7 @@ impl<'a> Checker<'a> {
                     title: text(&e.title),
                     kind,
                     registry,
+                    drawn: vec![None; roles.len()],
                     roles,
                     fields,
                 };

@@ -6,7 +6,7 @@ use super::errors;
 use super::expr::Env;
 use super::symbols::{DeclKind, Symbol};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::model::{self, EventId, Id, ParamId, SituationId, TriggerId, Type, Value};
+use crate::model::{self, EventId, Id, ParamId, RoleMode, SituationId, TriggerId, Type, Value};
 use crate::syntax::ast::*;
 use crate::vocabulary::{Channel, Consent};
 
@@ -17,6 +17,7 @@ impl<'a> Checker<'a> {
             Decl::Service(s) => self.service(s, model::ServiceId::new(symbol.id)),
             Decl::Trigger(t) => self.trigger(t, TriggerId::new(symbol.id)),
             Decl::Registry(r) => self.provides(r, model::RegistryId::new(symbol.id)),
+            Decl::Event(e) => self.drawn(e, EventId::new(symbol.id)),
             Decl::Situation(s) => {
                 let on = s.on.iter().filter_map(|e| self.resolve(e, DeclKind::Event)).collect();
                 let services = s.services.iter().filter_map(|x| self.resolve(x, DeclKind::Service)).collect();
@@ -25,7 +26,7 @@ impl<'a> Checker<'a> {
                 situation.services = services;
             }
             // Declared in full by the first pass.
-            Decl::Agency(_) | Decl::Entity(_) | Decl::Record(_) | Decl::Enum(_) | Decl::Event(_) => {}
+            Decl::Agency(_) | Decl::Entity(_) | Decl::Record(_) | Decl::Enum(_) => {}
         }
     }
 
@@ -153,6 +154,41 @@ impl<'a> Checker<'a> {
             return None;
         }
         out.into_iter().collect()
+    }
+
+    /// The lists `each` roles are drawn from: lists of the role's entity, read of the
+    /// event's other roles and fields.
+    fn drawn(&mut self, e: &'a Event, id: EventId) {
+        for r in &e.roles {
+            let Some(drawn) = &r.drawn else { continue };
+            let Some(i) = model::find_role(&self.model.events[id].roles, &r.name.name) else { continue };
+            let mut env = Env::event(&self.model.events[id]);
+            let list = self.expr(drawn, &mut env);
+            let role = &self.model.events[id].roles[i];
+            let wanted = Type::List(Box::new(Type::Entity(role.entity)));
+            if role.mode != RoleMode::Each {
+                let d = Diagnostic::new(
+                    Code::TypeMismatch,
+                    format!("role `{}` binds one, and only an `each` role is drawn from a list", r.name.name),
+                    drawn.span,
+                    "a list for one role",
+                )
+                .with_help(format!(
+                    "write `role {}: each {} in …`, or let the event name the person",
+                    r.name.name, r.entity.name
+                ));
+                self.report(d);
+            } else if !list.ty.fits(&wanted) {
+                let (expected, found) = (self.shown(&wanted), self.shown(&list.ty));
+                self.report(errors::expected_type(
+                    drawn.span,
+                    "the list an `each` role is drawn from",
+                    &expected,
+                    &found,
+                ));
+            }
+            self.model.events[id].drawn[i] = Some(list);
+        }
     }
 
     /// The facts a registry holds: `entity.fact`.

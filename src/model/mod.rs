@@ -130,6 +130,8 @@ pub struct Event {
     pub kind: Option<EventKind>,
     pub registry: Option<RegistryId>,
     pub roles: Vec<Role>,
+    /// For each role, the list it is drawn from when the event does not name its persons.
+    pub drawn: Vec<Option<Expr>>,
     pub fields: Vec<Field>,
 }
 

@@ -15,8 +15,8 @@ use super::eval::{Frame, Missing, World, round_kopecks};
 use super::profile::{Profile, ProfileEvent};
 use crate::date::Date;
 use crate::model::{
-    Action, Expr, FactRef, Local, Model, ParamId, RoleMode, Rule, Service, ServiceId, Source, Trigger, Type,
-    Value,
+    Action, Expr, ExprKind, FactRef, Local, Model, ParamId, RoleMode, Rule, Service, ServiceId, Source,
+    Trigger, Type, Value,
 };
 use crate::vocabulary::Consent;
 use std::collections::{BTreeMap, BTreeSet};
@@ -130,38 +130,50 @@ pub fn simulate(model: &Model, profile: &Profile, as_of: Date, explain: bool) ->
 }
 
 /// Every binding of an event's roles: one per entity an `each` role binds (the product
-/// when there are several such roles); an unbound optional role is `None`.
-fn bindings(model: &Model, ev: &ProfileEvent) -> Vec<Vec<Option<Value>>> {
-    let mut out: Vec<Vec<Option<Value>>> = vec![Vec::new()];
-    for (role, bound) in model.events[ev.event].roles.iter().zip(&ev.roles) {
-        out = match role.mode {
-            // An `each` role that binds no one still lets the triggers that do not
-            // need it fire, once.
-            RoleMode::Each if bound.is_empty() => out
-                .into_iter()
-                .map(|mut b| {
-                    b.push(None);
+/// when there are several such roles); an unbound optional role is `None`. An `each` role
+/// the profile leaves empty is drawn from its list, when the event declares one: every
+/// person of it but those of the roles it is read of (the deceased's household, the
+/// deceased aside).
+fn bindings(model: &Model, profile: &Profile, ev: &ProfileEvent) -> Vec<Vec<Option<Value>>> {
+    let event = &model.events[ev.event];
+    let base: Vec<Option<Value>> = event
+        .roles
+        .iter()
+        .zip(&ev.roles)
+        .map(|(role, bound)| if role.mode == RoleMode::Each { None } else { bound.first().cloned() })
+        .collect();
+    let mut out = vec![base.clone()];
+    for (r, _) in event.roles.iter().enumerate().filter(|(_, role)| role.mode == RoleMode::Each) {
+        let mut each = ev.roles.get(r).cloned().unwrap_or_default();
+        if let (true, Some(Some(list))) = (each.is_empty(), event.drawn.get(r)) {
+            let mut frame = Frame::new(model, None, &[], &ev.data, ev.date);
+            frame.world = Some(World { profile, binding: &base });
+            // The roles the list is read of are not in it: the deceased is no survivor.
+            let mut of = Vec::new();
+            list.walk(&mut |x| {
+                if let ExprKind::Role(i) = x.kind {
+                    of.extend(base.get(i).cloned().flatten());
+                }
+            });
+            if let Some(Value::List(items)) = frame.eval(list) {
+                each = items.iter().filter(|v| !of.contains(v)).cloned().collect();
+            }
+        }
+        // An `each` role that binds no one still lets the triggers that do not need it
+        // fire, once.
+        if each.is_empty() {
+            continue;
+        }
+        out = out
+            .into_iter()
+            .flat_map(|b| {
+                each.iter().map(move |v| {
+                    let mut b = b.clone();
+                    b[r] = Some(v.clone());
                     b
                 })
-                .collect(),
-            RoleMode::Each => out
-                .into_iter()
-                .flat_map(|b| {
-                    bound.iter().map(move |v| {
-                        let mut b = b.clone();
-                        b.push(Some(v.clone()));
-                        b
-                    })
-                })
-                .collect(),
-            _ => out
-                .into_iter()
-                .map(|mut b| {
-                    b.push(bound.first().cloned());
-                    b
-                })
-                .collect(),
-        };
+            })
+            .collect();
     }
     out
 }
@@ -205,7 +217,7 @@ impl<'m> Run<'m> {
         // A trigger acts once per binding of the roles its service reads: a death with
         // three survivors starts the burial allowance for the deceased once.
         let mut done: BTreeSet<(usize, Vec<EntityKey>)> = BTreeSet::new();
-        for binding in bindings(model, ev) {
+        for binding in bindings(model, self.profile, ev) {
             for (i, t) in model.triggers.iter().enumerate().filter(|(_, t)| t.on == Some(ev.event)) {
                 // A condition may read any of the event's roles.
                 let used: Vec<EntityKey> = match t.condition {
@@ -356,7 +368,7 @@ impl<'m> Run<'m> {
             for sit in model.situations.iter().filter(|sit| sit.on.contains(&ev.event)) {
                 for &s in &sit.services {
                     let service = &model.services[s];
-                    for b in bindings(model, ev) {
+                    for b in bindings(model, self.profile, ev) {
                         let binding: Vec<Option<Value>> = service
                             .roles
                             .iter()

@@ -176,6 +176,8 @@ pub struct EventRole {
     pub name: Ident,
     pub mode: RoleMode,
     pub entity: Ident,
+    /// The list an `each` role is drawn from, when the event does not name its persons.
+    pub drawn: Option<Expr>,
 }
 
 #[derive(Clone, Debug)]

@@ -450,19 +450,21 @@ impl Builder<'_> {
                 Rule::event_role => {
                     let mut mode = RoleMode::One;
                     let mut idents = Vec::new();
+                    let mut drawn = None;
                     for q in parts(p) {
                         match q.as_rule() {
                             Rule::role_mode => {
                                 let each = q.into_inner().any(|k| k.as_rule() == Rule::k_each);
                                 mode = if each { RoleMode::Each } else { RoleMode::Optional };
                             }
+                            Rule::expr => drawn = Some(self.expr(q)),
                             _ => idents.push(self.ident(q)),
                         }
                     }
                     let mut idents = idents.into_iter();
                     let name = idents.next().expect("role name");
                     let entity = idents.next().expect("role entity");
-                    e.roles.push(EventRole { name, mode, entity });
+                    e.roles.push(EventRole { name, mode, entity, drawn });
                 }
                 _ => {}
             }
