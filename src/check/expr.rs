@@ -377,7 +377,9 @@ impl<'a> Checker<'a> {
             let ty = entity.facts[f].ty.clone();
             return (K::Fact(boxed(base), FactRef { entity: e, fact: f }), ty);
         }
-        let person = self.model.person();
+        // With a second `person` (reported), members have no one type: no cascade.
+        let persons = self.model.entities.iter().filter(|e| !e.group).count();
+        let person = self.model.person().filter(|_| persons == 1);
         if entity.group {
             let members = Type::List(Box::new(person.map_or(Type::Error, Type::Entity)));
             if let Some(r) = entity.role(&field.name) {
