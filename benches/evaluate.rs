@@ -97,6 +97,7 @@ fn households(c: &mut Criterion) {
                 service,
                 black_box(groups.as_bytes()),
                 black_box(persons.as_bytes()),
+                false,
                 &keys,
                 &columns,
                 on,

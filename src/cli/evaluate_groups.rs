@@ -9,6 +9,9 @@ use crate::simulate::groups::{self, Keys};
 use std::io::{BufReader, BufWriter, Write};
 use std::time::Instant;
 
+/// The largest persons table held whole (in any row order): beyond it, tables stream.
+const WHOLE_LIMIT: u64 = 64 << 20;
+
 pub fn run(args: &EvaluateArgs, color: Color) -> Exit {
     let started = Instant::now();
     let (Some(groups_path), Some(persons_path)) = (&args.groups, &args.persons) else {
@@ -38,6 +41,9 @@ pub fn run(args: &EvaluateArgs, color: Color) -> Exit {
         eprintln!("error: the output `{}` is an input file; write it elsewhere", args.output.display());
         return Exit::Usage;
     }
+    // A persons table in any row order is held whole, indexed by group; a large one must
+    // stand in group order (as generators and exports write them), and streams.
+    let whole = std::fs::metadata(persons_path).is_ok_and(|m| m.len() <= WHOLE_LIMIT);
     // The persons' group column is named after the kind of group unless said otherwise.
     let s = &model.services[service];
     let kind = s.subject.map(|i| model.entities[s.roles[i].entity].name.text.clone()).unwrap_or_default();
@@ -66,6 +72,7 @@ pub fn run(args: &EvaluateArgs, color: Color) -> Exit {
             service,
             groups_file,
             persons_file,
+            whole,
             &keys,
             &args.columns,
             args.as_of,
@@ -87,6 +94,7 @@ pub fn run(args: &EvaluateArgs, color: Color) -> Exit {
             service,
             groups_file,
             persons_file,
+            whole,
             &keys,
             &args.columns,
             args.as_of,

@@ -1,8 +1,9 @@
 //! Populations of groups: a table of groups (households, families …) and a table of their
 //! members, read together, one group at a time, and a service decided for each group.
-//! The members of each group stand together in the persons table, in the order of the
-//! groups table, so both files stream: memory holds a chunk of groups, whatever the size
-//! of the population. Chunks are decided over all cores and written in input order.
+//! When the members of each group stand together in the persons table, in the order of
+//! the groups table, both files stream: memory holds a chunk of groups, whatever the size
+//! of the population; otherwise the persons table is held whole, indexed by group. Chunks
+//! are decided over all cores and written in input order.
 
 use super::batch::{Failed, RowError};
 use super::engine::{Request, decide_alone};
@@ -97,9 +98,9 @@ fn layout(
     })
 }
 
-/// The output columns: `id` (the group's), `outcome`, or a criterion, derived fact or
-/// output of the service.
-fn outputs(model: &Model, service: ServiceId, names: &[String]) -> Result<Vec<Out>, String> {
+/// The output columns: `id` or the groups table's id column (the group's id), `outcome`,
+/// or a criterion, derived fact or output of the service.
+fn outputs(model: &Model, service: ServiceId, names: &[String], id: &str) -> Result<Vec<Out>, String> {
     let s = &model.services[service];
     names
         .iter()
@@ -113,7 +114,7 @@ fn outputs(model: &Model, service: ServiceId, names: &[String]) -> Result<Vec<Ou
                 .or_else(|| s.criteria.iter().position(|c| c.name.text == *name).map(Local::Criterion));
             match (name.as_str(), local) {
                 (_, Some(l)) => Ok(Out::Local(l)),
-                ("id", None) => Ok(Out::GroupId),
+                (n, None) if n == "id" || n == id => Ok(Out::GroupId),
                 ("outcome", None) => Ok(Out::Outcome),
                 _ => Err(format!(
                     "column `{name}`: `{}` has no criterion, derived fact or output of that name (or write `id`, `outcome`)",
@@ -137,9 +138,23 @@ struct Reader<G: BufRead, P: BufRead> {
     persons: csv::Reader<P>,
     /// The next person row, read ahead: the first of the next group.
     ahead: Option<(u64, csv::StringRecord)>,
+    /// Every person row by group, when the table is held whole (any row order).
+    index: Option<std::collections::HashMap<String, Vec<(u64, csv::StringRecord)>>>,
 }
 
 impl<G: BufRead, P: BufRead> Reader<G, P> {
+    /// Reads the whole persons table into an index by group.
+    fn hold_whole(&mut self) -> Result<(), String> {
+        let mut index: std::collections::HashMap<String, Vec<(u64, csv::StringRecord)>> =
+            std::collections::HashMap::new();
+        while let Some((line, p)) = self.next_person()? {
+            let group = p.get(self.person_group).unwrap_or_default().to_string();
+            index.entry(group).or_default().push((line, p));
+        }
+        self.index = Some(index);
+        Ok(())
+    }
+
     fn next_person(&mut self) -> Result<Option<(u64, csv::StringRecord)>, String> {
         let line = self.persons.position().line();
         let mut record = csv::StringRecord::new();
@@ -158,8 +173,12 @@ impl<G: BufRead, P: BufRead> Reader<G, P> {
             Ok(false) => return None,
             Err(e) => return Some((line, Err(format!("groups:{line}: {e}")))),
         }
-        // The members: the person rows of this group, which stand together.
         let id = record.get(self.group_id).unwrap_or_default();
+        if let Some(index) = &mut self.index {
+            let members = index.remove(id).unwrap_or_default();
+            return Some((line, Ok((record, members))));
+        }
+        // The members: the person rows of this group, which stand together.
         let mut members = Vec::new();
         loop {
             if self.ahead.is_none() {
@@ -272,12 +291,15 @@ fn cell(m: &Model, ty: &crate::model::Type, text: &str, name: &str) -> Result<Op
 }
 
 /// Decides `service` for every group of the tables and writes one CSV row per group.
+/// With `whole`, the persons table is held in memory by group, so its rows may come in any
+/// order; otherwise both tables stream, the members of each group together in group order.
 #[allow(clippy::too_many_arguments)]
 pub fn run<G: BufRead, P: BufRead, W: Write>(
     model: &Model,
     service: ServiceId,
     groups: G,
     persons: P,
+    whole: bool,
     keys: &Keys,
     columns: &[String],
     as_of: Date,
@@ -300,7 +322,7 @@ pub fn run<G: BufRead, P: BufRead, W: Write>(
     let headers = groups.headers().cloned().map_err(|e| format!("groups: {e}"));
     let mapped = headers.and_then(|g| {
         let p = persons.headers().cloned().map_err(|e| format!("persons: {e}"))?;
-        Ok((layout(model, entity, &g, &p, keys)?, outputs(model, service, columns)?))
+        Ok((layout(model, entity, &g, &p, keys)?, outputs(model, service, columns, &keys.group_id)?))
     });
     let (layout, outs) = match mapped {
         Ok(x) => x,
@@ -312,7 +334,12 @@ pub fn run<G: BufRead, P: BufRead, W: Write>(
     };
     writeln!(out, "{}", columns.join(",")).map_err(Failed::Write)?;
     let (group_id, person_group) = (layout.group_id, layout.person_group);
-    let mut reader = Reader { group_id, person_group, groups, persons, ahead: None };
+    let mut reader = Reader { group_id, person_group, groups, persons, ahead: None, index: None };
+    if whole && let Err(message) = reader.hold_whole() {
+        let e = RowError { line: 1, message };
+        errors(&e);
+        return Err(Failed::Row(e));
+    }
     let builder = Builder { model, layout };
     let mut summary = Summary::default();
     let subject = s.subject.expect("a subject");
@@ -370,6 +397,19 @@ pub fn run<G: BufRead, P: BufRead, W: Write>(
         }
     }
     // Persons left over belong to no group read, or stand apart from their group.
+    let left = reader.index.as_mut().and_then(|index| {
+        let (group, rows) = index.iter_mut().min_by_key(|(_, rows)| rows.first().map(|r| r.0))?;
+        let (line, _) = rows.first()?;
+        Some((*line, group.clone()))
+    });
+    if let Some((line, group)) = left {
+        let e = RowError {
+            line: line as usize,
+            message: format!("persons:{line}: a member of `{group}`, which the groups table does not have"),
+        };
+        errors(&e);
+        return Err(Failed::Row(e));
+    }
     if let Some((line, p)) = reader.ahead.take() {
         let group = p.get(person_group).unwrap_or_default().to_string();
         let e = RowError {
