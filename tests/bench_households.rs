@@ -36,6 +36,41 @@ fn edge_households_are_byte_identical() {
     assert_eq!(evaluate(&root.join("tests/bench-households/persons.csv")), expected());
 }
 
+/// Streamed (a table too large to hold whole), a member apart from its household stops
+/// the run, naming its line.
+#[test]
+fn streamed_members_out_of_order_stop_the_run() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = root.join("tests/bench-households");
+    let households = std::fs::read_to_string(dir.join("households.csv")).unwrap();
+    let persons = std::fs::read_to_string(dir.join("persons.csv")).unwrap();
+    let sources = reglament::cli::load::load(&[root.join("examples/bench-households/rules.rgl")]).unwrap();
+    let model = reglament::compile(&sources).into_model().expect("the rules check");
+    let keys = reglament::simulate::groups::Keys {
+        group_id: "household_id".into(),
+        person_id: "person_id".into(),
+        person_group: "household_id".into(),
+        role: "role".into(),
+    };
+    let columns: Vec<String> = vec!["household_id".into()];
+    let mut errors = Vec::new();
+    let result = reglament::simulate::groups::run(
+        &model,
+        model.service("template_month").unwrap(),
+        households.as_bytes(),
+        persons.as_bytes(),
+        false,
+        &keys,
+        &columns,
+        reglament::date::Date::parse("2024-01-01").unwrap(),
+        &mut Vec::new(),
+        &mut |e| errors.push(e.message.clone()),
+    );
+    assert!(result.is_err());
+    let last = errors.last().expect("an error");
+    assert!(last.contains("which is not the group at this place of the groups table"), "{last}");
+}
+
 #[test]
 fn members_in_household_order_give_the_same() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));

@@ -202,6 +202,8 @@ impl<G: BufRead, P: BufRead> Reader<G, P> {
 struct Builder<'m> {
     model: &'m Model,
     layout: Layout,
+    /// Whether the persons table is held whole (any order) rather than streamed.
+    whole: bool,
 }
 
 impl Builder<'_> {
@@ -216,9 +218,12 @@ impl Builder<'_> {
         let l = &self.layout;
         let entity = &m.entities[l.entity];
         if members.is_empty() {
-            return Err(format!(
-                "groups:{line}: `{id}` has no members in the persons table (the persons of each group stand together, in the order of the groups table)"
-            ));
+            let order = if self.whole {
+                ""
+            } else {
+                " (the persons of each group stand together, in the order of the groups table)"
+            };
+            return Err(format!("groups:{line}: `{id}` has no members in the persons table{order}"));
         }
         let mut facts = Facts::default();
         for &(c, f) in &l.group_facts {
@@ -340,7 +345,7 @@ pub fn run<G: BufRead, P: BufRead, W: Write>(
         errors(&e);
         return Err(Failed::Row(e));
     }
-    let builder = Builder { model, layout };
+    let builder = Builder { model, layout, whole };
     let mut summary = Summary::default();
     let subject = s.subject.expect("a subject");
     let locals: Vec<Local> =
