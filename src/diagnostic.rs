@@ -70,6 +70,7 @@ codes! {
     PeriodReversed = "E0304", Error, "a parameter period ends before it starts";
     ProceduresTooLong = "E0305", Error, "procedures take longer than the service deadline";
     MissingKey = "E0306", Error, "a keyed parameter's period does not give one value for every key";
+    ScaleBrackets = "E0307", Error, "a scale's brackets do not start at zero or do not rise";
     Cycle = "E0401", Error, "services depend on each other in a cycle";
     Unprovided = "E0402", Error, "an input's source is never available to its service";
     SameRecord = "E0403", Error, "two services record the same fact";

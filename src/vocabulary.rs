@@ -145,6 +145,9 @@ vocabulary! {
         Age = ["age", "возраст"],
         DaysBetween = ["days_between", "дней_между"],
         Round = ["round", "округлить"],
+        ScaleRate = ["scale_rate", "по_ставкам_шкалы"],
+        ScaleAmount = ["scale_amount", "по_суммам_шкалы"],
+        Bracket = ["bracket", "ступень_шкалы"],
     }
 }
 

@@ -58,6 +58,17 @@ impl<'a> Checker<'a> {
         let mut periods = Vec::new();
         for period in &p.periods {
             let values = match (&period.value, key) {
+                (PeriodValue::One(v), None) if matches!(ty, Type::Scale(..)) => {
+                    let d = Diagnostic::new(
+                        Code::ScaleBrackets,
+                        format!("parameter `{}` is a scale: a period gives its brackets", p.name.name),
+                        v.span,
+                        "one value",
+                    )
+                    .with_help("write `from 2024-01-01 { from 0 = 0.02  from 6000 = 0.06 }`, one bracket per threshold");
+                    self.report(d);
+                    None
+                }
                 (PeriodValue::One(v), None) => self.literal(v, &ty, &what).map(|v| vec![v]),
                 (PeriodValue::Keyed(values), Some(key)) => self.keyed_values(p, period, values, key, &ty),
                 (PeriodValue::One(v), Some(key)) => {
@@ -74,6 +85,21 @@ impl<'a> Checker<'a> {
                     .with_help(format!(
                         "give a value per variant of `{e}`: `from … {{ variant = value … }}`"
                     ));
+                    self.report(d);
+                    None
+                }
+                (PeriodValue::Scale(brackets), None) => self.scale(p, period, brackets, &ty),
+                (PeriodValue::Scale(_), Some(_)) => {
+                    let d = Diagnostic::new(
+                        Code::ScaleBrackets,
+                        format!(
+                            "parameter `{}` is keyed, and a keyed parameter has no brackets",
+                            p.name.name
+                        ),
+                        period.span,
+                        "brackets",
+                    )
+                    .with_help("declare one scale per key, or drop `by …`");
                     self.report(d);
                     None
                 }
@@ -102,6 +128,65 @@ impl<'a> Checker<'a> {
             }
         }
         self.model.params[id].periods = periods;
+    }
+
+    /// The brackets of one period of a scale: literal thresholds rising from zero, each
+    /// with a literal value.
+    fn scale(
+        &mut self,
+        p: &'a Parameter,
+        period: &'a Period,
+        brackets: &'a [(Expr, Expr)],
+        ty: &Type,
+    ) -> Option<Vec<Value>> {
+        let Type::Scale(t, v) = ty else {
+            let d = Diagnostic::new(
+                Code::ScaleBrackets,
+                format!("parameter `{}` gives brackets, but is not declared a scale", p.name.name),
+                period.span,
+                "brackets",
+            )
+            .with_help("declare it `parameter x: scale<money, decimal> { … }` (thresholds, then values)");
+            self.report(d);
+            return None;
+        };
+        let what = format!("a bracket of parameter `{}`", p.name.name);
+        let mut out = Vec::with_capacity(brackets.len());
+        let mut complete = true;
+        for (threshold, value) in brackets {
+            let (a, b) = (self.literal(threshold, t, &what), self.literal(value, v, &what));
+            match (a, b) {
+                (Some(a), Some(b)) => out.push((a, b, threshold.span)),
+                _ => complete = false,
+            }
+        }
+        if !complete {
+            return None;
+        }
+        let number = |v: &Value| v.as_decimal();
+        let starts_at_zero = out.first().and_then(|(a, _, _)| number(a)).is_some_and(|a| a.is_zero());
+        let rising =
+            out.windows(2).all(|w| matches!((number(&w[0].0), number(&w[1].0)), (Some(a), Some(b)) if a < b));
+        if !starts_at_zero || !rising {
+            let (span, label) = match out
+                .windows(2)
+                .find(|w| !matches!((number(&w[0].0), number(&w[1].0)), (Some(a), Some(b)) if a < b))
+            {
+                Some(w) if starts_at_zero => (w[1].2, "not above the threshold before it"),
+                _ => (out.first().map_or(period.span, |b| b.2), "the first threshold is not zero"),
+            };
+            let d = Diagnostic::new(
+                Code::ScaleBrackets,
+                format!("the brackets of scale `{}` must start at zero and rise", p.name.name),
+                span,
+                label,
+            )
+            .with_help("give the brackets from zero up, each threshold above the one before: every base then falls in one bracket");
+            self.report(d);
+            return None;
+        }
+        let brackets: Vec<(Value, Value)> = out.into_iter().map(|(a, b, _)| (a, b)).collect();
+        Some(vec![Value::Scale(brackets.into())])
     }
 
     /// The values of one period of a keyed parameter, in variant order: every variant

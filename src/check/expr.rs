@@ -556,6 +556,9 @@ impl<'a> Checker<'a> {
             (Function::Age, [Type::Date]) | (Function::Age, [Type::Date, Type::Date]) => Type::Int,
             (Function::DaysBetween, [Type::Date, Type::Date]) => Type::Int,
             (Function::Round, [t @ (Type::Money | Type::Decimal)]) => (*t).clone(),
+            // Σ rate × the part of the base in each bracket: money at rates is money.
+            (Function::ScaleRate, [Type::Scale(t, v), x]) if x.fits(t) && v.is_number() => (**t).clone(),
+            (Function::ScaleAmount | Function::Bracket, [Type::Scale(t, v), x]) if x.fits(t) => (**v).clone(),
             (Function::Count | Function::Sum | Function::Any | Function::All, _) => bad(
                 self,
                 "aggregates take a list, or a comprehension: `count(c in children: age(c.birth_date) < 3)`",
@@ -568,6 +571,10 @@ impl<'a> Checker<'a> {
                 "`age(birth_date)` gives full years today; `age(birth_date, on_date)` on a given date",
             ),
             (Function::DaysBetween, _) => bad(self, "`days_between(from_date, to_date)` takes two dates"),
+            (Function::ScaleRate | Function::ScaleAmount | Function::Bracket, _) => bad(
+                self,
+                "`scale_rate(scale, base)` sums the rate of each bracket on the part of the base in it; `scale_amount(scale, base)` sums the amounts of the brackets the base is above; `bracket(scale, base)` is the value of the bracket the base is in",
+            ),
             (Function::Round, _) => {
                 bad(self, "`round(x)` rounds money or a decimal to kopecks (two decimals, half up)")
             }

@@ -10,6 +10,9 @@ impl Checker<'_> {
     pub fn resolve_type(&mut self, ty: &TypeExpr) -> Type {
         match ty {
             TypeExpr::List(inner, _) => Type::List(Box::new(self.resolve_type(inner))),
+            TypeExpr::Scale(t, v, _) => {
+                Type::Scale(Box::new(self.resolve_type(t)), Box::new(self.resolve_type(v)))
+            }
             TypeExpr::Named(ident) => {
                 if let Some(b) = Builtin::from_word(&ident.name) {
                     return Type::of_builtin(b);

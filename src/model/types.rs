@@ -22,6 +22,8 @@ pub enum Type {
     /// A person or a group, as a role binds it.
     Entity(EntityId),
     List(Box<Type>),
+    /// A scale: brackets of thresholds of the first type, each with a value of the second.
+    Scale(Box<Type>, Box<Type>),
     /// The type of something already reported; fits everywhere so one error does not
     /// cascade. A model without errors has none.
     Error,
@@ -106,6 +108,7 @@ impl fmt::Display for Shown<'_> {
             Type::Record(r) => f.write_str(&self.1.records[*r].name),
             Type::Entity(e) => f.write_str(&self.1.entities[*e].name),
             Type::List(inner) => write!(f, "list<{}>", Shown(inner, self.1)),
+            Type::Scale(t, v) => write!(f, "scale<{}, {}>", Shown(t, self.1), Shown(v, self.1)),
             Type::Error => f.write_str("unknown"),
         }
     }

@@ -24,6 +24,8 @@ pub enum Value {
     /// may be unknown.
     Record(RecordId, Arc<[Option<Value>]>),
     List(Arc<[Value]>),
+    /// A scale's brackets in force: thresholds in increasing order, each with its value.
+    Scale(Arc<[(Value, Value)]>),
     /// A person or a group of the profile, by its place there.
     Person(u32),
     Group(u32),
@@ -68,6 +70,7 @@ impl fmt::Display for Value {
             Value::Enum(e, v) => write!(f, "#{}.{v}", e.0),
             Value::Record(_, fields) => write!(f, "record of {} fields", fields.len()),
             Value::List(items) => write!(f, "list of {}", items.len()),
+            Value::Scale(b) => write!(f, "scale of {} brackets", b.len()),
             Value::Person(i) => write!(f, "person #{i}"),
             Value::Group(i) => write!(f, "group #{i}"),
         }

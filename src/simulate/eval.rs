@@ -393,6 +393,12 @@ fn call(f: Function, args: &[Option<Value>], today: Date) -> Option<Value> {
             (Some(Value::Date(a)), Some(Value::Date(b))) => Some(Value::Int(b.day_number() - a.day_number())),
             _ => None,
         },
+        Function::ScaleRate | Function::ScaleAmount | Function::Bracket => {
+            let (Some(Value::Scale(brackets)), Some(base)) = (args.first()?, args.get(1)?) else {
+                return None;
+            };
+            scale(f, brackets, base)
+        }
         Function::Round => match args.first()?.as_ref()? {
             Value::Money(d) => Some(Value::Money(round_kopecks(*d))),
             Value::Decimal(d) => Some(Value::Decimal(round_kopecks(*d))),
@@ -413,6 +419,44 @@ fn call(f: Function, args: &[Option<Value>], today: Date) -> Option<Value> {
             Value::List(items) => aggregate(f, &items.iter().cloned().map(Some).collect::<Vec<_>>()),
             _ => None,
         },
+    }
+}
+
+/// A scale applied to a base, as OpenFisca's tax scales are: marginal rates (each rate on
+/// the part of the base in its bracket), marginal amounts (the amounts of every bracket the
+/// base is strictly above), or the single value of the bracket the base is in.
+fn scale(f: Function, brackets: &[(Value, Value)], base: &Value) -> Option<Value> {
+    let x = base.as_decimal()?;
+    let money = matches!(base, Value::Money(_));
+    match f {
+        Function::ScaleRate => {
+            let mut total = Decimal::ZERO;
+            for (i, (threshold, rate)) in brackets.iter().enumerate() {
+                let low = threshold.as_decimal()?;
+                let high = brackets.get(i + 1).and_then(|(t, _)| t.as_decimal());
+                let part = high.map_or(x, |h| x.min(h)) - low;
+                if part > Decimal::ZERO {
+                    total = total.checked_add(part.checked_mul(rate.as_decimal()?)?)?;
+                }
+            }
+            Some(if money { Value::Money(total) } else { Value::Decimal(total) })
+        }
+        Function::ScaleAmount => {
+            let passed = brackets.iter().filter(|(t, _)| t.as_decimal().is_some_and(|t| x > t));
+            let mut total: Option<Value> = None;
+            for (_, amount) in passed {
+                total = Some(match total {
+                    None => amount.clone(),
+                    Some(t) => binary(BinOp::Add, &t, amount)?,
+                });
+            }
+            // Above no threshold: zero of the amounts' kind.
+            total.or_else(|| brackets.first().and_then(|(_, a)| binary(BinOp::Sub, a, a)))
+        }
+        _ => {
+            let i = brackets.partition_point(|(t, _)| t.as_decimal().is_some_and(|t| t <= x));
+            Some(brackets.get(i.checked_sub(1)?)?.1.clone())
+        }
     }
 }
 
@@ -482,6 +526,35 @@ mod tests {
             }
         }
         d
+    }
+
+    fn money(text: &str) -> Value {
+        Value::Money(text.parse().unwrap())
+    }
+
+    /// The contribution scale of the households workload (RULES.md 4.5) and its threshold
+    /// scales (4.13, 4.14), on and beside every threshold.
+    #[test]
+    fn scales_on_their_thresholds() {
+        let d = |t: &str| Value::Decimal(t.parse().unwrap());
+        let rates = [(money("0"), d("0.02")), (money("6000"), d("0.06")), (money("12400"), d("0.12"))];
+        let rate = |x: &str| scale(Function::ScaleRate, &rates, &money(x));
+        assert_eq!(rate("0"), Some(money("0")));
+        assert_eq!(rate("6000"), Some(money("120")));
+        // 0.02 × 6000 + 0.06 × 6400 + 0.12 × 0.01
+        assert_eq!(rate("12400.01"), Some(money("504.0012")));
+        let amounts = [(money("0"), money("0")), (money("249"), money("1")), (money("499"), money("1"))];
+        let amount = |x: &str| scale(Function::ScaleAmount, &amounts, &money(x));
+        assert_eq!(amount("249"), Some(money("0")));
+        assert_eq!(amount("249.01"), Some(money("1")));
+        assert_eq!(amount("500"), Some(money("2")));
+        let prices = [(money("0"), money("0")), (money("250"), money("1")), (money("500"), money("2"))];
+        let bracket = |x: &str| scale(Function::Bracket, &prices, &money(x));
+        assert_eq!(bracket("249.99"), Some(money("0")));
+        assert_eq!(bracket("250"), Some(money("1")));
+        assert_eq!(bracket("1000000"), Some(money("2")));
+        // A base below the first threshold is in no bracket.
+        assert_eq!(bracket("-1"), None);
     }
 
     #[test]

@@ -60,6 +60,8 @@ pub fn parse_scalar(ty: &Type, text: &str, model: &Model) -> Result<Value, Strin
                 }
             }
         }
-        Type::Record(_) | Type::List(_) | Type::Entity(_) | Type::Error => bad("a single value"),
+        Type::Record(_) | Type::List(_) | Type::Entity(_) | Type::Scale(..) | Type::Error => {
+            bad("a single value")
+        }
     }
 }

@@ -31,6 +31,8 @@ fn ty(model: &Model, t: &Type) -> Value {
         Type::List(inner) => json!({"type": "array", "items": ty(model, inner)}),
         // Persons and groups are named by their ids.
         Type::Entity(_) => json!({"type": ["string", "integer"]}),
+        // Scales are parameters, never facts of a profile.
+        Type::Scale(..) => json!({}),
         // A model without errors has no error types.
         Type::Error => json!({}),
     }

@@ -158,6 +158,8 @@ pub struct Period {
 pub enum PeriodValue {
     One(Expr),
     Keyed(Vec<(Ident, Expr)>),
+    /// A scale's brackets: threshold, value.
+    Scale(Vec<(Expr, Expr)>),
 }
 
 #[derive(Clone, Debug)]
@@ -311,13 +313,15 @@ pub struct Situation {
 pub enum TypeExpr {
     Named(Ident),
     List(Box<TypeExpr>, Span),
+    /// `scale<threshold, value>`.
+    Scale(Box<TypeExpr>, Box<TypeExpr>, Span),
 }
 
 impl TypeExpr {
     pub fn span(&self) -> Span {
         match self {
             TypeExpr::Named(i) => i.span,
-            TypeExpr::List(_, s) => *s,
+            TypeExpr::List(_, s) | TypeExpr::Scale(_, _, s) => *s,
         }
     }
 }

@@ -280,6 +280,8 @@ fn rule_name(rule: Rule) -> String {
         Rule::source | Rule::applicant => "a source (`role.fact` or `applicant role.fact`)".into(),
         Rule::k_applicant | Rule::applicant_role => keyword("applicant", "заявитель"),
         Rule::k_person | Rule::person_decl => keyword("person", "лицо"),
+        Rule::k_scale | Rule::scale_type => keyword("scale", "шкала"),
+        Rule::scale_bracket => "a bracket (`from THRESHOLD = VALUE`)".into(),
         Rule::k_group | Rule::group_decl => keyword("group", "группа"),
         Rule::k_role | Rule::group_role | Rule::event_role | Rule::service_role => keyword("role", "роль"),
         Rule::k_provides | Rule::provides => keyword("provides", "предоставляет"),

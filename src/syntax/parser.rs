@@ -120,6 +120,7 @@ fn is_keyword(rule: Rule) -> bool {
             | Rule::k_services
             | Rule::k_list
             | Rule::k_person
+            | Rule::k_scale
             | Rule::k_group
             | Rule::k_role
             | Rule::k_provides
@@ -283,6 +284,12 @@ impl Builder<'_> {
                 let inner = parts(pair).next().expect("element type");
                 TypeExpr::List(Box::new(self.type_expr(inner)), span)
             }
+            Rule::scale_type => {
+                let mut it = parts(pair);
+                let threshold = self.type_expr(it.next().expect("threshold type"));
+                let value = self.type_expr(it.next().expect("value type"));
+                TypeExpr::Scale(Box::new(threshold), Box::new(value), span)
+            }
             _ => TypeExpr::Named(self.first_ident(pair)),
         }
     }
@@ -403,12 +410,19 @@ impl Builder<'_> {
                     let mut dates = Vec::new();
                     let mut value = None;
                     let mut keyed = Vec::new();
+                    let mut brackets = Vec::new();
                     let mut braced = false;
                     for q in p.into_inner() {
                         match q.as_rule() {
                             Rule::date => dates.push(self.date(q)),
                             Rule::expr => value = Some(self.expr(q)),
                             Rule::lbrace => braced = true,
+                            Rule::scale_bracket => {
+                                let mut b = parts(q);
+                                let threshold = self.expr(b.next().expect("threshold"));
+                                let value = self.expr(b.next().expect("value"));
+                                brackets.push((threshold, value));
+                            }
                             Rule::keyed_value => {
                                 let mut kv = parts(q);
                                 let key = self.ident(kv.next().expect("key"));
@@ -422,6 +436,7 @@ impl Builder<'_> {
                     let Some(from) = dates.next() else { continue };
                     let value = match value {
                         Some(v) if !braced => PeriodValue::One(v),
+                        _ if !brackets.is_empty() => PeriodValue::Scale(brackets),
                         _ => PeriodValue::Keyed(keyed),
                     };
                     param.periods.push(Period { from, to: dates.next(), value, span });
