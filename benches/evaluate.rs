@@ -102,6 +102,7 @@ fn households(c: &mut Criterion) {
                 &columns,
                 on,
                 &mut out,
+                None,
                 &mut |_| {},
             );
             black_box(summary.expect("the population reads"))

@@ -64,6 +64,7 @@ fn streamed_members_out_of_order_stop_the_run() {
         &columns,
         reglament::date::Date::parse("2024-01-01").unwrap(),
         &mut Vec::new(),
+        None,
         &mut |e| errors.push(e.message.clone()),
     );
     assert!(result.is_err());
@@ -106,6 +107,7 @@ fn members_in_household_order_give_the_same() {
         &columns,
         on,
         &mut out,
+        None,
         &mut |e| panic!("{}", e.message),
     );
     assert_eq!(summary.expect("the tables read").groups, 56);

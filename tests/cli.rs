@@ -423,6 +423,23 @@ cli_snapshot!(
     "2026-03-01"
 );
 cli_snapshot!(
+    evaluate_groups_explained,
+    "evaluate",
+    "unified_allowance",
+    "--groups",
+    "tests/groups/households.csv",
+    "--persons",
+    "tests/groups/persons.csv",
+    "--columns",
+    "id,outcome",
+    "--as-of",
+    "2026-03-01",
+    "--out",
+    "/dev/null",
+    "--explain",
+    "/dev/stdout"
+);
+cli_snapshot!(
     evaluate_groups_bad_rows,
     "evaluate",
     "unified_allowance",

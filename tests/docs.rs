@@ -172,7 +172,7 @@ fn evaluate_page_bad_rows_example_is_real() {
 #[test]
 fn evaluate_page_groups_example_is_real() {
     let page = page("cli/evaluate.md");
-    let block = block_after(&page, "cell is unknown (or the fact's declared default).\n\n```console\n");
+    let block = block_after(&page, "(the facts of its members included).\n\n```console\n");
     let (command, shown) = block.split_once('\n').expect("a command line, then its output");
     let args: Vec<&str> = command.trim_start_matches("$ reglament ").split_whitespace().collect();
     let out = reglament(&args);

@@ -53,6 +53,17 @@ pub fn run(args: &EvaluateArgs, color: Color) -> Exit {
         person_group: args.person_group.clone().unwrap_or(kind),
         role: args.role.clone(),
     };
+    // Each group's decision tree, one JSON line per group, beside the output.
+    let mut explain = match &args.explain {
+        None => None,
+        Some(path) => match Replacing::create(path) {
+            Ok(f) => Some(BufWriter::new(f)),
+            Err(e) => {
+                eprintln!("error: cannot write `{}`: {e}", path.display());
+                return Exit::Usage;
+            }
+        },
+    };
     let (groups_shown, persons_shown) =
         (groups_path.display().to_string(), persons_path.display().to_string());
     let mut errors = |e: &crate::simulate::batch::RowError| {
@@ -77,6 +88,7 @@ pub fn run(args: &EvaluateArgs, color: Color) -> Exit {
             &args.columns,
             args.as_of,
             &mut out,
+            explain.as_mut().map(|w| w as &mut dyn Write),
             &mut errors,
         );
         r.and_then(|s| out.flush().map(|_| s).map_err(Failed::Write))
@@ -99,6 +111,7 @@ pub fn run(args: &EvaluateArgs, color: Color) -> Exit {
             &args.columns,
             args.as_of,
             &mut out,
+            explain.as_mut().map(|w| w as &mut dyn Write),
             &mut errors,
         );
         r.and_then(|s| {
@@ -106,6 +119,15 @@ pub fn run(args: &EvaluateArgs, color: Color) -> Exit {
             file.commit().map(|_| s).map_err(Failed::Write)
         })
     };
+    let explained = match explain.map(|w| w.into_inner().map_err(|e| e.into_error())) {
+        Some(Ok(file)) => file.commit(),
+        Some(Err(e)) => Err(e),
+        None => Ok(()),
+    };
+    if let (Ok(_), Err(e)) = (&result, explained) {
+        eprintln!("error: cannot write the decision trees: {e}");
+        return Exit::Usage;
+    }
     match result {
         Ok(summary) => {
             if args.timings {

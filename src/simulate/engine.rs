@@ -596,12 +596,13 @@ pub fn decide_alone(
     profile: &Profile,
     request: &Request,
     locals: &[Local],
+    explain: bool,
 ) -> (Decision, Vec<Option<Value>>) {
     let service = &model.services[request.service];
     let inputs = inputs_for(model, profile, &States::new(), request);
     let mut frame = Frame::new(model, Some(service), &inputs, &[], request.date);
     frame.world = Some(World { profile, binding: &request.binding });
-    let decision = decide_in(&mut frame, profile, request, false);
+    let decision = decide_in(&mut frame, profile, request, explain);
     let values = locals.iter().map(|&l| frame.local(l)).collect();
     (decision, values)
 }

@@ -125,6 +125,16 @@ fn outputs(model: &Model, service: ServiceId, names: &[String], id: &str) -> Res
         .collect()
 }
 
+/// A group's decision explained: what `--explain` writes, one JSON line per group.
+#[derive(serde::Serialize)]
+struct Explained<'d> {
+    line: u64,
+    group: &'d str,
+    service: &'d str,
+    outcome: &'d str,
+    explain: &'d [super::explain::Check],
+}
+
 /// One group as read: its line, its row and its members' rows (turned into a profile by a
 /// worker), or why it could not be read.
 type Read = (u64, Result<(csv::StringRecord, Vec<(u64, csv::StringRecord)>), String>);
@@ -309,6 +319,7 @@ pub fn run<G: BufRead, P: BufRead, W: Write>(
     columns: &[String],
     as_of: Date,
     out: &mut W,
+    mut explain: Option<&mut dyn Write>,
     errors: &mut dyn FnMut(&RowError),
 ) -> Result<Summary, Failed> {
     let s = &model.services[service];
@@ -355,7 +366,8 @@ pub fn run<G: BufRead, P: BufRead, W: Write>(
         if chunk.is_empty() {
             break;
         }
-        let rows: Vec<(u64, Result<String, String>)> = chunk
+        let explaining = explain.is_some();
+        let rows: Vec<(u64, Result<(String, Option<String>), String>)> = chunk
             .into_par_iter()
             .map(|(line, rows)| {
                 let p = match rows.and_then(|(record, members)| builder.profile(line, &record, &members)) {
@@ -372,7 +384,17 @@ pub fn run<G: BufRead, P: BufRead, W: Write>(
                     route: super::decision::Route::Application,
                     trigger: None,
                 };
-                let (decision, values) = decide_alone(model, &p, &request, &locals);
+                let (decision, values) = decide_alone(model, &p, &request, &locals, explaining);
+                let tree = explaining.then(|| {
+                    let explained = Explained {
+                        line,
+                        group: &p.id,
+                        service: &s.name.text,
+                        outcome: decision.outcome.as_str(),
+                        explain: &decision.explain,
+                    };
+                    serde_json::to_string(&explained).expect("a tree serialises")
+                });
                 let outcome = decision.outcome.as_str();
                 let mut values = values.into_iter();
                 let cells: Vec<String> = outs
@@ -385,14 +407,17 @@ pub fn run<G: BufRead, P: BufRead, W: Write>(
                         }
                     })
                     .collect();
-                (line, Ok(cells.join(",")))
+                (line, Ok((cells.join(","), tree)))
             })
             .collect();
         for (line, row) in rows {
             match row {
-                Ok(text) => {
+                Ok((text, tree)) => {
                     summary.groups += 1;
                     writeln!(out, "{text}").map_err(Failed::Write)?;
+                    if let (Some(w), Some(tree)) = (explain.as_mut(), tree) {
+                        writeln!(w, "{tree}").map_err(Failed::Write)?;
+                    }
                 }
                 Err(message) => {
                     summary.malformed += 1;
