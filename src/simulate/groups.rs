@@ -125,6 +125,9 @@ fn outputs(model: &Model, service: ServiceId, names: &[String], id: &str) -> Res
         .collect()
 }
 
+/// A decided group: its output line, and its decision tree when asked for.
+type Row = (String, Option<String>);
+
 /// A group's decision explained: what `--explain` writes, one JSON line per group.
 #[derive(serde::Serialize)]
 struct Explained<'d> {
@@ -367,7 +370,7 @@ pub fn run<G: BufRead, P: BufRead, W: Write>(
             break;
         }
         let explaining = explain.is_some();
-        let rows: Vec<(u64, Result<(String, Option<String>), String>)> = chunk
+        let rows: Vec<(u64, Result<Row, String>)> = chunk
             .into_par_iter()
             .map(|(line, rows)| {
                 let p = match rows.and_then(|(record, members)| builder.profile(line, &record, &members)) {
