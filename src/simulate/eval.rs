@@ -254,6 +254,18 @@ impl<'m> Frame<'m> {
                 call(*f, &values, self.today)
             }
             ExprKind::Aggregate(f, list, body) => {
+                // Over a group's members, straight from the profile: no list is built.
+                if let ExprKind::Members(group, role) = &list.kind {
+                    let Value::Group(g) = self.eval(group)? else { return None };
+                    let profile = self.world?.profile;
+                    let mut results = Vec::with_capacity(8);
+                    for p in profile.members(g, *role) {
+                        self.vars.push(Value::Person(p));
+                        results.push(self.eval(body));
+                        self.vars.pop();
+                    }
+                    return aggregate(*f, &results);
+                }
                 let Value::List(items) = self.eval(list)? else { return None };
                 let mut results = Vec::with_capacity(items.len());
                 for item in items.iter() {
