@@ -312,7 +312,7 @@ fn cell(m: &Model, ty: &crate::model::Type, text: &str, name: &str) -> Result<Op
 /// With `whole`, the persons table is held in memory by group, so its rows may come in any
 /// order; otherwise both tables stream, the members of each group together in group order.
 #[allow(clippy::too_many_arguments)]
-pub fn run<G: BufRead, P: BufRead, W: Write>(
+pub fn run<G: BufRead + Send, P: BufRead + Send, W: Write>(
     model: &Model,
     service: ServiceId,
     groups: G,
@@ -364,55 +364,64 @@ pub fn run<G: BufRead, P: BufRead, W: Write>(
     let subject = s.subject.expect("a subject");
     let locals: Vec<Local> =
         outs.iter().filter_map(|o| if let Out::Local(l) = o { Some(*l) } else { None }).collect();
+    let explaining = explain.is_some();
+    // The next chunk is read while the current one is decided: reading is serial.
+    let mut next: Vec<Read> = std::iter::from_fn(|| reader.next()).take(CHUNK).collect();
     loop {
-        let chunk: Vec<Read> = std::iter::from_fn(|| reader.next()).take(CHUNK).collect();
+        let chunk = std::mem::take(&mut next);
         if chunk.is_empty() {
             break;
         }
-        let explaining = explain.is_some();
-        let rows: Vec<(u64, Result<Row, String>)> = chunk
-            .into_par_iter()
-            .map(|(line, rows)| {
-                let p = match rows.and_then(|(record, members)| builder.profile(line, &record, &members)) {
-                    Ok(p) => p,
-                    Err(e) => return (line, Err(e)),
-                };
-                let mut binding = vec![None; s.roles.len()];
-                binding[subject] = Some(Value::Group(0));
-                let request = Request {
-                    service,
-                    date: as_of,
-                    binding,
-                    event: None,
-                    route: super::decision::Route::Application,
-                    trigger: None,
-                };
-                let (decision, values) = decide_alone(model, &p, &request, &locals, explaining);
-                let tree = explaining.then(|| {
-                    let explained = Explained {
-                        line,
-                        group: &p.id,
-                        service: &s.name.text,
-                        outcome: decision.outcome.as_str(),
-                        explain: &decision.explain,
+        let decide_chunk = || -> Vec<(u64, Result<Row, String>)> {
+            chunk
+                .into_par_iter()
+                .map(|(line, rows)| {
+                    let p = match rows.and_then(|(record, members)| builder.profile(line, &record, &members))
+                    {
+                        Ok(p) => p,
+                        Err(e) => return (line, Err(e)),
                     };
-                    serde_json::to_string(&explained).expect("a tree serialises")
-                });
-                let outcome = decision.outcome.as_str();
-                let mut values = values.into_iter();
-                let cells: Vec<String> = outs
-                    .iter()
-                    .map(|o| match o {
-                        Out::GroupId => quoted(&p.id),
-                        Out::Outcome => outcome.to_string(),
-                        Out::Local(_) => {
-                            values.next().flatten().map_or_else(String::new, |v| quoted(&model.show(&v)))
-                        }
-                    })
-                    .collect();
-                (line, Ok((cells.join(","), tree)))
-            })
-            .collect();
+                    let mut binding = vec![None; s.roles.len()];
+                    binding[subject] = Some(Value::Group(0));
+                    let request = Request {
+                        service,
+                        date: as_of,
+                        binding,
+                        event: None,
+                        route: super::decision::Route::Application,
+                        trigger: None,
+                    };
+                    let (decision, values) = decide_alone(model, &p, &request, &locals, explaining);
+                    let tree = explaining.then(|| {
+                        let explained = Explained {
+                            line,
+                            group: &p.id,
+                            service: &s.name.text,
+                            outcome: decision.outcome.as_str(),
+                            explain: &decision.explain,
+                        };
+                        serde_json::to_string(&explained).expect("a tree serialises")
+                    });
+                    let outcome = decision.outcome.as_str();
+                    let mut values = values.into_iter();
+                    let cells: Vec<String> = outs
+                        .iter()
+                        .map(|o| match o {
+                            Out::GroupId => quoted(&p.id),
+                            Out::Outcome => outcome.to_string(),
+                            Out::Local(_) => {
+                                values.next().flatten().map_or_else(String::new, |v| quoted(&model.show(&v)))
+                            }
+                        })
+                        .collect();
+                    (line, Ok((cells.join(","), tree)))
+                })
+                .collect()
+        };
+        let (rows, read) = rayon::join(decide_chunk, || {
+            std::iter::from_fn(|| reader.next()).take(CHUNK).collect::<Vec<Read>>()
+        });
+        next = read;
         for (line, row) in rows {
             match row {
                 Ok((text, tree)) => {
