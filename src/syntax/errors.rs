@@ -156,7 +156,7 @@ fn help_for(variant: &pest::error::ErrorVariant<Rule>) -> String {
         "a file holds declarations: agency, registry, record, enum, parameter, event, service, trigger, situation"
             .into()
     } else if positives.contains(&Rule::k_source) {
-        "an input names its source: `from applicant`, `from registry.field`, `from service.output`".into()
+        "an input names its source: `from role.fact`, `from applicant role.fact`, `from event.field`, `from service.output`".into()
     } else {
         "see docs/language.md for the syntax of this construct".into()
     }
