@@ -87,6 +87,7 @@ codes! {
     Unreachable = "W0402", Warning, "no event, trigger or life situation reaches a service";
     NoDeathStop = "W0403", Warning, "a periodic payment does not stop on the holder's death";
     ProactiveWithoutConsent = "W0404", Warning, "a proactive trigger has no consent policy or notification channel";
+    SituationUnbound = "W0405", Warning, "a life situation lists a service whose subject its entry event does not bind";
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -25,7 +25,42 @@ pub fn lints_on(g: &ServiceGraph) -> Vec<Diagnostic> {
     unreachable(g, &mut out);
     death_stops(g, &mut out);
     consent_and_notice(g, &mut out);
+    situations_bind(g, &mut out);
     out
+}
+
+/// A service of a situation is offered, on the situation's entry event, to the subject the
+/// event binds: one whose subject no role of the event binds is never offered.
+fn situations_bind(g: &ServiceGraph, out: &mut Vec<Diagnostic>) {
+    let m = g.model;
+    for sit in m.situations.iter() {
+        for &s in &sit.services {
+            let service = &m.services[s];
+            let Some(subject) = service.subject else { continue };
+            for &e in &sit.on {
+                let binds = crate::simulate::engine::offer_binds(m, e, s);
+                if binds.get(subject).copied().flatten().is_some() {
+                    continue;
+                }
+                let (role, event) = (&service.roles[subject].name.text, &m.events[e].name.text);
+                let d = Diagnostic::new(
+                    Code::SituationUnbound,
+                    format!(
+                        "situation `{}` lists `{}`, whose subject `{role}` event `{event}` does not bind",
+                        sit.name.text, service.name.text
+                    ),
+                    sit.name.span,
+                    format!("`{}` is never offered on `{event}`", service.name.text),
+                )
+                .with_label(service.roles[subject].name.span, "the subject")
+                .with_help(format!(
+                    "name the subject like a role of `{event}`, or add a trigger on `{event}` that starts `{}` for the role that binds it",
+                    service.name.text
+                ));
+                out.push(d);
+            }
+        }
+    }
 }
 
 fn cycles(g: &ServiceGraph, out: &mut Vec<Diagnostic>) {

@@ -178,6 +178,21 @@ fn bindings(model: &Model, profile: &Profile, ev: &ProfileEvent) -> Vec<Vec<Opti
     out
 }
 
+/// How a service of a situation is bound from its entry event: as a trigger on the event
+/// that starts it binds it, else each role from the event's role of its name and entity.
+pub fn offer_binds(model: &Model, event: crate::model::EventId, s: ServiceId) -> Vec<Option<usize>> {
+    let started = model.triggers.iter().find(|t| t.on == Some(event) && t.action == Some(Action::Start(s)));
+    if let Some(t) = started {
+        return t.binds.clone();
+    }
+    let roles = &model.events[event].roles;
+    model.services[s]
+        .roles
+        .iter()
+        .map(|r| crate::model::find_role(roles, &r.name).filter(|&i| roles[i].entity == r.entity))
+        .collect()
+}
+
 fn subject_of(s: &Service, binding: &[Option<Value>]) -> EntityKey {
     key_of(s.subject.and_then(|i| binding.get(i)?.as_ref()))
 }
@@ -364,19 +379,13 @@ impl<'m> Run<'m> {
         let model = self.model;
         let mut offers: Vec<(ServiceId, Vec<Option<Value>>)> = Vec::new();
         for ev in std::mem::take(&mut self.entered) {
-            let event = &model.events[ev.event];
             for sit in model.situations.iter().filter(|sit| sit.on.contains(&ev.event)) {
                 for &s in &sit.services {
                     let service = &model.services[s];
+                    let binds = offer_binds(model, ev.event, s);
                     for b in bindings(model, self.profile, ev) {
-                        let binding: Vec<Option<Value>> = service
-                            .roles
-                            .iter()
-                            .map(|r| {
-                                let i = crate::model::find_role(&event.roles, &r.name)?;
-                                if event.roles[i].entity == r.entity { b[i].clone() } else { None }
-                            })
-                            .collect();
+                        let binding: Vec<Option<Value>> =
+                            binds.iter().map(|x| x.and_then(|i| b.get(i).cloned().flatten())).collect();
                         if service.subject.is_some_and(|i| binding[i].is_none()) {
                             continue;
                         }
