@@ -76,8 +76,9 @@ pub fn run(args: &EvaluateArgs, color: Color) -> Exit {
             .unwrap_or_else(|| e.message.clone());
         eprintln!("error: {message}");
     };
-    let result = if args.output.as_os_str() == "-" {
-        let mut out = BufWriter::new(std::io::stdout().lock());
+    let decide = |mut out: &mut dyn Write| {
+        let trees = explain.as_mut().map(|w| w as &mut dyn Write);
+        let (columns, as_of) = (&args.columns, args.as_of);
         let r = groups::run(
             &model,
             service,
@@ -85,13 +86,16 @@ pub fn run(args: &EvaluateArgs, color: Color) -> Exit {
             persons_file,
             whole,
             &keys,
-            &args.columns,
-            args.as_of,
+            columns,
+            as_of,
             &mut out,
-            explain.as_mut().map(|w| w as &mut dyn Write),
+            trees,
             &mut errors,
         );
         r.and_then(|s| out.flush().map(|_| s).map_err(Failed::Write))
+    };
+    let result = if args.output.as_os_str() == "-" {
+        decide(&mut BufWriter::new(std::io::stdout().lock()))
     } else {
         let file = match Replacing::create(&args.output) {
             Ok(f) => f,
@@ -101,20 +105,7 @@ pub fn run(args: &EvaluateArgs, color: Color) -> Exit {
             }
         };
         let mut out = BufWriter::with_capacity(1 << 20, file);
-        let r = groups::run(
-            &model,
-            service,
-            groups_file,
-            persons_file,
-            whole,
-            &keys,
-            &args.columns,
-            args.as_of,
-            &mut out,
-            explain.as_mut().map(|w| w as &mut dyn Write),
-            &mut errors,
-        );
-        r.and_then(|s| {
+        decide(&mut out).and_then(|s| {
             let file = out.into_inner().map_err(|e| Failed::Write(e.into_error()))?;
             file.commit().map(|_| s).map_err(Failed::Write)
         })
