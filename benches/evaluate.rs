@@ -94,13 +94,15 @@ fn households(c: &mut Criterion) {
             out.clear();
             let summary = reglament::simulate::groups::run(
                 &model,
-                service,
+                &reglament::simulate::groups::Population {
+                    service,
+                    keys: &keys,
+                    columns: &columns,
+                    as_of: on,
+                    whole: false,
+                },
                 black_box(groups.as_bytes()),
                 black_box(persons.as_bytes()),
-                false,
-                &keys,
-                &columns,
-                on,
                 &mut out,
                 None,
                 &mut |_| {},

@@ -36,58 +36,17 @@ fn edge_households_are_byte_identical() {
     assert_eq!(evaluate(&root.join("tests/bench-households/persons.csv")), expected());
 }
 
-/// Streamed (a table too large to hold whole), a member apart from its household stops
-/// the run, naming its line.
-#[test]
-fn streamed_members_out_of_order_stop_the_run() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let dir = root.join("tests/bench-households");
-    let households = std::fs::read_to_string(dir.join("households.csv")).unwrap();
-    let persons = std::fs::read_to_string(dir.join("persons.csv")).unwrap();
-    let sources = reglament::cli::load::load(&[root.join("examples/bench-households/rules.rgl")]).unwrap();
-    let model = reglament::compile(&sources).into_model().expect("the rules check");
-    let keys = reglament::simulate::groups::Keys {
-        group_id: "household_id".into(),
-        person_id: "person_id".into(),
-        person_group: "household_id".into(),
-        role: "role".into(),
-    };
-    let columns: Vec<String> = vec!["household_id".into()];
-    let mut errors = Vec::new();
-    let result = reglament::simulate::groups::run(
-        &model,
-        model.service("template_month").unwrap(),
-        households.as_bytes(),
-        persons.as_bytes(),
-        false,
-        &keys,
-        &columns,
-        reglament::date::Date::parse("2024-01-01").unwrap(),
-        &mut Vec::new(),
-        None,
-        &mut |e| errors.push(e.message.clone()),
-    );
-    assert!(result.is_err());
-    let last = errors.last().expect("an error");
-    assert!(last.contains("which is not the group at this place of the groups table"), "{last}");
+fn read(name: &str) -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bench-households").join(name))
+        .unwrap()
 }
 
-#[test]
-fn members_in_household_order_give_the_same() {
+/// The tables streamed (as a table too large to hold whole is): the number of households
+/// written, the output, and the errors reported.
+fn streamed(persons: &str) -> (Option<usize>, String, Vec<String>) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let dir = root.join("tests/bench-households");
-    let households = std::fs::read_to_string(dir.join("households.csv")).unwrap();
-    let order: Vec<&str> = households.lines().skip(1).map(|l| l.split(',').next().unwrap()).collect();
-    let persons = std::fs::read_to_string(dir.join("persons.csv")).unwrap();
-    let mut lines: Vec<&str> = persons.lines().skip(1).collect();
-    let place = |l: &str| order.iter().position(|h| Some(*h) == l.split(',').nth(1)).unwrap();
-    lines.sort_by_key(|l| place(l));
-    let header = persons.lines().next().unwrap();
-    let sorted = format!("{header}\n{}\n", lines.join("\n"));
-    // Streamed, not held whole.
     let sources = reglament::cli::load::load(&[root.join("examples/bench-households/rules.rgl")]).unwrap();
     let model = reglament::compile(&sources).into_model().expect("the rules check");
-    let service = model.service("template_month").unwrap();
     let keys = reglament::simulate::groups::Keys {
         group_id: "household_id".into(),
         person_id: "person_id".into(),
@@ -95,21 +54,48 @@ fn members_in_household_order_give_the_same() {
         role: "role".into(),
     };
     let columns: Vec<String> = COLUMNS.split(',').map(String::from).collect();
-    let mut out = Vec::new();
-    let on = reglament::date::Date::parse("2024-01-01").unwrap();
+    let run = reglament::simulate::groups::Population {
+        service: model.service("template_month").unwrap(),
+        keys: &keys,
+        columns: &columns,
+        as_of: reglament::date::Date::parse("2024-01-01").unwrap(),
+        whole: false,
+    };
+    let (mut out, mut errors) = (Vec::new(), Vec::new());
+    let households = read("households.csv");
     let summary = reglament::simulate::groups::run(
         &model,
-        service,
+        &run,
         households.as_bytes(),
-        sorted.as_bytes(),
-        false,
-        &keys,
-        &columns,
-        on,
+        persons.as_bytes(),
         &mut out,
         None,
-        &mut |e| panic!("{}", e.message),
+        &mut |e| errors.push(e.message.clone()),
     );
-    assert_eq!(summary.expect("the tables read").groups, 56);
-    assert_eq!(String::from_utf8(out).unwrap(), expected());
+    (summary.ok().map(|s| s.groups), String::from_utf8(out).unwrap(), errors)
+}
+
+/// Streamed, a member apart from its household stops the run, naming its line.
+#[test]
+fn streamed_members_out_of_order_stop_the_run() {
+    let (summary, _, errors) = streamed(&read("persons.csv"));
+    assert_eq!(summary, None);
+    let last = errors.last().expect("an error");
+    assert!(last.contains("which is not the group at this place of the groups table"), "{last}");
+}
+
+/// With each household's members together, in household order, the tables stream and give
+/// the same output.
+#[test]
+fn members_in_household_order_give_the_same() {
+    let households = read("households.csv");
+    let order: Vec<&str> = households.lines().skip(1).map(|l| l.split(',').next().unwrap()).collect();
+    let persons = read("persons.csv");
+    let mut lines: Vec<&str> = persons.lines().skip(1).collect();
+    lines.sort_by_key(|l| order.iter().position(|h| Some(*h) == l.split(',').nth(1)).unwrap());
+    let header = persons.lines().next().unwrap();
+    let (summary, out, errors) = streamed(&format!("{header}\n{}\n", lines.join("\n")));
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(summary, Some(56));
+    assert_eq!(out, expected());
 }

@@ -3,6 +3,7 @@
 use super::output::{Replacing, same_file};
 use super::{Color, Exit, compile_clean};
 use crate::date::Date;
+use crate::model::{Model, ServiceId};
 use crate::simulate::table::cells::{self, Cells};
 use crate::simulate::table::{RowError, Table, Times, blocks};
 use clap::Args;
@@ -101,6 +102,16 @@ struct Block {
     lines: u64,
 }
 
+/// The regulation set, checked clean, and the service to evaluate.
+pub fn compile_service(args: &EvaluateArgs, color: Color) -> Result<(Model, ServiceId), Exit> {
+    let (_, model) = compile_clean(&args.regulations, color)?;
+    let Some(service) = model.service(&args.service) else {
+        eprintln!("error: no service named `{}`", args.service);
+        return Err(Exit::Problems);
+    };
+    Ok((model, service))
+}
+
 pub fn run(args: &EvaluateArgs, color: Color) -> Exit {
     let Some(input_path) = &args.input else { return super::evaluate_groups::run(args, color) };
     let started = Instant::now();
@@ -157,13 +168,9 @@ pub fn run(args: &EvaluateArgs, color: Color) -> Exit {
 
     // Setup: compile the rules and map the columns.
     let setup = Instant::now();
-    let (_, model) = match compile_clean(&args.regulations, color) {
+    let (model, service) = match compile_service(args, color) {
         Ok(c) => c,
         Err(exit) => return exit,
-    };
-    let Some(service) = model.service(&args.service) else {
-        eprintln!("error: no service named `{}`", args.service);
-        return Exit::Problems;
     };
     let table = match Table::new(&model, service, &header, &args.columns, args.as_of) {
         Ok(t) => t,

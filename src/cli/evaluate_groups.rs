@@ -3,9 +3,9 @@
 
 use super::evaluate::EvaluateArgs;
 use super::output::{Replacing, same_file};
-use super::{Color, Exit, compile_clean};
+use super::{Color, Exit};
 use crate::simulate::batch::Failed;
-use crate::simulate::groups::{self, Keys};
+use crate::simulate::groups::{self, Keys, Population};
 use std::io::{BufReader, BufWriter, Write};
 use std::time::Instant;
 
@@ -18,13 +18,9 @@ pub fn run(args: &EvaluateArgs, color: Color) -> Exit {
         eprintln!("error: give `--in`, or both `--groups` and `--persons`");
         return Exit::Usage;
     };
-    let (_, model) = match compile_clean(&args.regulations, color) {
+    let (model, service) = match super::evaluate::compile_service(args, color) {
         Ok(c) => c,
         Err(exit) => return exit,
-    };
-    let Some(service) = model.service(&args.service) else {
-        eprintln!("error: no service named `{}`", args.service);
-        return Exit::Problems;
     };
     let open = |path: &std::path::Path| match std::fs::File::open(path) {
         Ok(f) => Ok(BufReader::with_capacity(1 << 20, f)),
@@ -78,20 +74,8 @@ pub fn run(args: &EvaluateArgs, color: Color) -> Exit {
     };
     let decide = |mut out: &mut dyn Write| {
         let trees = explain.as_mut().map(|w| w as &mut dyn Write);
-        let (columns, as_of) = (&args.columns, args.as_of);
-        let r = groups::run(
-            &model,
-            service,
-            groups_file,
-            persons_file,
-            whole,
-            &keys,
-            columns,
-            as_of,
-            &mut out,
-            trees,
-            &mut errors,
-        );
+        let run = Population { service, keys: &keys, columns: &args.columns, as_of: args.as_of, whole };
+        let r = groups::run(&model, &run, groups_file, persons_file, &mut out, trees, &mut errors);
         r.and_then(|s| out.flush().map(|_| s).map_err(Failed::Write))
     };
     let result = if args.output.as_os_str() == "-" {

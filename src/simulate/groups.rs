@@ -27,6 +27,17 @@ pub struct Keys {
     pub role: String,
 }
 
+/// What a population run decides and writes: a service, for every group, on a date.
+pub struct Population<'a> {
+    pub service: ServiceId,
+    pub keys: &'a Keys,
+    /// The output columns.
+    pub columns: &'a [String],
+    pub as_of: Date,
+    /// Hold the persons table whole (any row order) rather than stream it.
+    pub whole: bool,
+}
+
 /// What one output column holds.
 enum Out {
     GroupId,
@@ -308,23 +319,19 @@ fn cell(m: &Model, ty: &crate::model::Type, text: &str, name: &str) -> Result<Op
     parse_scalar(ty, text, m).map(Some).map_err(|e| format!("{name}: {e}"))
 }
 
-/// Decides `service` for every group of the tables and writes one CSV row per group.
+/// Decides the service for every group of the tables and writes one CSV row per group.
 /// With `whole`, the persons table is held in memory by group, so its rows may come in any
 /// order; otherwise both tables stream, the members of each group together in group order.
-#[allow(clippy::too_many_arguments)]
 pub fn run<G: BufRead + Send, P: BufRead + Send, W: Write>(
     model: &Model,
-    service: ServiceId,
+    run: &Population,
     groups: G,
     persons: P,
-    whole: bool,
-    keys: &Keys,
-    columns: &[String],
-    as_of: Date,
     out: &mut W,
     mut explain: Option<&mut dyn Write>,
     errors: &mut dyn FnMut(&RowError),
 ) -> Result<Summary, Failed> {
+    let Population { service, keys, columns, as_of, whole } = *run;
     let s = &model.services[service];
     let setup_error = |message: String| RowError { line: 1, message };
     let subject = s.subject.map(|i| s.roles[i].entity).filter(|&e| model.entities[e].group);
