@@ -1,5 +1,6 @@
-//! Civil dates (proleptic Gregorian) as day numbers, enough for regulation arithmetic:
-//! validation of literals, ordering, adding days, ages in full years.
+//! Civil dates (proleptic Gregorian) as day numbers, and terms as the Civil Code counts
+//! them (ГК РФ ст. 190–193): validation of literals, ordering, adding days, months and
+//! years, ages in full years.
 
 use std::fmt;
 
@@ -72,13 +73,29 @@ impl Date {
         self.add_days(1)
     }
 
-    /// Full years from `self` (a birth date) to `on`.
-    pub fn years_until(self, on: Date) -> i64 {
-        let mut years = i64::from(on.year - self.year);
-        if (on.month, on.day) < (self.month, self.day) {
-            years -= 1;
+    /// The date `months` later (or earlier, when negative), within years 1 to 9999: the
+    /// same day of the month, or the month's last day when it has no such day (ГК РФ ст.
+    /// 192 п. 3: 31 January + 1 month is 28 or 29 February).
+    pub fn add_months(self, months: i64) -> Option<Date> {
+        let index = i64::from(self.year).checked_mul(12)?.checked_add(i64::from(self.month) - 1)?;
+        let index = index.checked_add(months)?;
+        let year = i32::try_from(index.div_euclid(12)).ok()?;
+        let month = index.rem_euclid(12) as u32 + 1;
+        if !(1..=9999).contains(&year) {
+            return None;
         }
-        years
+        Some(Date { year, month, day: self.day.min(days_in_month(year, month)) })
+    }
+
+    /// Full years from `self` (a birth date) to `on`: the age, reached on the day that
+    /// the birth date plus so many years falls on (ГК РФ ст. 192 п. 3: born on 29
+    /// February, one comes of age on 28 February of a common year).
+    pub fn years_until(self, on: Date) -> i64 {
+        let years = i64::from(on.year - self.year);
+        match self.add_months(years * 12) {
+            Some(anniversary) if anniversary > on => years - 1,
+            _ => years,
+        }
     }
 }
 
@@ -116,6 +133,29 @@ mod tests {
         assert!(Date::parse("2026-02-29").is_none());
         assert!(Date::parse("2026-13-01").is_none());
         assert!(Date::parse("0000-01-01").is_none());
+    }
+
+    #[test]
+    fn adds_months_to_the_same_day_or_the_last_of_the_month() {
+        let d = |s: &str| Date::parse(s).unwrap();
+        assert_eq!(d("2026-01-31").add_months(1), Some(d("2026-02-28")));
+        assert_eq!(d("2028-01-31").add_months(1), Some(d("2028-02-29")));
+        assert_eq!(d("2026-01-31").add_months(2), Some(d("2026-03-31")));
+        assert_eq!(d("2026-03-31").add_months(-1), Some(d("2026-02-28")));
+        assert_eq!(d("2026-05-15").add_months(-17), Some(d("2024-12-15")));
+        assert_eq!(d("2024-02-29").add_months(12), Some(d("2025-02-28")));
+        assert_eq!(d("9999-12-01").add_months(1), None);
+        assert_eq!(d("0001-01-01").add_months(-1), None);
+        assert_eq!(d("2026-01-01").add_months(i64::MAX), None);
+    }
+
+    #[test]
+    fn leap_day_birthdays_come_of_age_on_the_last_day_of_february() {
+        let birth = Date::parse("2008-02-29").unwrap();
+        assert_eq!(birth.years_until(Date::parse("2026-02-27").unwrap()), 17);
+        assert_eq!(birth.years_until(Date::parse("2026-02-28").unwrap()), 18);
+        assert_eq!(birth.years_until(Date::parse("2028-02-28").unwrap()), 19);
+        assert_eq!(birth.years_until(Date::parse("2028-02-29").unwrap()), 20);
     }
 
     #[test]

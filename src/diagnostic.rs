@@ -71,6 +71,8 @@ codes! {
     ProceduresTooLong = "E0305", Error, "procedures take longer than the service deadline";
     MissingKey = "E0306", Error, "a keyed parameter's period does not give one value for every key";
     ScaleBrackets = "E0307", Error, "a scale's brackets do not start at zero or do not rise";
+    CalendarDay = "E0308", Error, "a production calendar's day is outside its year, listed as both, or not a day it could move";
+    SecondCalendar = "E0309", Error, "a set declares more than one production calendar";
     Cycle = "E0401", Error, "services depend on each other in a cycle";
     Unprovided = "E0402", Error, "an input's source is never available to its service";
     SameRecord = "E0403", Error, "two services record the same fact";

@@ -125,6 +125,8 @@ vocabulary! {
         Date = ["date", "дата"],
         Days = ["days", "дни"],
         WorkingDays = ["working_days", "рабочие_дни"],
+        Months = ["months", "месяцы"],
+        Years = ["years", "годы"],
         Text = ["text", "текст"],
         Snils = ["snils", "снилс"],
         Inn = ["inn", "инн"],
@@ -144,6 +146,7 @@ vocabulary! {
         Max = ["max", "макс"],
         Age = ["age", "возраст"],
         DaysBetween = ["days_between", "дней_между"],
+        FirstWorkingDay = ["first_working_day", "первый_рабочий_день"],
         Round = ["round", "округлить"],
         ScaleRate = ["scale_rate", "по_ставкам_шкалы"],
         ScaleAmount = ["scale_amount", "по_суммам_шкалы"],
@@ -160,11 +163,42 @@ vocabulary! {
     }
 }
 
-/// Calendar or working days: the unit of a duration.
+/// The unit of a term: calendar days, working days (by the production calendar), months
+/// or years (counted as the Civil Code counts them, art. 190–193).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DayKind {
-    Calendar,
-    Working,
+pub enum Unit {
+    Days,
+    WorkingDays,
+    Months,
+    Years,
+}
+
+impl Unit {
+    /// The type's name, as an author writes it.
+    pub fn type_name(self) -> &'static str {
+        match self {
+            Unit::Days => "days",
+            Unit::WorkingDays => "working_days",
+            Unit::Months => "months",
+            Unit::Years => "years",
+        }
+    }
+
+    /// A count of the unit, as an author writes it: `1 day`, `3 working days`, `6 months`.
+    pub fn show(self, n: i64) -> String {
+        let one = n.abs() == 1;
+        let word = match (self, one) {
+            (Unit::Days, true) => "day",
+            (Unit::Days, false) => "days",
+            (Unit::WorkingDays, true) => "working day",
+            (Unit::WorkingDays, false) => "working days",
+            (Unit::Months, true) => "month",
+            (Unit::Months, false) => "months",
+            (Unit::Years, true) => "year",
+            (Unit::Years, false) => "years",
+        };
+        format!("{n} {word}")
+    }
 }
 
 /// How many entities an event role binds: one, none or one, or each of several (a

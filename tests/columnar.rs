@@ -16,7 +16,7 @@ use std::path::Path;
 /// Cells a row may hold for an input of a type: edge values, unknown and bad ones.
 fn cells(ty: &Type, model: &Model) -> BoxedStrategy<String> {
     let fixed: Vec<&str> = match ty {
-        Type::Int | Type::Days(_) => {
+        Type::Int | Type::Term(_) => {
             // Around 32 bits too, where the vectorised passes hand rows to exact ones.
             vec![
                 "",
@@ -63,7 +63,7 @@ fn cells(ty: &Type, model: &Model) -> BoxedStrategy<String> {
     };
     let fixed: Vec<String> = fixed.into_iter().map(String::from).collect();
     let random = match ty {
-        Type::Int | Type::Days(_) => (-1000i64..1000).prop_map(|n| n.to_string()).boxed(),
+        Type::Int | Type::Term(_) => (-1000i64..1000).prop_map(|n| n.to_string()).boxed(),
         Type::Decimal => (-100000i64..100000, 0u32..5).prop_map(|(n, s)| decimal(n, s)).boxed(),
         Type::Money => (-10_000_000i64..100_000_000, 0u32..3).prop_map(|(n, s)| decimal(n, s)).boxed(),
         Type::Date => (0i64..40000).prop_map(|n| Date::from_day_number(n).to_string()).boxed(),

@@ -56,7 +56,7 @@ fn missing_lists_only_facts_that_left_a_check_unknown() {
 fn a_parameter_with_no_value_in_force_is_a_regulation_gap() {
     let d = decide("early", "2024-06-01", "income: \"100.00\"");
     assert_eq!(d.outcome, Outcome::RegulationGap);
-    assert_eq!(d.parameter_gaps, ["rate"]);
+    assert_eq!(d.regulation_gaps, ["rate"]);
     assert!(d.missing.is_empty());
     let reason = d.reason.unwrap();
     assert!(reason.contains("`rate`") && reason.contains("2024-06-01"), "{reason}");

@@ -181,6 +181,7 @@ impl<'a> Checker<'a> {
                     services: Vec::new(),
                 });
             }
+            Decl::Calendar(c) => self.calendar(c),
         }
     }
 

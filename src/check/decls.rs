@@ -26,7 +26,7 @@ impl<'a> Checker<'a> {
                 situation.services = services;
             }
             // Declared in full by the first pass.
-            Decl::Agency(_) | Decl::Entity(_) | Decl::Record(_) | Decl::Enum(_) => {}
+            Decl::Agency(_) | Decl::Entity(_) | Decl::Record(_) | Decl::Enum(_) | Decl::Calendar(_) => {}
         }
     }
 

@@ -9,7 +9,7 @@ use super::symbols::{self, DeclKind};
 use crate::diagnostic::Diagnostic;
 use crate::model::{self, EntityId, EnumId, FactRef, Id, ParamId, Type, Value};
 use crate::source::Span;
-use crate::syntax::ast::{self, BinOp, DayKind, Ident, UnOp};
+use crate::syntax::ast::{self, BinOp, Ident, UnOp, Unit};
 use crate::vocabulary::{Function, IdKind};
 use model::{Expr, ExprKind as K};
 
@@ -105,7 +105,7 @@ impl<'a> Checker<'a> {
             A::Money(v) => (K::Const(Value::Money(*v)), Type::Money),
             A::Date(v) => (K::Const(Value::Date(*v)), Type::Date),
             A::Today => (K::Today, Type::Date),
-            A::Duration(n, unit) => (K::Const(Value::Days(*n, *unit)), Type::Days(*unit)),
+            A::Duration(n, unit) => (K::Const(Value::Term(*n, *unit)), Type::Term(*unit)),
             A::Text(t) => (K::Const(Value::Text(t.as_str().into())), Type::Text),
             A::Error => (K::Error, Type::Error),
             A::IdLiteral(kind, text) => match self.id_literal(kind, text, e.span) {
@@ -120,7 +120,7 @@ impl<'a> Checker<'a> {
                 let ok = match op {
                     UnOp::Not => t.fits(&Type::Bool),
                     UnOp::Neg => {
-                        t.is_error() || matches!(t, Type::Int | Type::Decimal | Type::Money | Type::Days(_))
+                        t.is_error() || matches!(t, Type::Int | Type::Decimal | Type::Money | Type::Term(_))
                     }
                 };
                 if !ok {
@@ -458,17 +458,17 @@ impl<'a> Checker<'a> {
             Add | Sub => match (l, r) {
                 (a, b) if a.is_number() && b.is_number() => Some(a.unify(b).unwrap_or(T::Decimal)),
                 (T::Money, T::Money) => Some(T::Money),
-                (T::Date, T::Days(_)) => Some(T::Date),
-                (T::Days(_), T::Date) if op == Add => Some(T::Date),
-                (T::Date, T::Date) if op == Sub => Some(T::Days(DayKind::Calendar)),
-                (T::Days(a), T::Days(b)) if a == b => Some(l.clone()),
+                (T::Date, T::Term(_)) => Some(T::Date),
+                (T::Term(_), T::Date) if op == Add => Some(T::Date),
+                (T::Date, T::Date) if op == Sub => Some(T::Term(Unit::Days)),
+                (T::Term(a), T::Term(b)) if a == b => Some(l.clone()),
                 _ => None,
             },
             Mul => match (l, r) {
                 (a, b) if a.is_number() && b.is_number() => Some(a.unify(b).unwrap_or(T::Decimal)),
                 (T::Money, n) | (n, T::Money) if n.is_number() => Some(T::Money),
-                (T::Days(_), T::Int) => Some(l.clone()),
-                (T::Int, T::Days(_)) => Some(r.clone()),
+                (T::Term(_), T::Int) => Some(l.clone()),
+                (T::Int, T::Term(_)) => Some(r.clone()),
                 _ => None,
             },
             Div => match (l, r) {
@@ -484,7 +484,7 @@ impl<'a> Checker<'a> {
             let help = match op {
                 Or | And => "both sides of `and`/`or` must be conditions (`bool`)",
                 Eq | Ne => "only values of the same type can be compared",
-                Lt | Le | Gt | Ge => "order comparisons need two numbers, amounts, dates or day counts of one kind",
+                Lt | Le | Gt | Ge => "order comparisons need two numbers, amounts, dates or terms of one unit (days, working days, months, years)",
                 Add | Sub => "add numbers to numbers, money to money, days to dates; working and calendar days do not mix",
                 Mul | Div => "multiply or divide numbers, or money by a number",
             };
@@ -555,6 +555,7 @@ impl<'a> Checker<'a> {
             (Function::Min | Function::Max, [Type::List(inner)]) if inner.is_ordered() => (**inner).clone(),
             (Function::Age, [Type::Date]) | (Function::Age, [Type::Date, Type::Date]) => Type::Int,
             (Function::DaysBetween, [Type::Date, Type::Date]) => Type::Int,
+            (Function::FirstWorkingDay, [Type::Date]) => Type::Date,
             (Function::Round, [t @ (Type::Money | Type::Decimal)]) => (*t).clone(),
             // Σ rate × the part of the base in each bracket: money at rates is money.
             (Function::ScaleRate, [Type::Scale(t, v), x]) if x.fits(t) && v.is_number() => (**t).clone(),
@@ -571,6 +572,10 @@ impl<'a> Checker<'a> {
                 "`age(birth_date)` gives full years today; `age(birth_date, on_date)` on a given date",
             ),
             (Function::DaysBetween, _) => bad(self, "`days_between(from_date, to_date)` takes two dates"),
+            (Function::FirstWorkingDay, _) => bad(
+                self,
+                "`first_working_day(date)` takes a date: the date itself when it is a working day, else the next one",
+            ),
             (Function::ScaleRate | Function::ScaleAmount | Function::Bracket, _) => bad(
                 self,
                 "`scale_rate(scale, base)` sums the rate of each bracket on the part of the base in it; `scale_amount(scale, base)` sums the amounts of the brackets the base is above; `bracket(scale, base)` is the value of the bracket the base is in",

@@ -6,6 +6,7 @@
 //! Two passes: [`declare`] gives every declaration its place in the model's arenas with
 //! its declared types, so that the bodies checked next can refer to any of them.
 
+mod calendar;
 mod declare;
 mod decls;
 mod depth;

@@ -549,7 +549,7 @@ impl<'a> Checker<'a> {
         let allowed = days(&limit);
         if total > allowed {
             let unit =
-                if same_unit && limit.unit == DayKind::Working { "working days" } else { "calendar days" };
+                if same_unit && limit.unit == Unit::WorkingDays { "working days" } else { "calendar days" };
             let mut d = Diagnostic::new(
                 Code::ProceduresTooLong,
                 format!("the procedures of `{}` take {total} {unit}, more than its deadline of {allowed}", s.name.name),

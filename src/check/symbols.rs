@@ -16,6 +16,7 @@ pub enum DeclKind {
     Service,
     Trigger,
     Situation,
+    Calendar,
 }
 
 impl DeclKind {
@@ -31,6 +32,7 @@ impl DeclKind {
             Decl::Service(_) => DeclKind::Service,
             Decl::Trigger(_) => DeclKind::Trigger,
             Decl::Situation(_) => DeclKind::Situation,
+            Decl::Calendar(_) => DeclKind::Calendar,
         }
     }
 
@@ -47,6 +49,7 @@ impl DeclKind {
             DeclKind::Service => "service",
             DeclKind::Trigger => "trigger",
             DeclKind::Situation => "situation",
+            DeclKind::Calendar => "calendar",
         }
     }
 }
@@ -84,7 +87,7 @@ impl<'a> Symbols<'a> {
     pub fn build(modules: &'a [Module]) -> (Symbols<'a>, Vec<(&'a Decl, &'a Decl)>) {
         let mut symbols = Symbols::default();
         let mut duplicates = Vec::new();
-        let mut counts = [0usize; 10];
+        let mut counts = [0usize; 11];
         symbols.broken = modules.iter().flat_map(|m| &m.broken).map(String::as_str).collect();
         for decl in modules.iter().flat_map(|m| &m.decls) {
             let name = decl.name().name.as_str();

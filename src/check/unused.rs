@@ -14,7 +14,10 @@ impl Checker<'_> {
             .any(|d| matches!(d, crate::syntax::ast::Decl::Entity(e) if e.group));
         for decl in modules.iter().flat_map(|m| &m.decls) {
             let kind = DeclKind::of(decl);
-            let root = matches!(kind, DeclKind::Service | DeclKind::Trigger | DeclKind::Situation);
+            let root = matches!(
+                kind,
+                DeclKind::Service | DeclKind::Trigger | DeclKind::Situation | DeclKind::Calendar
+            );
             let name = decl.name();
             let is_first = self.symbols.get(&name.name).is_some_and(|s| std::ptr::eq(s.decl, decl));
             // The persons of a set are what its groups hold: in use wherever a group is.

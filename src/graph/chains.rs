@@ -9,7 +9,7 @@
 
 use super::ServiceGraph;
 use crate::model::{EventId, Id, ServiceId, Source};
-use crate::vocabulary::{DayKind, closed_set};
+use crate::vocabulary::{Unit, closed_set};
 use petgraph::algo::toposort;
 use petgraph::graph::{DiGraph, NodeIndex};
 use serde::Serialize;
@@ -181,7 +181,7 @@ fn build(
             let deadline =
                 s.deadline.map_or(Deadline { days: 0, working: false, calendar_days: 0 }, |d| Deadline {
                     days: d.days,
-                    working: d.unit == DayKind::Working,
+                    working: d.unit == Unit::WorkingDays,
                     calendar_days: d.calendar_days().max(0),
                 });
             let mut after: Vec<ServiceId> =

@@ -4,6 +4,7 @@
 //! explanations. Nothing after the checker looks a name up again.
 
 mod arena;
+mod calendar;
 mod entity;
 mod expr;
 mod types;
@@ -13,6 +14,7 @@ pub use arena::{
     AgencyId, Arena, EntityId, EnumId, EventId, Id, ParamId, RecordId, RegistryId, ServiceId, SituationId,
     TriggerId,
 };
+pub use calendar::{Calendar, CalendarYear, is_weekend};
 pub use entity::{Entity, Fact, FactRef, GroupRole, Role, RoleMode, find_role};
 pub use expr::{Expr, ExprKind, Local};
 pub use types::Type;
@@ -20,9 +22,7 @@ pub use value::Value;
 
 use crate::date::Date;
 use crate::source::Span;
-use crate::vocabulary::{
-    Channel, Consent, DayKind, EventKind, Level, ProcedureKind, Recurrence, ServiceKind,
-};
+use crate::vocabulary::{Channel, Consent, EventKind, Level, ProcedureKind, Recurrence, ServiceKind, Unit};
 
 /// A declared name and where it is declared.
 #[derive(Clone, Debug)]
@@ -194,11 +194,11 @@ pub struct Rule {
     pub condition: Expr,
 }
 
-/// A number of calendar or working days.
+/// A deadline: a number of calendar or working days (the grammar allows no other unit).
 #[derive(Clone, Copy, Debug)]
 pub struct Duration {
     pub days: i64,
-    pub unit: DayKind,
+    pub unit: Unit,
     pub span: Span,
 }
 
@@ -206,8 +206,10 @@ impl Duration {
     /// Working days as calendar days in the worst case of a five-day week: ⌈w × 7 / 5⌉.
     pub fn calendar_days(&self) -> i64 {
         match self.unit {
-            DayKind::Calendar => self.days,
-            DayKind::Working => (self.days * 7 + 4) / 5,
+            Unit::Days => self.days,
+            Unit::WorkingDays => (self.days * 7 + 4) / 5,
+            Unit::Months => self.days * 31,
+            Unit::Years => self.days * 366,
         }
     }
 }
@@ -325,6 +327,8 @@ pub struct Model {
     pub services: Arena<ServiceId, Service>,
     pub triggers: Arena<TriggerId, Trigger>,
     pub situations: Arena<SituationId, Situation>,
+    /// The production calendar working-day terms count on (one per set).
+    pub calendar: Option<Calendar>,
 }
 
 impl Model {

@@ -3,7 +3,7 @@
 
 use super::Model;
 use super::arena::{EntityId, EnumId, RecordId};
-use crate::vocabulary::{Builtin, DayKind, IdKind};
+use crate::vocabulary::{Builtin, IdKind, Unit};
 use std::fmt;
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -13,7 +13,7 @@ pub enum Type {
     Decimal,
     Money,
     Date,
-    Days(DayKind),
+    Term(Unit),
     Text,
     Id(IdKind),
     Document,
@@ -40,7 +40,7 @@ impl Type {
 
     /// Types whose values have an order (`<`, `min`, `max`).
     pub fn is_ordered(&self) -> bool {
-        matches!(self, Type::Int | Type::Decimal | Type::Money | Type::Date | Type::Days(_))
+        matches!(self, Type::Int | Type::Decimal | Type::Money | Type::Date | Type::Term(_))
     }
 
     /// Whether a value of type `self` may stand where `expected` is wanted.
@@ -73,8 +73,10 @@ impl Type {
             Builtin::Decimal => Type::Decimal,
             Builtin::Money => Type::Money,
             Builtin::Date => Type::Date,
-            Builtin::Days => Type::Days(DayKind::Calendar),
-            Builtin::WorkingDays => Type::Days(DayKind::Working),
+            Builtin::Days => Type::Term(Unit::Days),
+            Builtin::WorkingDays => Type::Term(Unit::WorkingDays),
+            Builtin::Months => Type::Term(Unit::Months),
+            Builtin::Years => Type::Term(Unit::Years),
             Builtin::Text => Type::Text,
             Builtin::Snils => Type::Id(IdKind::Snils),
             Builtin::Inn => Type::Id(IdKind::Inn),
@@ -99,8 +101,7 @@ impl fmt::Display for Shown<'_> {
             Type::Decimal => f.write_str("decimal"),
             Type::Money => f.write_str("money"),
             Type::Date => f.write_str("date"),
-            Type::Days(DayKind::Calendar) => f.write_str("days"),
-            Type::Days(DayKind::Working) => f.write_str("working_days"),
+            Type::Term(unit) => f.write_str(unit.type_name()),
             Type::Text => f.write_str("text"),
             Type::Id(kind) => f.write_str(kind.as_str()),
             Type::Document => f.write_str("document"),

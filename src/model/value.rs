@@ -2,7 +2,7 @@
 
 use super::arena::{EnumId, RecordId};
 use crate::date::Date;
-use crate::vocabulary::DayKind;
+use crate::vocabulary::Unit;
 use rust_decimal::Decimal;
 use std::fmt;
 use std::sync::Arc;
@@ -14,7 +14,7 @@ pub enum Value {
     Decimal(Decimal),
     Money(Decimal),
     Date(Date),
-    Days(i64, DayKind),
+    Term(i64, Unit),
     Text(Arc<str>),
     /// A document or registry record that exists.
     Document,
@@ -63,8 +63,7 @@ impl fmt::Display for Value {
                 d.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
             ),
             Value::Date(d) => write!(f, "{d}"),
-            Value::Days(n, DayKind::Calendar) => write!(f, "{n} days"),
-            Value::Days(n, DayKind::Working) => write!(f, "{n} working days"),
+            Value::Term(n, unit) => f.write_str(&unit.show(*n)),
             Value::Text(t) => write!(f, "{t:?}"),
             Value::Document => f.write_str("present"),
             Value::Enum(e, v) => write!(f, "#{}.{v}", e.0),

@@ -87,7 +87,7 @@ pub struct Decision {
     pub missing: Vec<String>,
     /// Parameters with no value in force on the decision date that a decision needed.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub parameter_gaps: Vec<String>,
+    pub regulation_gaps: Vec<String>,
     pub outputs: BTreeMap<String, String>,
     /// The channels the notice goes by, and to whom: the applicant.
     pub notified: Vec<String>,

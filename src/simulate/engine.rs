@@ -11,12 +11,12 @@
 //!    are checked for eligibility on application.
 
 use super::decision::{Decision, EventNote, Outcome, Report, Route, Stop};
-use super::eval::{Frame, Missing, World, round_kopecks};
+use super::eval::{Frame, Gap, Missing, World, round_kopecks};
 use super::profile::{Profile, ProfileEvent};
 use crate::date::Date;
 use crate::model::{
-    Action, Expr, ExprKind, FactRef, Local, Model, ParamId, RoleMode, Rule, Service, ServiceId, Source,
-    Trigger, Type, Value,
+    Action, Expr, ExprKind, FactRef, Local, Model, RoleMode, Rule, Service, ServiceId, Source, Trigger, Type,
+    Value,
 };
 use crate::vocabulary::Consent;
 use std::collections::{BTreeMap, BTreeSet};
@@ -452,7 +452,7 @@ impl<'m> Run<'m> {
             reason: Some(reason.to_string()),
             refused_by: Vec::new(),
             missing,
-            parameter_gaps: Vec::new(),
+            regulation_gaps: Vec::new(),
             outputs: BTreeMap::new(),
             notified: Vec::new(),
             notice_to: None,
@@ -579,13 +579,13 @@ fn inputs_for(model: &Model, profile: &Profile, state: &States, request: &Reques
 #[derive(Default)]
 struct Unknowns {
     facts: BTreeSet<Missing>,
-    params: BTreeSet<ParamId>,
+    gaps: BTreeSet<Gap>,
 }
 
 impl Unknowns {
     fn take(&mut self, frame: &mut Frame) {
         self.facts.extend(frame.missing.drain(..));
-        self.params.extend(frame.gaps.drain(..));
+        self.gaps.extend(frame.gaps.drain(..));
     }
 }
 
@@ -675,7 +675,7 @@ fn decide_in(frame: &mut Frame, profile: &Profile, request: &Request, explain: b
         reason: None,
         refused_by: Vec::new(),
         missing: Vec::new(),
-        parameter_gaps: Vec::new(),
+        regulation_gaps: Vec::new(),
         outputs: BTreeMap::new(),
         notified: Vec::new(),
         notice_to: None,
@@ -713,20 +713,14 @@ fn decide_in(frame: &mut Frame, profile: &Profile, request: &Request, explain: b
         }
     }
     if undecided {
-        if unknown.params.is_empty() {
+        if unknown.gaps.is_empty() {
             d.outcome = Outcome::InsufficientData;
             d.reason = Some(format!("{what} needs facts the profile lacks"));
         } else {
-            let names: Vec<String> =
-                unknown.params.iter().map(|&p| format!("`{}`", model.params[p].name.text)).collect();
+            let lacks: Vec<String> = unknown.gaps.iter().map(|g| g.describe(model, request.date)).collect();
             d.outcome = Outcome::RegulationGap;
-            let (noun, verb) = if names.len() == 1 { ("parameter", "has") } else { ("parameters", "have") };
-            d.reason = Some(format!(
-                "{what} needs {noun} {}, which {verb} no value in force on {}; the regulation must give one",
-                names.join(", "),
-                request.date
-            ));
-            d.parameter_gaps = unknown.params.iter().map(|&p| model.params[p].name.text.clone()).collect();
+            d.reason = Some(format!("{what} needs what the regulation does not give: {}", lacks.join("; ")));
+            d.regulation_gaps = unknown.gaps.iter().map(|g| g.name(model)).collect();
         }
         d.missing = unknown
             .facts

@@ -5,7 +5,7 @@
 use super::profile::Profile;
 use crate::date::Date;
 use crate::model::{Expr, ExprKind, FactRef, Local, Model, ParamId, Service, Value};
-use crate::vocabulary::{BinOp, DayKind, Function};
+use crate::vocabulary::{BinOp, Function, Unit};
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::cmp::Ordering;
 
@@ -16,6 +16,39 @@ pub enum Missing {
     Input(usize),
     EventField(usize),
     Fact { group: bool, index: u32, fact: FactRef },
+}
+
+/// What the regulations lack for a value: a parameter with no value in force on the
+/// decision date, or a year the production calendar does not declare.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Gap {
+    Param(ParamId),
+    Calendar(i32),
+}
+
+impl Gap {
+    /// As decisions list it: the parameter's name, or `calendar YEAR`.
+    pub fn name(self, model: &Model) -> String {
+        match self {
+            Gap::Param(p) => model.params[p].name.text.clone(),
+            Gap::Calendar(year) => format!("calendar {year}"),
+        }
+    }
+
+    /// What is lacking, in a sentence's words.
+    pub fn describe(self, model: &Model, on: Date) -> String {
+        match self {
+            Gap::Param(p) => {
+                format!("parameter `{}` has no value in force on {on}", model.params[p].name.text)
+            }
+            Gap::Calendar(year) => match &model.calendar {
+                Some(c) => format!("the production calendar `{}` does not declare {year}", c.name.text),
+                None => {
+                    format!("working days of {year} need a production calendar, and the set declares none")
+                }
+            },
+        }
+    }
 }
 
 /// The persons and groups a decision is about: the profile, and the entity each role
@@ -30,8 +63,8 @@ pub struct World<'p> {
 enum Slot {
     Todo,
     Busy,
-    /// The value, with the facts and parameters it found unknown (read again with it).
-    Done(Option<Value>, Vec<Missing>, Vec<ParamId>),
+    /// The value, with the facts it found unknown and the gaps it met (read again with it).
+    Done(Option<Value>, Vec<Missing>, Vec<Gap>),
 }
 
 /// One evaluation: a service's inputs (or an event's fields) on a decision date.
@@ -48,8 +81,9 @@ pub struct Frame<'m> {
     vars: Vec<Value>,
     /// Facts read while unknown.
     pub missing: Vec<Missing>,
-    /// Parameters read on a date no period of theirs covers.
-    pub gaps: Vec<ParamId>,
+    /// What the regulations lack: parameters read on a date no period of theirs covers,
+    /// years the production calendar does not declare.
+    pub gaps: Vec<Gap>,
 }
 
 impl<'m> Frame<'m> {
@@ -131,7 +165,7 @@ impl<'m> Frame<'m> {
     }
 
     /// Records inputs and parameters found unknown, once each.
-    fn note(&mut self, missing: &[Missing], gaps: &[ParamId]) {
+    fn note(&mut self, missing: &[Missing], gaps: &[Gap]) {
         for i in missing {
             if !self.missing.contains(i) {
                 self.missing.push(*i);
@@ -204,7 +238,7 @@ impl<'m> Frame<'m> {
                 Value::Int(i) => i.checked_neg().map(Value::Int),
                 Value::Decimal(d) => Some(Value::Decimal(-d)),
                 Value::Money(d) => Some(Value::Money(-d)),
-                Value::Days(n, k) => n.checked_neg().map(|n| Value::Days(n, k)),
+                Value::Term(n, k) => n.checked_neg().map(|n| Value::Term(n, k)),
                 _ => None,
             },
             ExprKind::Binary(BinOp::And, l, r) => {
@@ -234,7 +268,16 @@ impl<'m> Frame<'m> {
             ExprKind::Binary(op, l, r) => {
                 let l = self.eval(l);
                 let r = self.eval(r);
-                binary(*op, &l?, &r?)
+                match (op, l?, r?) {
+                    (BinOp::Add, Value::Date(d), Value::Term(n, Unit::WorkingDays))
+                    | (BinOp::Add, Value::Term(n, Unit::WorkingDays), Value::Date(d)) => {
+                        self.working(d, Some(n))
+                    }
+                    (BinOp::Sub, Value::Date(d), Value::Term(n, Unit::WorkingDays)) => {
+                        self.working(d, Some(n.checked_neg()?))
+                    }
+                    (op, l, r) => binary(*op, &l, &r),
+                }
             }
             ExprKind::In(x, set) => {
                 let x = self.eval(x);
@@ -248,6 +291,10 @@ impl<'m> Frame<'m> {
             ExprKind::If(c, t, f) => match self.eval(c)?.as_bool()? {
                 true => self.eval(t),
                 false => self.eval(f),
+            },
+            ExprKind::Call(Function::FirstWorkingDay, args) => match self.eval(args.first()?)? {
+                Value::Date(d) => self.working(d, None),
+                _ => None,
             },
             ExprKind::Call(f, args) => {
                 let values: Vec<Option<Value>> = args.iter().map(|a| self.eval(a)).collect();
@@ -284,9 +331,28 @@ impl Frame<'_> {
     fn param(&mut self, p: ParamId, key: usize) -> Option<Value> {
         let v = self.model.params.get(p)?.at(self.today, key).cloned();
         if v.is_none() {
-            self.note(&[], &[p]);
+            self.note(&[], &[Gap::Param(p)]);
         }
         v
+    }
+
+    /// `n` working days from a date, or (without `n`) its first working day, by the
+    /// production calendar; a year it does not declare is noted as a gap.
+    fn working(&mut self, date: Date, n: Option<i64>) -> Option<Value> {
+        let result = match &self.model.calendar {
+            None => Err(date.year),
+            Some(c) => match n {
+                Some(n) => c.add_working_days(date, n),
+                None => c.first_working_day(date),
+            },
+        };
+        match result {
+            Ok(d) => d.map(Value::Date),
+            Err(year) => {
+                self.note(&[], &[Gap::Calendar(year)]);
+                None
+            }
+        }
     }
 }
 
@@ -294,7 +360,7 @@ impl Frame<'_> {
 pub fn compare(a: &Value, b: &Value) -> Option<Ordering> {
     match (a, b) {
         (Value::Date(x), Value::Date(y)) => Some(x.cmp(y)),
-        (Value::Days(x, _), Value::Days(y, _)) => Some(x.cmp(y)),
+        (Value::Term(x, _), Value::Term(y, _)) => Some(x.cmp(y)),
         (Value::Text(x), Value::Text(y)) => Some(x.cmp(y)),
         (Value::Bool(x), Value::Bool(y)) => Some(x.cmp(y)),
         (Value::Enum(e1, v1), Value::Enum(e2, v2)) => Some((e1, v1).cmp(&(e2, v2))),
@@ -322,15 +388,15 @@ fn binary(op: BinOp, l: &Value, r: &Value) -> Option<Value> {
             (Value::Int(a), Value::Int(b)) => {
                 if op == Add { a.checked_add(*b) } else { a.checked_sub(*b) }.map(Value::Int)
             }
-            (Value::Date(d), Value::Days(n, k)) => {
+            (Value::Date(d), Value::Term(n, k)) => {
                 add_days(*d, if op == Add { *n } else { n.checked_neg()? }, *k).map(Value::Date)
             }
-            (Value::Days(n, k), Value::Date(d)) if op == Add => add_days(*d, *n, *k).map(Value::Date),
+            (Value::Term(n, k), Value::Date(d)) if op == Add => add_days(*d, *n, *k).map(Value::Date),
             (Value::Date(a), Value::Date(b)) if op == Sub => {
-                Some(Value::Days(a.day_number() - b.day_number(), DayKind::Calendar))
+                Some(Value::Term(a.day_number() - b.day_number(), Unit::Days))
             }
-            (Value::Days(a, k), Value::Days(b, _)) => {
-                if op == Add { a.checked_add(*b) } else { a.checked_sub(*b) }.map(|n| Value::Days(n, *k))
+            (Value::Term(a, k), Value::Term(b, _)) => {
+                if op == Add { a.checked_add(*b) } else { a.checked_sub(*b) }.map(|n| Value::Term(n, *k))
             }
             _ => {
                 let (a, b) = (l.as_decimal()?, r.as_decimal()?);
@@ -340,8 +406,8 @@ fn binary(op: BinOp, l: &Value, r: &Value) -> Option<Value> {
         },
         Mul => match (l, r) {
             (Value::Int(a), Value::Int(b)) => a.checked_mul(*b).map(Value::Int),
-            (Value::Days(n, k), Value::Int(m)) | (Value::Int(m), Value::Days(n, k)) => {
-                n.checked_mul(*m).map(|n| Value::Days(n, *k))
+            (Value::Term(n, k), Value::Int(m)) | (Value::Int(m), Value::Term(n, k)) => {
+                n.checked_mul(*m).map(|n| Value::Term(n, *k))
             }
             _ => {
                 let v = l.as_decimal()?.checked_mul(r.as_decimal()?)?;
@@ -357,32 +423,15 @@ fn binary(op: BinOp, l: &Value, r: &Value) -> Option<Value> {
     }
 }
 
-/// Adds calendar days, or working days skipping Saturdays and Sundays; `None` beyond the
-/// years 1 to 9999.
-pub fn add_days(date: Date, days: i64, kind: DayKind) -> Option<Date> {
-    if kind == DayKind::Calendar {
-        return date.checked_add_days(days);
+/// Adds calendar days, months or years (working days need the production calendar:
+/// `Frame::working`); `None` beyond the years 1 to 9999.
+pub fn add_days(date: Date, n: i64, unit: Unit) -> Option<Date> {
+    match unit {
+        Unit::Days => date.checked_add_days(n),
+        Unit::Months => date.add_months(n),
+        Unit::Years => date.add_months(n.checked_mul(12)?),
+        Unit::WorkingDays => None,
     }
-    // 1970-01-01 was a Thursday: weekday 0 is Monday.
-    let weekday = |d: Date| (d.day_number() + 3).rem_euclid(7) < 5;
-    let step = days.signum();
-    let mut d = date;
-    let mut left = days.unsigned_abs();
-    // From a weekday, five working days are a week: jump whole weeks, walk the rest.
-    while left > 0 && !weekday(d) {
-        d = d.checked_add_days(step)?;
-        left -= u64::from(weekday(d));
-    }
-    if left > 5 {
-        let weeks = (left - 1) / 5;
-        d = d.checked_add_days(step * i64::try_from(weeks.checked_mul(7)?).ok()?)?;
-        left -= weeks * 5;
-    }
-    while left > 0 {
-        d = d.checked_add_days(step)?;
-        left -= u64::from(weekday(d));
-    }
-    Some(d)
 }
 
 /// Money and decimals rounded to kopecks, half up (half away from zero).
@@ -401,6 +450,8 @@ fn call(f: Function, args: &[Option<Value>], today: Date) -> Option<Value> {
             };
             Some(Value::Int(birth.years_until(on)))
         }
+        // Needs the calendar: `Frame::working`.
+        Function::FirstWorkingDay => None,
         Function::DaysBetween => match (args.first()?, args.get(1)?) {
             (Some(Value::Date(a)), Some(Value::Date(b))) => Some(Value::Int(b.day_number() - a.day_number())),
             _ => None,
@@ -528,18 +579,6 @@ fn aggregate(f: Function, results: &[Option<Value>]) -> Option<Value> {
 mod tests {
     use super::*;
 
-    /// Working days one at a time, the definition the week jumps must agree with.
-    fn walk(date: Date, days: i64) -> Date {
-        let mut d = date;
-        for _ in 0..days.abs() {
-            d = d.add_days(days.signum());
-            while (d.day_number() + 3).rem_euclid(7) >= 5 {
-                d = d.add_days(days.signum());
-            }
-        }
-        d
-    }
-
     fn money(text: &str) -> Value {
         Value::Money(text.parse().unwrap())
     }
@@ -570,15 +609,12 @@ mod tests {
     }
 
     #[test]
-    fn working_days_jump_whole_weeks_as_walking_would() {
-        let start = Date::parse("2024-03-01").unwrap();
-        for offset in 0..14 {
-            let date = start.add_days(offset);
-            for days in -23..=23 {
-                assert_eq!(add_days(date, days, DayKind::Working), Some(walk(date, days)), "{date} {days}");
-            }
-        }
-        assert_eq!(add_days(start, i64::MAX, DayKind::Working), None);
-        assert_eq!(add_days(start, i64::MIN, DayKind::Calendar), None);
+    fn terms_move_dates_as_the_civil_code_counts() {
+        let d = |s: &str| Date::parse(s).unwrap();
+        assert_eq!(add_days(d("2026-01-31"), 1, Unit::Months), Some(d("2026-02-28")));
+        assert_eq!(add_days(d("2024-02-29"), 1, Unit::Years), Some(d("2025-02-28")));
+        assert_eq!(add_days(d("2026-03-31"), -1, Unit::Months), Some(d("2026-02-28")));
+        assert_eq!(add_days(d("2026-01-01"), i64::MAX, Unit::Years), None);
+        assert_eq!(add_days(d("2026-01-01"), i64::MIN, Unit::Days), None);
     }
 }

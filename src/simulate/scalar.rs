@@ -35,7 +35,7 @@ pub fn parse_scalar(ty: &Type, text: &str, model: &Model) -> Result<Value, Strin
             Err(_) => bad("an amount in roubles"),
         },
         Type::Date => Date::parse(text).map(Value::Date).ok_or(()).or_else(|_| bad("a date (YYYY-MM-DD)")),
-        Type::Days(k) => text.parse().map(|n| Value::Days(n, *k)).or_else(|_| bad("a number of days")),
+        Type::Term(k) => text.parse().map(|n| Value::Term(n, *k)).or_else(|_| bad("a whole number")),
         Type::Text => Ok(Value::Text(text.into())),
         Type::Id(kind) => match crate::check::identifiers::validate(*kind, text) {
             Ok(()) => Ok(Value::Text(text.into())),

@@ -10,7 +10,7 @@ use serde_json::{Map, Value, json};
 fn ty(model: &Model, t: &Type) -> Value {
     match t {
         Type::Bool => json!({"type": "boolean"}),
-        Type::Int | Type::Days(_) => json!({"type": "integer"}),
+        Type::Int | Type::Term(_) => json!({"type": "integer"}),
         Type::Decimal => json!({"type": ["number", "string"], "pattern": "^-?[0-9]+(\\.[0-9]+)?$"}),
         Type::Money => json!({"type": ["number", "string"], "pattern": "^-?[0-9]+(\\.[0-9]{1,2})?$"}),
         Type::Date => json!({"type": "string", "format": "date"}),

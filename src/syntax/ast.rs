@@ -4,7 +4,7 @@
 
 use crate::date::Date;
 use crate::source::{FileId, Span};
-pub use crate::vocabulary::{BinOp, DayKind, RoleMode, UnOp};
+pub use crate::vocabulary::{BinOp, RoleMode, UnOp, Unit};
 use rust_decimal::Decimal;
 
 #[derive(Clone, Debug)]
@@ -41,6 +41,7 @@ pub enum Decl {
     Service(Box<Service>),
     Trigger(Trigger),
     Situation(Situation),
+    Calendar(Calendar),
 }
 
 impl Decl {
@@ -56,6 +57,7 @@ impl Decl {
             Decl::Service(d) => &d.name,
             Decl::Trigger(d) => &d.name,
             Decl::Situation(d) => &d.name,
+            Decl::Calendar(d) => &d.name,
         }
     }
 }
@@ -104,6 +106,25 @@ pub struct Cardinality {
     pub min: u32,
     pub max: Option<u32>,
     pub span: Span,
+}
+
+/// The production calendar, year by year.
+#[derive(Clone, Debug)]
+pub struct Calendar {
+    pub name: Ident,
+    pub title: Option<Text>,
+    pub years: Vec<CalendarYear>,
+}
+
+#[derive(Clone, Debug)]
+pub struct CalendarYear {
+    pub year: i32,
+    pub span: Span,
+    pub legal: Vec<Text>,
+    /// Weekdays that are not working (holidays, days off moved to them).
+    pub non_working: Vec<(Date, Span)>,
+    /// Weekend days that are working (days off moved from them).
+    pub working: Vec<(Date, Span)>,
 }
 
 #[derive(Clone, Debug)]
@@ -264,7 +285,7 @@ pub struct Refusal {
 #[derive(Clone, Copy, Debug)]
 pub struct Duration {
     pub days: i64,
-    pub unit: DayKind,
+    pub unit: Unit,
     pub span: Span,
 }
 
@@ -339,7 +360,7 @@ pub enum ExprKind {
     Decimal(Decimal),
     Money(Decimal),
     Date(Date),
-    Duration(i64, DayKind),
+    Duration(i64, Unit),
     Text(String),
     /// A typed identifier literal such as `snils "112-233-445 95"`.
     IdLiteral(Ident, String),

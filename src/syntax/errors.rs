@@ -226,6 +226,8 @@ fn rule_name(rule: Rule) -> String {
         Rule::number => "a number".into(),
         Rule::duration => "a number of days".into(),
         Rule::days => "`days`".into(),
+        Rule::months => "`months`".into(),
+        Rule::years => "`years`".into(),
         Rule::working => "`working`/`calendar`".into(),
         Rule::currency => "`rub`".into(),
         Rule::expr | Rule::paren | Rule::if_expr | Rule::number_like => "an expression".into(),

@@ -128,6 +128,10 @@ fn is_keyword(rule: Rule) -> bool {
             | Rule::k_recipient
             | Rule::k_for
             | Rule::k_by
+            | Rule::k_calendar
+            | Rule::k_year
+            | Rule::k_non_working
+            | Rule::k_working
     )
 }
 
@@ -245,6 +249,7 @@ impl Builder<'_> {
             Rule::service => Decl::Service(Box::new(self.service(pair))),
             Rule::trigger => Decl::Trigger(self.trigger(pair)),
             Rule::situation => Decl::Situation(self.situation(pair)),
+            Rule::calendar => Decl::Calendar(self.calendar(pair)),
             _ => return None,
         })
     }
@@ -742,6 +747,42 @@ impl Builder<'_> {
         s
     }
 
+    fn calendar(&mut self, pair: Pair<'_, Rule>) -> Calendar {
+        let mut it = parts(pair);
+        let name = self.ident(it.next().expect("name"));
+        let mut c = Calendar { name, title: None, years: Vec::new() };
+        for p in it {
+            match p.as_rule() {
+                Rule::title => self.title(&mut c.title, p),
+                Rule::cal_year => c.years.push(self.calendar_year(p)),
+                _ => {}
+            }
+        }
+        c
+    }
+
+    fn calendar_year(&mut self, pair: Pair<'_, Rule>) -> CalendarYear {
+        let mut it = parts(pair);
+        let number = it.next().expect("year");
+        let span = self.span(&number);
+        let year = number.as_str().parse().unwrap_or(0);
+        let mut y =
+            CalendarYear { year, span, legal: Vec::new(), non_working: Vec::new(), working: Vec::new() };
+        for p in it {
+            let rule = p.as_rule();
+            if rule == Rule::legal {
+                y.legal.push(self.text(parts(p).next().expect("string")));
+                continue;
+            }
+            let dates: Vec<(Date, Span)> = parts(p).filter_map(|q| self.date(q)).collect();
+            match rule {
+                Rule::non_working => y.non_working.extend(dates),
+                _ => y.working.extend(dates),
+            }
+        }
+        y
+    }
+
     fn date(&mut self, pair: Pair<'_, Rule>) -> Option<(Date, Span)> {
         let span = self.span(&pair);
         match Date::parse(pair.as_str()) {
@@ -757,12 +798,14 @@ impl Builder<'_> {
         let span = self.span(&pair);
         let mut negative = false;
         let mut days = 0;
-        let mut unit = DayKind::Calendar;
+        let mut unit = Unit::Days;
         for q in pair.into_inner() {
             match q.as_rule() {
                 Rule::op_neg => negative = true,
                 Rule::number => days = self.integer(&q).unwrap_or(0),
-                Rule::working if q.as_str().starts_with(['w', 'р']) => unit = DayKind::Working,
+                Rule::working if q.as_str().starts_with(['w', 'р']) => unit = Unit::WorkingDays,
+                Rule::months => unit = Unit::Months,
+                Rule::years => unit = Unit::Years,
                 _ => {}
             }
         }

@@ -4,7 +4,7 @@
 use super::{Kind, Program, Reg, Shape, Step, num};
 use crate::date::Date;
 use crate::model::{Expr, ExprKind, Local, Model, Service, Type, Value};
-use crate::vocabulary::{BinOp, DayKind, Function};
+use crate::vocabulary::{BinOp, Function, Unit};
 use std::collections::HashMap;
 
 /// A compiled expression: its register, type and, when every known value has the same
@@ -63,7 +63,7 @@ fn constant(value: &Value) -> Option<(i64, i64, Kind)> {
             (n, den, Kind::Decimal)
         }
         Value::Date(d) => (d.day_number(), 1, Kind::Date),
-        Value::Days(n, k) => (*n, 1, Kind::Days(*k)),
+        Value::Term(n, k) => (*n, 1, Kind::Term(*k)),
         Value::Enum(e, v) => (i64::from(*v), 1, Kind::Enum(*e)),
         _ => return None,
     })
@@ -100,7 +100,7 @@ pub fn input_kind(ty: &Type) -> Option<Kind> {
         Type::Decimal => Kind::Decimal,
         Type::Money => Kind::Money,
         Type::Date => Kind::Date,
-        Type::Days(k) => Kind::Days(*k),
+        Type::Term(k) => Kind::Term(*k),
         Type::Enum(e) => Kind::Enum(*e),
         _ => return None,
     })
@@ -120,7 +120,7 @@ fn flipped(op: BinOp) -> BinOp {
 /// Whether the interpreter orders two values of these types.
 fn comparable(l: Kind, r: Kind) -> bool {
     (l.numeric() && r.numeric())
-        || matches!((l, r), (Kind::Days(_), Kind::Days(_)))
+        || matches!((l, r), (Kind::Term(_), Kind::Term(_)))
         || (l == r && matches!(l, Kind::Bool | Kind::Date | Kind::Enum(_)))
 }
 
@@ -199,7 +199,7 @@ impl Compiler<'_> {
                 let Col { reg: x, kind, den } = self.expr(x)?;
                 match kind {
                     Kind::Int => self.step(kind, den, |dst| Step::NegInt { dst, x }),
-                    Kind::Decimal | Kind::Money | Kind::Days(_) => {
+                    Kind::Decimal | Kind::Money | Kind::Term(_) => {
                         self.step(kind, den, |dst| Step::Neg { dst, x })
                     }
                     _ => None,
@@ -272,24 +272,25 @@ impl Compiler<'_> {
                 (Kind::Int, Kind::Int) => {
                     self.step(Kind::Int, Some(1), |dst| Step::IntArith { dst, op, l, r })
                 }
-                (Kind::Date, Kind::Days(kind)) if op != Mul => {
+                // Working days count on the production calendar: the interpreter's.
+                (Kind::Date, Kind::Term(kind)) if op != Mul && kind != Unit::WorkingDays => {
                     let sign = if op == Add { 1 } else { -1 };
                     self.step(Kind::Date, Some(1), |dst| Step::Shift { dst, date: l, days: r, sign, kind })
                 }
-                (Kind::Days(kind), Kind::Date) if op == Add => {
+                (Kind::Term(kind), Kind::Date) if op == Add && kind != Unit::WorkingDays => {
                     self.step(Kind::Date, Some(1), |dst| Step::Shift { dst, date: r, days: l, sign: 1, kind })
                 }
                 (Kind::Date, Kind::Date) if op == Sub => {
-                    self.step(Kind::Days(DayKind::Calendar), Some(1), |dst| Step::DateDiff { dst, l, r })
+                    self.step(Kind::Term(Unit::Days), Some(1), |dst| Step::DateDiff { dst, l, r })
                 }
-                (Kind::Days(k), Kind::Days(_)) if op != Mul => {
-                    self.step(Kind::Days(k), Some(1), |dst| Step::Days { dst, op, l, r })
+                (Kind::Term(k), Kind::Term(_)) if op != Mul => {
+                    self.step(Kind::Term(k), Some(1), |dst| Step::Days { dst, op, l, r })
                 }
-                (Kind::Days(k), Kind::Int) if op == Mul => {
-                    self.step(Kind::Days(k), Some(1), |dst| Step::Days { dst, op, l, r })
+                (Kind::Term(k), Kind::Int) if op == Mul => {
+                    self.step(Kind::Term(k), Some(1), |dst| Step::Days { dst, op, l, r })
                 }
-                (Kind::Int, Kind::Days(k)) if op == Mul => {
-                    self.step(Kind::Days(k), Some(1), |dst| Step::Days { dst, op, l: r, r: l })
+                (Kind::Int, Kind::Term(k)) if op == Mul => {
+                    self.step(Kind::Term(k), Some(1), |dst| Step::Days { dst, op, l: r, r: l })
                 }
                 _ if lk.numeric() && rk.numeric() => match (op, lc.den, rc.den) {
                     (Add | Sub, Some(den), _) if same => {

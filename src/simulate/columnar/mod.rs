@@ -13,7 +13,7 @@ pub use compile::{decimal_parts, input_kind, money_parts};
 pub use exec::{Batch, View};
 
 use crate::model::EnumId;
-use crate::vocabulary::{BinOp, DayKind};
+use crate::vocabulary::{BinOp, Unit};
 
 /// The static type of a column.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -23,7 +23,7 @@ pub enum Kind {
     Decimal,
     Money,
     Date,
-    Days(DayKind),
+    Term(Unit),
     Enum(EnumId),
 }
 
@@ -160,7 +160,7 @@ enum Step {
         date: Reg,
         days: Reg,
         sign: i64,
-        kind: DayKind,
+        kind: Unit,
     },
     DateDiff {
         dst: Reg,

@@ -103,7 +103,7 @@ pub fn parse(cell: &[u8], ty: &Type, kind: Option<Kind>, model: &Model) -> Resul
     };
     let fast = match kind {
         Some(Kind::Bool) => whole(boolean),
-        Some(Kind::Int | Kind::Days(_)) => whole(integer),
+        Some(Kind::Int | Kind::Term(_)) => whole(integer),
         Some(Kind::Money) => whole(kopecks),
         _ => None,
     };
@@ -117,7 +117,7 @@ pub fn parse(cell: &[u8], ty: &Type, kind: Option<Kind>, model: &Model) -> Resul
     }
     Ok(match value {
         Value::Bool(b) => Cell::Column(i64::from(b), 1),
-        Value::Int(n) | Value::Days(n, _) => Cell::Column(n, 1),
+        Value::Int(n) | Value::Term(n, _) => Cell::Column(n, 1),
         Value::Date(d) => Cell::Column(d.day_number(), 1),
         Value::Enum(_, v) => Cell::Column(i64::from(v), 1),
         Value::Money(d) => columnar::money_parts(d).map_or(Cell::Redo, |(n, den)| Cell::Column(n, den)),

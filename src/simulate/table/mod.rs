@@ -160,7 +160,7 @@ impl<'m> Table<'m> {
             if let Some(c) = *column {
                 let kind = input_kind(&service.inputs[i].ty);
                 plan[c].form = match kind {
-                    Some(Kind::Int | Kind::Days(_)) => Form::Int,
+                    Some(Kind::Int | Kind::Term(_)) => Form::Int,
                     Some(Kind::Money) => Form::Money,
                     Some(Kind::Bool) => Form::Bool,
                     _ => Form::Other,

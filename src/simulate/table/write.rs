@@ -105,7 +105,7 @@ pub(super) fn column(model: &Model, out: &mut Vec<u8>, kind: Kind, n: i64, den: 
             value(model, out, &Value::Decimal(d));
         }
         Kind::Date => value(model, out, &Value::Date(Date::from_day_number(n))),
-        Kind::Days(k) => value(model, out, &Value::Days(n, k)),
+        Kind::Term(k) => value(model, out, &Value::Term(n, k)),
         Kind::Enum(e) => value(model, out, &Value::Enum(e, n as u32)),
     }
     true
