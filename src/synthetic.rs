@@ -118,7 +118,7 @@ service service_{i} {{
 trigger start_{i} {{
   on birth_registered
   when child_order >= {order}
-  start service_{i}
+  provide service_{i}
   consent opt_out
   notify portal, sms
 }}

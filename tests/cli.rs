@@ -574,7 +574,7 @@ fn control_characters_are_shown_not_sent() {
          event e { title \"E\u{1b}[31m\" registry r role p: p }\n\
          service s { title \"S\u{1b}[2J\" agency a legal \"L\" kind payment deadline 1 days subject p: p input x from p.x criterion c \"C\u{1b}\" = x > 0 }\n\
          situation sit { title \"T\u{1b}\" on e services s }\n\
-         trigger t { on e start s consent opt_out notify portal }\n",
+         trigger t { on e provide s consent opt_out notify portal }\n",
     )
     .unwrap();
     let profile = dir.join("p.yaml");

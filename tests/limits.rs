@@ -93,13 +93,13 @@ service s {{
   output amount: money = 1.00 rub * d498
 }}
 situation sit {{ title "T" on e services s }}
-trigger t {{ on e start s consent opt_out notify portal }}
+trigger t {{ on e provide s consent opt_out notify portal }}
 "#
     );
     std::fs::write(dir.join("deep.rgl"), rgl).unwrap();
     std::fs::write(
         dir.join("deep.test.yaml"),
-        "- name: deep\n  as_of: 2026-02-01\n  profile: { persons: [{ id: p, facts: { x: 3 } }], events: [{ event: e, date: 2026-01-01, roles: { p: p } }] }\n  expect: { \"s[p]\": { outcome: granted, outputs: { amount: \"501.00\" } } }\n",
+        "- name: deep\n  as_of: 2026-02-01\n  profile: { persons: [{ id: p, facts: { x: 3 } }], events: [{ event: e, date: 2026-01-01, roles: { p: p } }] }\n  expect: { \"s[p]\": { outcome: provided, outputs: { amount: \"501.00\" } } }\n",
     )
     .unwrap();
     std::fs::write(

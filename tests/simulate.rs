@@ -41,27 +41,42 @@ fn bad_profiles() {
     });
 }
 
-#[test]
-fn late_death_reports_the_payments_made_in_excess() {
+/// The stops of a profile file: (effective date, months overpaid, amount) each.
+fn stops_of(file: &str) -> Vec<(Option<String>, i64, Option<String>)> {
     let model = library();
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/simulate/death_stops_pension_late.yaml"
-    ))
-    .unwrap();
+    let text =
+        std::fs::read_to_string(format!("{}/tests/simulate/{file}", env!("CARGO_MANIFEST_DIR"))).unwrap();
     let profiles = profile::read(&model, &text, false).unwrap();
-    let report = engine::simulate(&model, &profiles[0], Date::parse(AS_OF).unwrap(), false);
-    let stop = report.stops.iter().find(|s| s.service == "old_age_pension").unwrap();
-    assert!(stop.active);
-    assert_eq!(stop.excess_months, 6);
+    profiles
+        .iter()
+        .flat_map(|p| engine::simulate(&model, p, Date::parse(AS_OF).unwrap(), false).stops)
+        .map(|s| (s.effective, s.overpaid_months, s.overpaid_amount))
+        .collect()
 }
 
 #[test]
-fn months_between_counts_whole_months() {
-    let d = |s| Date::parse(s).unwrap();
-    assert_eq!(engine::months_between(d("2026-05-10"), d("2026-11-15")), 6);
-    assert_eq!(engine::months_between(d("2026-05-10"), d("2026-11-09")), 5);
-    assert_eq!(engine::months_between(d("2026-05-10"), d("2026-05-10")), 0);
+fn a_late_death_reports_the_payments_made_to_the_dead() {
+    // Granted in March 2025, stopped from June 2026, paid until the record in November.
+    let stops = stops_of("death_stops_pension_late.yaml");
+    assert_eq!(stops.len(), 1);
+    assert_eq!(stops[0].0.as_deref(), Some("2026-06-01"));
+    assert_eq!(stops[0].1, 6);
+}
+
+#[test]
+fn a_stop_takes_effect_the_month_after_the_death() {
+    let stops = stops_of("payments_in_progress.yaml");
+    let pick = |s: &(Option<String>, i64, Option<String>)| (s.0.clone().unwrap(), s.1, s.2.clone());
+    let got: Vec<_> = stops.iter().map(pick).collect();
+    assert_eq!(
+        got,
+        [
+            ("2026-06-01".to_string(), 6, Some("158780.10".to_string())),
+            ("2026-07-01".to_string(), 5, Some("132316.75".to_string())),
+            // Paid through May, stopped from June: nothing overpaid.
+            ("2026-06-01".to_string(), 0, None),
+        ]
+    );
 }
 
 /// A byte order mark before a profile, in YAML or JSON, is not part of it.

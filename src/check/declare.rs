@@ -152,6 +152,7 @@ impl<'a> Checker<'a> {
                     inputs: Vec::new(),
                     outputs,
                     derived: Vec::new(),
+                    applies: None,
                     criteria: Vec::new(),
                     refusals: Vec::new(),
                     deadline: None,

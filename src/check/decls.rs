@@ -333,7 +333,11 @@ impl<'a> Checker<'a> {
         });
         let action = t.action.as_ref().and_then(|action| {
             let service = self.resolve(&action.service, DeclKind::Service)?;
-            Some(if action.stop { model::Action::Stop(service) } else { model::Action::Start(service) })
+            Some(match action.kind {
+                ActionKind::Provide => model::Action::Start(service, model::Form::Provide),
+                ActionKind::Offer => model::Action::Start(service, model::Form::Offer),
+                ActionKind::Stop => model::Action::Stop(service),
+            })
         });
         let binds = match (on, action, &t.action) {
             (Some(on), Some(a), Some(written)) => self.binds(on, a, written),

@@ -7,7 +7,7 @@ use super::errors;
 use super::symbols::DeclKind;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{self, EntityId, EventId, RoleMode, find_role};
-use crate::syntax::ast::{Action, Ident, Service};
+use crate::syntax::ast::{Action, ActionKind, Ident, Service};
 use std::collections::HashMap;
 
 /// A service's roles and which of them is the subject, the applicant and the recipient.
@@ -90,7 +90,7 @@ impl<'a> Checker<'a> {
     ) -> Vec<Option<usize>> {
         let service = &self.model.services[action.service()];
         let event = &self.model.events[on];
-        let target = if written.stop { service.recipient } else { service.subject };
+        let target = if written.kind == ActionKind::Stop { service.recipient } else { service.subject };
         let mut binds = Vec::with_capacity(service.roles.len());
         let mut problems = Vec::new();
         let by_for = written.role.as_ref().map(|r| (r, find_role(&event.roles, &r.name)));
@@ -104,7 +104,7 @@ impl<'a> Checker<'a> {
                 Some((_, found)) if Some(i) == target => *found,
                 _ => find_role(&event.roles, &role.name),
             };
-            let needed = !written.stop || Some(i) == target;
+            let needed = written.kind != ActionKind::Stop || Some(i) == target;
             match bound {
                 Some(b) if event.roles[b].entity != role.entity && role.entity.0 != u32::MAX => {
                     let (has, wants) = (
@@ -123,7 +123,7 @@ impl<'a> Checker<'a> {
                             format!("`{}` binds a `{has}`", event.roles[b].name.text),
                         )
                         .with_label(role.name.span, format!("a `{wants}` here"))
-                        .with_help("bind the role from an event role of the same entity: `start service for role`"),
+                        .with_help("bind the role from an event role of the same entity: `provide service for role`"),
                     );
                     binds.push(None);
                 }
@@ -134,7 +134,7 @@ impl<'a> Checker<'a> {
                     } else {
                         format!("`{}`", roles.join("`, `"))
                     };
-                    let what = if written.stop { " (whose payment stops)" } else { "" };
+                    let what = if written.kind == ActionKind::Stop { " (whose payment stops)" } else { "" };
                     problems.push(
                         Diagnostic::new(
                             Code::UnboundRole,
@@ -150,7 +150,7 @@ impl<'a> Checker<'a> {
                             "add `role {}: {}` to the event, or name the event role that binds it: `{} {} for <role>`",
                             role.name.text,
                             self.model.entities.get(role.entity).map_or("person", |e| e.name.as_str()),
-                            if written.stop { "stop" } else { "start" },
+                            match written.kind { ActionKind::Provide => "provide", ActionKind::Offer => "offer", ActionKind::Stop => "stop" },
                             service.name.text
                         )),
                     );

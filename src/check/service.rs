@@ -103,6 +103,14 @@ impl<'a> Checker<'a> {
         for (i, c) in s.criteria.iter().enumerate() {
             self.local_type(Local::Criterion(i), &c.name, &mut env);
         }
+        let applies = s.applies.as_ref().map(|a| {
+            let condition = self.expr(a, &mut env);
+            if !condition.ty.fits(&Type::Bool) {
+                let found = self.shown(&condition.ty);
+                self.report(errors::not_boolean(a.span, "`applies when`", &found));
+            }
+            condition
+        });
         let mut refusals = Vec::with_capacity(s.refusals.len());
         for r in &s.refusals {
             let condition = self.expr(&r.condition, &mut env);
@@ -173,6 +181,7 @@ impl<'a> Checker<'a> {
         service.inputs = inputs;
         service.outputs = outputs;
         service.derived = derived;
+        service.applies = applies;
         service.criteria = criteria;
         service.refusals = refusals;
         service.deadline = s.deadline.as_ref().map(duration);

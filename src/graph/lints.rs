@@ -228,7 +228,7 @@ fn unreachable(g: &ServiceGraph, out: &mut Vec<Diagnostic>) {
         .triggers
         .iter()
         .filter_map(|t| match t.action {
-            Some(Action::Start(s)) => Some(s),
+            Some(Action::Start(s, _)) => Some(s),
             _ => None,
         })
         .chain(m.situations.iter().flat_map(|s| s.services.iter().copied()))
@@ -284,7 +284,7 @@ fn death_stops(g: &ServiceGraph, out: &mut Vec<Diagnostic>) {
 
 fn consent_and_notice(g: &ServiceGraph, out: &mut Vec<Diagnostic>) {
     for t in g.model.triggers.iter() {
-        if !matches!(t.action, Some(Action::Start(_))) {
+        if !matches!(t.action, Some(Action::Start(..))) {
             continue;
         }
         let missing: Vec<&str> =

@@ -220,7 +220,8 @@ impl<'a> ServiceGraph<'a> {
         let mut stopped_by: Vec<Vec<EventId>> = vec![Vec::new(); count];
         for (id, t) in m.triggers.enumerate() {
             if let (Some(on), Some(action)) = (t.on, t.action) {
-                let list = if matches!(action, Action::Start(_)) { &mut started_by } else { &mut stopped_by };
+                let list =
+                    if matches!(action, Action::Start(..)) { &mut started_by } else { &mut stopped_by };
                 list[action.service().index()].push(on);
             }
             let node = full.add_node(Node::Trigger(id));
@@ -228,7 +229,7 @@ impl<'a> ServiceGraph<'a> {
                 full.add_edge(event_nodes[e.index()], node, Edge::On);
             }
             if let Some(action) = t.action {
-                let edge = if matches!(action, Action::Start(_)) { Edge::Starts } else { Edge::Stops };
+                let edge = if matches!(action, Action::Start(..)) { Edge::Starts } else { Edge::Stops };
                 full.add_edge(node, service_nodes[action.service().index()], edge);
             }
         }
@@ -270,7 +271,7 @@ impl<'a> ServiceGraph<'a> {
             .iter()
             .filter(|t| t.on == Some(event))
             .filter_map(|t| match t.action {
-                Some(Action::Start(s)) => Some(s),
+                Some(Action::Start(s, _)) => Some(s),
                 _ => None,
             })
             .collect();
@@ -313,6 +314,7 @@ pub fn facts_read(s: &Service) -> Vec<(FactRef, Option<usize>, crate::source::Sp
         .derived
         .iter()
         .map(|d| &d.value)
+        .chain(s.applies.iter())
         .chain(s.criteria.iter().map(|c| &c.condition))
         .chain(s.refusals.iter().map(|r| &r.condition))
         .chain(s.outputs.iter().filter_map(|o| o.value.as_ref()))

@@ -246,6 +246,9 @@ pub struct Service {
     pub inputs: Vec<Input>,
     pub outputs: Vec<Output>,
     pub derived: Vec<Derived>,
+    /// Whether the service applies at all (`applies when`), decided before consent; one
+    /// that does not apply is neither refused nor suppressed.
+    pub applies: Option<Expr>,
     pub criteria: Vec<Rule>,
     pub refusals: Vec<Rule>,
     pub deadline: Option<Duration>,
@@ -278,16 +281,34 @@ impl Service {
     }
 }
 
+/// A trigger's action: a proactive start, in one of the two forms of 210-ФЗ ст. 7.3, or
+/// a stop.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Action {
-    Start(ServiceId),
+    Start(ServiceId, Form),
     Stop(ServiceId),
+}
+
+/// The forms of proactive provision: the result provided (part 2, the citizen asked in
+/// advance), or prepared and offered (part 1, applying gets it at once).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Form {
+    Provide,
+    Offer,
 }
 
 impl Action {
     pub fn service(self) -> ServiceId {
         match self {
-            Action::Start(s) | Action::Stop(s) => s,
+            Action::Start(s, _) | Action::Stop(s) => s,
+        }
+    }
+
+    /// The service it starts, if it starts one.
+    pub fn started(self) -> Option<ServiceId> {
+        match self {
+            Action::Start(s, _) => Some(s),
+            Action::Stop(_) => None,
         }
     }
 }

@@ -5,11 +5,12 @@
 
 use super::decision::Report;
 use super::engine;
-use super::profile::{self, Person, Profile, ProfileEvent};
+use super::profile::{self, Act, Person, Profile, ProfileEvent, Statement};
 use super::scalar::parse_scalar;
 use crate::date::Date;
 use crate::model::{EventId, Model, Type, Value};
 use rayon::prelude::*;
+use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use std::io::{BufRead, Write};
 
@@ -30,7 +31,8 @@ pub struct Summary {
     pub malformed: usize,
     pub outcomes: BTreeMap<(String, String), usize>,
     pub stops: BTreeMap<String, usize>,
-    pub excess_months: i64,
+    /// Per service: the stops with months overpaid, the months, and their sum.
+    pub overpaid: BTreeMap<String, (usize, i64, Decimal)>,
 }
 
 impl Summary {
@@ -41,7 +43,12 @@ impl Summary {
         }
         for s in &report.stops {
             *self.stops.entry(s.service.clone()).or_default() += 1;
-            self.excess_months += s.excess_months;
+            if s.overpaid_months > 0 {
+                let o = self.overpaid.entry(s.service.clone()).or_default();
+                o.0 += 1;
+                o.1 += s.overpaid_months;
+                o.2 += s.overpaid_amount.as_deref().and_then(|a| a.parse().ok()).unwrap_or(Decimal::ZERO);
+            }
         }
     }
 
@@ -53,8 +60,10 @@ impl Summary {
         for (service, n) in &self.stops {
             out.push_str(&format!("  {service}  stopped  {n}\n"));
         }
-        if self.excess_months > 0 {
-            out.push_str(&format!("  monthly payments made after a death, in all: {}\n", self.excess_months));
+        for (service, (stops, months, amount)) in &self.overpaid {
+            out.push_str(&format!(
+                "  {service}  overpaid  {stops} recipients, {months} monthly payments, {amount:.2} rub\n"
+            ));
         }
         out
     }
@@ -155,11 +164,9 @@ fn csv_profile(
                     let s = model
                         .service(name)
                         .ok_or_else(|| format!("unknown service `{name}` in a consent column"))?;
-                    if matches!(column, Column::ConsentGiven) {
-                        person.consent.push(s)
-                    } else {
-                        person.opt_out.push(s)
-                    }
+                    // Undated: in force for every event of the row.
+                    let act = if matches!(column, Column::ConsentGiven) { Act::Given } else { Act::OptOut };
+                    person.consent.push(Statement { date: None, act, services: Some(vec![s]) });
                 }
             }
             Column::Fact(f) => {
@@ -194,6 +201,7 @@ fn csv_profile(
         groups: Vec::new(),
         applications: Vec::new(),
         events,
+        payments: Vec::new(),
     })
 }
 

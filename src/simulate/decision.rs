@@ -42,7 +42,12 @@ closed_set! {
 closed_set! {
     /// What came of a decision; the name is what JSON and summaries show.
     pub enum Outcome {
+        /// Granted on application.
         Granted = "granted",
+        /// Provided proactively (210-ФЗ ст. 7.3 ч. 2: the citizen asked in advance).
+        Provided = "provided",
+        /// Prepared proactively and offered: applying gets it at once (ст. 7.3 ч. 1).
+        Offered = "offered",
         /// Would be granted on application.
         Eligible = "eligible",
         Refused = "refused",
@@ -51,9 +56,12 @@ closed_set! {
         /// A criterion, refusal ground or output needs a parameter that has no value in
         /// force on the decision date: a gap in the regulation, not in the citizen's data.
         RegulationGap = "regulation_gap",
-        /// A trigger fired but did not start the service (no consent, opted out, or its
-        /// condition needs data the event lacks).
-        NotStarted = "not_started",
+        /// The service does not apply at all (`applies when` does not hold): not refused,
+        /// decided before consent.
+        NotApplicable = "not_applicable",
+        /// A trigger would have started the service, but the applicant opted out or did not
+        /// consent; `on_application` says what applying would give.
+        Suppressed = "suppressed",
     }
 }
 
@@ -63,7 +71,7 @@ impl Outcome {
         match self {
             Outcome::InsufficientData => "insufficient data",
             Outcome::RegulationGap => "regulation gap",
-            Outcome::NotStarted => "not started",
+            Outcome::NotApplicable => "not applicable",
             other => other.as_str(),
         }
     }
@@ -89,6 +97,10 @@ pub struct Decision {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub regulation_gaps: Vec<String>,
     pub outputs: BTreeMap<String, String>,
+    /// For a suppressed start, what an application would give (its grounds, missing
+    /// facts and outputs are the decision's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub on_application: Option<Outcome>,
     /// The channels the notice goes by, and to whom: the applicant.
     pub notified: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -126,7 +138,11 @@ pub struct Stop {
     pub active: bool,
     /// When the registry learned of the event, if later.
     pub recorded: Option<String>,
-    /// Monthly payments made after the event before it was recorded.
-    pub excess_months: i64,
-    pub excess_amount: Option<String>,
+    /// For a periodic payment: the first day it is no longer due (the first of the month
+    /// after the event).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub effective: Option<String>,
+    /// Monthly payments made for months from `effective` on, and their sum.
+    pub overpaid_months: i64,
+    pub overpaid_amount: Option<String>,
 }

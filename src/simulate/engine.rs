@@ -15,8 +15,8 @@ use super::eval::{Frame, Gap, Missing, World, round_kopecks};
 use super::profile::{Profile, ProfileEvent};
 use crate::date::Date;
 use crate::model::{
-    Action, Expr, ExprKind, FactRef, Local, Model, RoleMode, Rule, Service, ServiceId, Source, Trigger, Type,
-    Value,
+    Action, Expr, ExprKind, FactRef, Form, Local, Model, RoleMode, Rule, Service, ServiceId, Source, Trigger,
+    Type, Value,
 };
 use crate::vocabulary::Consent;
 use std::collections::{BTreeMap, BTreeSet};
@@ -37,6 +37,9 @@ fn key_of(v: Option<&Value>) -> EntityKey {
 struct State {
     /// The date, the output values and the roles bound.
     granted: Option<Grant>,
+    /// For a payment in progress when the simulation starts: the first month paid and
+    /// the months paid so far.
+    paid: Option<(Date, i64)>,
     stopped: Option<Date>,
     decided: bool,
 }
@@ -113,6 +116,7 @@ pub fn simulate(model: &Model, profile: &Profile, as_of: Date, explain: bool) ->
             chain: None,
         },
     };
+    run.payments_in_progress();
     // On one day, applications come first (`Happening` orders them so).
     let mut happenings: Vec<(Date, Happening)> =
         profile.events.iter().enumerate().map(|(i, e)| (e.date, Happening::Event(i))).collect();
@@ -181,7 +185,8 @@ fn bindings(model: &Model, profile: &Profile, ev: &ProfileEvent) -> Vec<Vec<Opti
 /// How a service of a situation is bound from its entry event: as a trigger on the event
 /// that starts it binds it, else each role from the event's role of its name and entity.
 pub fn offer_binds(model: &Model, event: crate::model::EventId, s: ServiceId) -> Vec<Option<usize>> {
-    let started = model.triggers.iter().find(|t| t.on == Some(event) && t.action == Some(Action::Start(s)));
+    let started =
+        model.triggers.iter().find(|t| t.on == Some(event) && t.action.and_then(Action::started) == Some(s));
     if let Some(t) = started {
         return t.binds.clone();
     }
@@ -197,7 +202,28 @@ fn subject_of(s: &Service, binding: &[Option<Value>]) -> EntityKey {
     key_of(s.subject.and_then(|i| binding.get(i)?.as_ref()))
 }
 
+/// A month as a number: months since year 0.
+fn month_index(d: Date) -> i64 {
+    i64::from(d.year) * 12 + i64::from(d.month) - 1
+}
+
 impl<'m> Run<'m> {
+    /// The payments the profile says are being made: active grants, as if granted on the
+    /// first day paid.
+    fn payments_in_progress(&mut self) {
+        for p in &self.profile.payments {
+            let service = &self.model.services[p.service];
+            let mut values = vec![None; service.outputs.len()];
+            if let Some(i) = service.outputs.iter().position(|o| o.ty == Type::Money) {
+                values[i] = Some(Value::Money(p.amount));
+            }
+            let key = (p.service, subject_of(service, &p.roles));
+            let st = self.state.entry(key).or_default();
+            st.granted = Some((p.since, values, p.roles.clone()));
+            st.paid = Some((p.since, p.months_paid));
+        }
+    }
+
     fn name(&self, v: Option<&Value>) -> Option<String> {
         v.and_then(|v| self.profile.name_of(v)).map(str::to_string)
     }
@@ -268,14 +294,14 @@ impl<'m> Run<'m> {
         let no_subject = service.subject.is_some_and(|i| binding[i].is_none());
         match (action, fire) {
             (_, Some(false)) => {}
-            (Action::Start(_), _) if no_subject => {}
-            (Action::Start(s), None) => {
+            (Action::Start(..), _) if no_subject => {}
+            (Action::Start(s, _), None) => {
                 let missing = condition_missing(model, ev, world, t.condition.as_ref(), self.profile);
                 let why = "the trigger's condition needs data the profile lacks";
-                let d = self.not_started(s, ev.date, t, &binding, Outcome::InsufficientData, why, missing);
+                let d = self.condition_unknown(s, ev.date, t, &binding, why, missing);
                 self.report.decisions.push(d);
             }
-            (Action::Start(s), Some(true)) => self.start(s, t, ev, binding),
+            (Action::Start(s, _), Some(true)) => self.start(s, t, ev, binding),
             // An opt-out never blocks a stop, and an unknown condition does not either:
             // a death must stop payments.
             (Action::Stop(s), _) => self.stop(s, t, ev, &binding),
@@ -290,26 +316,13 @@ impl<'m> Run<'m> {
         }
     }
 
-    /// A proactive start, unless the service is being provided or the citizen said no.
+    /// A proactive start, unless the service is being provided: whether it applies, then
+    /// the applicant's consent (a suppressed start says what applying would give), then
+    /// the decision, provided or offered as the trigger says.
     fn start(&mut self, s: ServiceId, t: &'m Trigger, ev: &'m ProfileEvent, binding: Vec<Option<Value>>) {
         let service = &self.model.services[s];
         let key = (s, subject_of(service, &binding));
         if self.state.get(&key).is_some_and(State::active) {
-            return;
-        }
-        let applicant = self.applicant(service, &binding);
-        let refused = match t.consent.unwrap_or(Consent::OptOut) {
-            Consent::OptOut if applicant.is_some_and(|p| p.opt_out.contains(&s)) => Some(
-                "the applicant opted out of proactive provision; the service stays available on application",
-            ),
-            Consent::Explicit if !applicant.is_some_and(|p| p.consent.contains(&s)) => Some(
-                "explicit consent is required and the applicant did not give it; the service stays available on application",
-            ),
-            _ => None,
-        };
-        if let Some(why) = refused {
-            let d = self.not_started(s, ev.date, t, &binding, Outcome::NotStarted, why, Vec::new());
-            self.report.decisions.push(d);
             return;
         }
         let request = Request {
@@ -320,11 +333,40 @@ impl<'m> Run<'m> {
             route: Route::Proactive,
             trigger: Some(t),
         };
+        let binding = &request.binding;
+        let applicant = self.applicant(service, binding);
+        let stand = applicant.map(|p| p.stand(s, ev.date)).unwrap_or_default();
+        let refused = match t.consent.unwrap_or(Consent::OptOut) {
+            Consent::OptOut if stand.opted_out => Some(
+                "the applicant opted out of proactive provision; the service stays available on application",
+            ),
+            Consent::Explicit if !stand.consented => Some(
+                "explicit consent is required and the applicant did not give it; the service stays available on application",
+            ),
+            _ => None,
+        };
+        let applies = applicable(self.model, self.profile, &self.state, &request);
+        if let (Some(why), Some(true)) = (refused, applies) {
+            let application = Request { route: Route::Application, trigger: None, ..request };
+            let mut d = decide(self.model, self.profile, &self.state, &application, self.explain);
+            let on_application = d.outcome;
+            d.route = Route::Proactive;
+            d.trigger = Some(t.name.text.clone());
+            d.outcome = Outcome::Suppressed;
+            d.on_application = Some(on_application);
+            d.reason = Some(why.to_string());
+            d.notified.clear();
+            d.notice_to = None;
+            self.report.decisions.push(d);
+            return;
+        }
         self.decided(request);
     }
 
-    /// Ends what was being provided to the recipient the trigger binds; a periodic
-    /// payment made after a death recorded late counts as made in excess.
+    /// Ends what was being provided to the recipient the trigger binds. A periodic payment
+    /// stops from the first day of the month after the event; the months paid from then on
+    /// are overpaid: those the profile's payment in progress counts, or (for one granted
+    /// in this simulation) those paid until the registry learned of the event.
     fn stop(&mut self, s: ServiceId, t: &Trigger, ev: &ProfileEvent, binding: &[Option<Value>]) {
         let service = &self.model.services[s];
         let recipient = service.recipient.map(|i| (i, binding.get(i).cloned().flatten()));
@@ -359,15 +401,28 @@ impl<'m> Run<'m> {
                 trigger: t.name.text.clone(),
                 active: true,
                 recorded: ev.recorded.filter(|r| *r > ev.date).map(|r| r.to_string()),
-                excess_months: 0,
-                excess_amount: None,
+                effective: None,
+                overpaid_months: 0,
+                overpaid_amount: None,
             };
-            if let (Some(recorded), true) = (ev.recorded, service.is_periodic()) {
-                let months = months_between(ev.date, recorded.min(as_of));
-                stop.excess_months = months;
-                let amount = monthly_amount(service, Some(values));
-                stop.excess_amount =
-                    amount.map(|a| format!("{:.2}", round_kopecks(a * rust_decimal::Decimal::from(months))));
+            if service.is_periodic() {
+                let first = Date { year: ev.date.year, month: ev.date.month, day: 1 };
+                let effective = first.add_months(1).unwrap_or(first);
+                let from = month_index(effective);
+                let (start, last) = match st.paid {
+                    Some((since, months)) => (month_index(since), month_index(since) + months - 1),
+                    None => {
+                        let learned = ev.recorded.unwrap_or(ev.date).max(ev.date).min(as_of);
+                        (month_index(st.granted.as_ref().map_or(first, |g| g.0)), month_index(learned))
+                    }
+                };
+                let months = (last - from.max(start) + 1).max(0);
+                stop.effective = Some(effective.to_string());
+                stop.overpaid_months = months;
+                if months > 0 {
+                    stop.overpaid_amount = monthly_amount(service, Some(values))
+                        .map(|a| format!("{:.2}", round_kopecks(a * rust_decimal::Decimal::from(months))));
+                }
             }
             self.report.stops.push(stop);
         }
@@ -400,7 +455,8 @@ impl<'m> Run<'m> {
         offers.sort_by_key(|(s, b)| (*s, subject_of(&model.services[*s], b)));
         for (s, binding) in offers {
             let key = (s, subject_of(&model.services[s], &binding));
-            if self.state.get(&key).is_some_and(|st| st.decided) {
+            // Decided already, or being provided (a payment in progress).
+            if self.state.get(&key).is_some_and(|st| st.decided || st.active()) {
                 continue;
             }
             let request = Request {
@@ -422,21 +478,20 @@ impl<'m> Run<'m> {
         let service = &self.model.services[request.service];
         let st = self.state.entry((request.service, key_of(request.subject(service)))).or_default();
         st.decided = true;
-        if d.outcome == Outcome::Granted {
+        if matches!(d.outcome, Outcome::Granted | Outcome::Provided) {
             st.granted = Some((request.date, d.values.clone(), request.binding));
             st.stopped = None;
         }
         self.report.decisions.push(d);
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn not_started(
+    /// A start whose trigger condition could not be decided for lack of data.
+    fn condition_unknown(
         &self,
         s: ServiceId,
         date: Date,
         trigger: &Trigger,
         binding: &[Option<Value>],
-        outcome: Outcome,
         reason: &str,
         missing: Vec<String>,
     ) -> Decision {
@@ -448,30 +503,19 @@ impl<'m> Run<'m> {
             date: date.to_string(),
             route: Route::Proactive,
             trigger: Some(trigger.name.text.clone()),
-            outcome,
+            outcome: Outcome::InsufficientData,
             reason: Some(reason.to_string()),
             refused_by: Vec::new(),
             missing,
             regulation_gaps: Vec::new(),
             outputs: BTreeMap::new(),
+            on_application: None,
             notified: Vec::new(),
             notice_to: None,
             explain: Vec::new(),
             values: Vec::new(),
         }
     }
-}
-
-/// Whole months from one date to a later one: the monthly payments made in between.
-pub fn months_between(from: Date, to: Date) -> i64 {
-    if to <= from {
-        return 0;
-    }
-    let mut months = i64::from(to.year - from.year) * 12 + i64::from(to.month) - i64::from(from.month);
-    if to.day < from.day {
-        months -= 1;
-    }
-    months.max(0)
 }
 
 fn monthly_amount(s: &Service, outputs: Option<&Vec<Option<Value>>>) -> Option<rust_decimal::Decimal> {
@@ -632,9 +676,45 @@ fn decide_in(frame: &mut Frame, profile: &Profile, request: &Request, explain: b
     let name = |i: Option<usize>| {
         i.and_then(|i| request.binding.get(i)?.as_ref()).and_then(|v| profile.name_of(v)).map(str::to_string)
     };
+    let mut d = Decision {
+        service: service.name.text.clone(),
+        subject: name(service.subject),
+        title: service.title().to_string(),
+        date: request.date.to_string(),
+        route: request.route,
+        trigger: request.trigger.map(|t| t.name.text.clone()),
+        outcome: Outcome::Granted,
+        reason: None,
+        refused_by: Vec::new(),
+        missing: Vec::new(),
+        regulation_gaps: Vec::new(),
+        outputs: BTreeMap::new(),
+        on_application: None,
+        notified: Vec::new(),
+        notice_to: None,
+        explain: Vec::new(),
+        values: Vec::new(),
+    };
     // Only what left a check unknown is missing: a fact read by a check that held anyway
     // does not matter to the decision.
     let mut unknown = Unknowns::default();
+    if let Some(applies) = &service.applies {
+        frame.missing.clear();
+        frame.gaps.clear();
+        match frame.eval(applies).and_then(|v| v.as_bool()) {
+            Some(true) => {}
+            Some(false) => {
+                d.outcome = Outcome::NotApplicable;
+                d.reason = Some("the service does not apply (`applies when` does not hold)".to_string());
+                return d;
+            }
+            None => {
+                unknown.take(frame);
+                undecided_because(&mut d, model, profile, service, request, unknown, "whether it applies");
+                return d;
+            }
+        }
+    }
     let mut failed = Vec::new();
     let mut grounds = Vec::new();
     let mut undecided = false;
@@ -662,26 +742,9 @@ fn decide_in(frame: &mut Frame, profile: &Profile, request: &Request, explain: b
             }
         }
     }
-    let checks = if explain { super::explain::explain(model, service, frame) } else { Vec::new() };
-
-    let mut d = Decision {
-        service: service.name.text.clone(),
-        subject: name(service.subject),
-        title: service.title().to_string(),
-        date: request.date.to_string(),
-        route: request.route,
-        trigger: request.trigger.map(|t| t.name.text.clone()),
-        outcome: Outcome::Granted,
-        reason: None,
-        refused_by: Vec::new(),
-        missing: Vec::new(),
-        regulation_gaps: Vec::new(),
-        outputs: BTreeMap::new(),
-        notified: Vec::new(),
-        notice_to: None,
-        explain: checks,
-        values: Vec::new(),
-    };
+    if explain {
+        d.explain = super::explain::explain(model, service, frame);
+    }
     if !grounds.is_empty() || !failed.is_empty() {
         // An official refusal states every ground.
         let reasons = grounds
@@ -713,41 +776,7 @@ fn decide_in(frame: &mut Frame, profile: &Profile, request: &Request, explain: b
         }
     }
     if undecided {
-        if unknown.gaps.is_empty() {
-            d.outcome = Outcome::InsufficientData;
-            d.reason = Some(format!("{what} needs facts the profile lacks"));
-        } else {
-            let lacks: Vec<String> = unknown.gaps.iter().map(|g| g.describe(model, request.date)).collect();
-            d.outcome = Outcome::RegulationGap;
-            d.reason = Some(format!("{what} needs what the regulation does not give: {}", lacks.join("; ")));
-            d.regulation_gaps = unknown.gaps.iter().map(|g| g.name(model)).collect();
-        }
-        d.missing = unknown
-            .facts
-            .iter()
-            .map(|m| match *m {
-                Missing::Fact { group, index, fact } => fact_missing(model, profile, group, index, fact),
-                Missing::Input(i) => match service.inputs[i].source {
-                    // A fact of a bound entity is named by the entity's id.
-                    Source::Applicant { role, fact } | Source::Fact { role, fact } => {
-                        match request
-                            .binding
-                            .get(role)
-                            .and_then(|v| v.as_ref())
-                            .and_then(|v| profile.name_of(v))
-                        {
-                            Some(id) => format!("{id}.{}", model.fact(fact).name.text),
-                            None => model.source_name(service, i),
-                        }
-                    }
-                    _ => model.source_name(service, i),
-                },
-                Missing::EventField(_) => String::new(),
-            })
-            .filter(|m| !m.is_empty())
-            .collect();
-        d.missing.sort();
-        d.missing.dedup();
+        undecided_because(&mut d, model, profile, service, request, unknown, what);
         return d;
     }
     for (o, v) in service.outputs.iter().zip(&d.values) {
@@ -755,12 +784,71 @@ fn decide_in(frame: &mut Frame, profile: &Profile, request: &Request, explain: b
             d.outputs.insert(o.name.text.clone(), model.show(v));
         }
     }
+    d.outcome = match request.trigger.and_then(|t| t.action) {
+        Some(Action::Start(_, Form::Offer)) => Outcome::Offered,
+        Some(Action::Start(_, Form::Provide)) => Outcome::Provided,
+        _ => Outcome::Granted,
+    };
     d.notified =
         request.trigger.map_or_else(Vec::new, |t| t.notify.iter().map(|c| c.as_str().to_string()).collect());
     if !d.notified.is_empty() {
         d.notice_to = name(service.applicant);
     }
     d
+}
+
+/// A decision left open: insufficient data, or a regulation gap when the regulations lack
+/// what was needed; `what` says what could not be known.
+fn undecided_because(
+    d: &mut Decision,
+    model: &Model,
+    profile: &Profile,
+    service: &Service,
+    request: &Request,
+    unknown: Unknowns,
+    what: &str,
+) {
+    if unknown.gaps.is_empty() {
+        d.outcome = Outcome::InsufficientData;
+        d.reason = Some(format!("{what} needs facts the profile lacks"));
+    } else {
+        let lacks: Vec<String> = unknown.gaps.iter().map(|g| g.describe(model, request.date)).collect();
+        d.outcome = Outcome::RegulationGap;
+        d.reason = Some(format!("{what} needs what the regulation does not give: {}", lacks.join("; ")));
+        d.regulation_gaps = unknown.gaps.iter().map(|g| g.name(model)).collect();
+    }
+    d.missing = unknown
+        .facts
+        .iter()
+        .map(|m| match *m {
+            Missing::Fact { group, index, fact } => fact_missing(model, profile, group, index, fact),
+            Missing::Input(i) => match service.inputs[i].source {
+                // A fact of a bound entity is named by the entity's id.
+                Source::Applicant { role, fact } | Source::Fact { role, fact } => {
+                    match request.binding.get(role).and_then(|v| v.as_ref()).and_then(|v| profile.name_of(v))
+                    {
+                        Some(id) => format!("{id}.{}", model.fact(fact).name.text),
+                        None => model.source_name(service, i),
+                    }
+                }
+                _ => model.source_name(service, i),
+            },
+            Missing::EventField(_) => String::new(),
+        })
+        .filter(|m| !m.is_empty())
+        .collect();
+    d.missing.sort();
+    d.missing.dedup();
+}
+
+/// Whether a service applies to a request: its `applies when`, if any (`None`: unknown).
+fn applicable(model: &Model, profile: &Profile, state: &States, request: &Request) -> Option<bool> {
+    let service = &model.services[request.service];
+    let Some(applies) = &service.applies else { return Some(true) };
+    let inputs = inputs_for(model, profile, state, request);
+    let mut frame = Frame::new(model, Some(service), &inputs, &[], request.date);
+    frame.world = Some(World { profile, binding: &request.binding });
+    frame.eval(applies).and_then(|v| v.as_bool())
 }
 
 fn output_value(frame: &mut Frame, s: &Service, i: usize) -> Option<Value> {

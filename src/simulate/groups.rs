@@ -298,6 +298,7 @@ impl Builder<'_> {
             groups: vec![group],
             applications: Vec::new(),
             events: Vec::new(),
+            payments: Vec::new(),
         })
     }
 }

@@ -25,6 +25,9 @@ pub fn human(report: &Report, explain: bool) -> String {
                 let _ = write!(out, ": {reason}");
             }
             out.push('\n');
+            if let Some(outcome) = d.on_application {
+                let _ = writeln!(out, "      on application: {}", outcome.text());
+            }
             if !d.missing.is_empty() {
                 let _ = writeln!(out, "      missing: {}", d.missing.join(", "));
             }
@@ -71,13 +74,15 @@ pub fn human(report: &Report, explain: bool) -> String {
                 continue;
             }
             out.push_str("stopped");
+            if let Some(effective) = &s.effective {
+                let _ = write!(out, " from {effective}");
+            }
             if let Some(recorded) = &s.recorded {
-                let _ = write!(
-                    out,
-                    "; recorded only on {recorded}: {} monthly payments made in excess",
-                    s.excess_months
-                );
-                if let Some(amount) = &s.excess_amount {
+                let _ = write!(out, "; recorded only on {recorded}");
+            }
+            if s.overpaid_months > 0 {
+                let _ = write!(out, "; {} monthly payments overpaid", s.overpaid_months);
+                if let Some(amount) = &s.overpaid_amount {
                     let _ = write!(out, ", {amount} rub");
                 }
             }

@@ -114,6 +114,25 @@ pub fn profiles(model: &Model) -> Value {
             })
         })
         .collect();
+    let payments: Vec<Value> = model
+        .services
+        .iter()
+        .filter(|s| s.is_periodic())
+        .map(|s| {
+            json!({
+                "type": "object",
+                "properties": {
+                    "service": {"const": s.name.text},
+                    "roles": roles(s.roles.iter().map(|r| (r.name.as_str(), false, None))),
+                    "amount": {"type": ["string", "number"]},
+                    "since": date,
+                    "months_paid": {"type": "integer", "minimum": 0},
+                },
+                "required": ["service", "roles", "amount", "since", "months_paid"],
+                "additionalProperties": false,
+            })
+        })
+        .collect();
     let person_facts = match model.person() {
         Some(p) => facts(model, model.entities[p].facts.iter().map(|f| (f.name.as_str(), &f.ty))),
         None => json!({"type": "object", "additionalProperties": false}),
@@ -136,7 +155,16 @@ pub fn profiles(model: &Model) -> Value {
             })
         })
         .collect();
-    let service_list = json!({"type": "array", "items": {"enum": services}});
+    let scope = json!({"oneOf": [{"const": "all"}, {"type": "array", "items": {"enum": services}}]});
+    let statement = |act: &str| {
+        json!({
+            "type": "object",
+            "properties": {"date": date, act: scope},
+            "required": [act],
+            "additionalProperties": false,
+        })
+    };
+    let statements = ["given", "opt_out", "withdrawn", "resume"].map(statement);
     let profile = json!({
         "type": "object",
         "properties": {
@@ -149,9 +177,8 @@ pub fn profiles(model: &Model) -> Value {
                         "id": {"type": ["string", "integer"]},
                         "facts": person_facts,
                         "consent": {
-                            "type": "object",
-                            "properties": {"opt_out": service_list, "withdrawn": service_list, "given": service_list},
-                            "additionalProperties": false,
+                            "type": "array",
+                            "items": {"oneOf": statements},
                         },
                     },
                     "required": ["id"],
@@ -161,6 +188,7 @@ pub fn profiles(model: &Model) -> Value {
             "groups": {"type": "array", "items": {"oneOf": groups}},
             "applications": {"type": "array", "items": {"oneOf": applications}},
             "events": {"type": "array", "items": {"oneOf": events}},
+            "payments": {"type": "array", "items": {"oneOf": payments}},
         },
         "required": ["id"],
         "additionalProperties": false,

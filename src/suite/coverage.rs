@@ -27,7 +27,7 @@ pub fn measure(model: &Model, outcomes: &[Outcome]) -> Coverage {
     let mut seen: BTreeSet<(&str, &str, Truth)> = BTreeSet::new();
     for o in outcomes {
         for d in &o.report.decisions {
-            if d.outcome != Decided::NotStarted {
+            if d.outcome != Decided::Suppressed {
                 decided.insert(&d.service);
             }
             for c in &d.explain {

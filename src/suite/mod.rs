@@ -95,8 +95,8 @@ impl TryFrom<serde_yaml::Value> for RawExpectation {
 /// What a test expects of one service.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Expectation {
-    /// `granted`, `eligible`, `refused`, `insufficient data`, `regulation gap`,
-    /// `not started`, `stopped`, `not decided`.
+    /// `granted`, `provided`, `offered`, `eligible`, `refused`, `not applicable`,
+    /// `insufficient data`, `regulation gap`, `suppressed`, `stopped`, `not decided`.
     pub outcome: String,
     /// With `refused by a, b`: every ground the refusal must state, in declared order.
     pub refused_by: Option<Vec<String>>,
@@ -106,11 +106,14 @@ pub struct Expectation {
 
 const OUTCOMES: &[&str] = &[
     "granted",
+    "provided",
+    "offered",
     "eligible",
     "refused",
+    "not applicable",
     "insufficient data",
     "regulation gap",
-    "not started",
+    "suppressed",
     "stopped",
     "not decided",
 ];
@@ -393,15 +396,15 @@ pub fn run(model: &Model, test: Test) -> Outcome {
     let mut actuals = Vec::new();
     for (service, _, want) in &test.expect {
         let (mut got, mut decision) = actual(&report, service);
-        // A service a trigger did not start may still be eligible on application: "not
-        // started" is about the proactive start, whatever came after.
-        if want.outcome == "not started"
+        // A suppressed start may still be eligible on application: "suppressed" is about
+        // the proactive start, whatever came after.
+        if want.outcome == "suppressed"
             && let Some(d) = report.decisions.iter().find(|d| {
                 let (name, subject) = key(service);
-                d.service == name && d.subject.as_deref() == subject && d.outcome == Decided::NotStarted
+                d.service == name && d.subject.as_deref() == subject && d.outcome == Decided::Suppressed
             })
         {
-            (got, decision) = ("not started".into(), Some(d));
+            (got, decision) = ("suppressed".into(), Some(d));
         }
         let mut wrong = Vec::new();
         if got != want.outcome {

@@ -219,6 +219,8 @@ pub struct Service {
     pub inputs: Vec<Input>,
     pub outputs: Vec<Output>,
     pub derived: Vec<Derived>,
+    /// `applies when`: whether the service applies at all, apart from its criteria.
+    pub applies: Option<Expr>,
     pub criteria: Vec<Criterion>,
     pub refusals: Vec<Refusal>,
     pub deadline: Option<Duration>,
@@ -306,9 +308,16 @@ pub struct Procedure {
 /// service's subject (a start) or recipient (a stop), when it is not named like it.
 #[derive(Clone, Debug)]
 pub struct Action {
-    pub stop: bool,
+    pub kind: ActionKind,
     pub service: Ident,
     pub role: Option<Ident>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ActionKind {
+    Provide,
+    Offer,
+    Stop,
 }
 
 #[derive(Clone, Debug)]

@@ -113,7 +113,9 @@ fn is_keyword(rule: Rule) -> bool {
             | Rule::k_begin
             | Rule::k_end
             | Rule::k_on
-            | Rule::k_start
+            | Rule::k_provide
+            | Rule::k_offer
+            | Rule::k_applies
             | Rule::k_stop
             | Rule::k_consent
             | Rule::k_notify
@@ -509,6 +511,7 @@ impl Builder<'_> {
             inputs: Vec::new(),
             outputs: Vec::new(),
             derived: Vec::new(),
+            applies: None,
             criteria: Vec::new(),
             refusals: Vec::new(),
             deadline: None,
@@ -555,6 +558,10 @@ impl Builder<'_> {
                         }
                     }
                     s.derived.push(Derived { name, ty, value: value.expect("value") });
+                }
+                Rule::applies => {
+                    let e = self.expr(parts(p).next().expect("condition"));
+                    set_once(&mut s.applies, e, span, "applies when", |e| e.span, self.diagnostics);
                 }
                 Rule::criterion => {
                     let (name, title, condition) = self.named_condition(p);
@@ -708,13 +715,17 @@ impl Builder<'_> {
                     let e = self.expr(parts(p).next().expect("condition"));
                     set_once(&mut t.condition, e, span, "when", |e| e.span, self.diagnostics);
                 }
-                Rule::start | Rule::stop => {
-                    let stop = p.as_rule() == Rule::stop;
+                Rule::provide | Rule::offer | Rule::stop => {
+                    let kind = match p.as_rule() {
+                        Rule::provide => ActionKind::Provide,
+                        Rule::offer => ActionKind::Offer,
+                        _ => ActionKind::Stop,
+                    };
                     let mut names = self.idents(p).into_iter();
                     let service = names.next().expect("service");
-                    let action = Action { stop, service, role: names.next() };
+                    let action = Action { kind, service, role: names.next() };
                     let first = |a: &Action| a.service.span;
-                    set_once(&mut t.action, action, span, "start or stop", first, self.diagnostics);
+                    set_once(&mut t.action, action, span, "provide, offer or stop", first, self.diagnostics);
                 }
                 Rule::consent => self.once_ident(&mut t.consent, p, "consent"),
                 Rule::notify => t.notify.extend(self.idents(p)),
@@ -723,7 +734,7 @@ impl Builder<'_> {
         }
         let n = &t.name.clone();
         self.require(&t.on, "on", "trigger", n, "on birth_registered");
-        self.require(&t.action, "start or stop", "trigger", n, "start snils_assignment");
+        self.require(&t.action, "provide, offer or stop", "trigger", n, "provide snils_assignment");
         t
     }
 

@@ -8,7 +8,7 @@
 //!   persons:
 //!     - id: mother
 //!       facts: { birth_date: 1990-05-01, annual_income: "480000.00" }
-//!       consent: { opt_out: [maternity_capital], given: [unified_allowance] }
+//!       consent: [{ date: 2026-01-01, given: [unified_allowance] }, { opt_out: [maternity_capital] }]
 //!     - { id: son, facts: { birth_date: 2026-01-10 } }
 //!   groups:
 //!     - { id: family, type: household, roles: { parents: [mother], children: [son] } }
@@ -20,6 +20,12 @@
 //!       roles: { child: son, mother: mother, declarant: mother, household: family }
 //!       data: { child_order: 2 }
 //! ```
+
+mod consent;
+mod payments;
+
+pub use consent::{Act, Stand, Statement};
+pub use payments::Payment;
 
 use super::scalar::parse_scalar;
 use crate::date::Date;
@@ -35,6 +41,8 @@ pub struct Profile {
     pub groups: Vec<Group>,
     pub applications: Vec<Application>,
     pub events: Vec<ProfileEvent>,
+    /// Payments being made when the simulation starts.
+    pub payments: Vec<Payment>,
 }
 
 impl Profile {
@@ -104,10 +112,17 @@ pub struct Person {
     pub id: String,
     /// The facts known of the person.
     pub facts: Facts,
-    pub opt_out: Vec<ServiceId>,
-    pub consent: Vec<ServiceId>,
+    /// Consents and opt-outs, dated.
+    pub consent: Vec<Statement>,
     /// The groups the person is a member of, one per group entity.
     pub groups: Vec<(EntityId, u32)>,
+}
+
+impl Person {
+    /// The person's stand on a service on a date.
+    pub fn stand(&self, s: ServiceId, on: Date) -> Stand {
+        consent::stand(&self.consent, s, on)
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -357,7 +372,9 @@ impl<'de> DeserializeSeed<'de> for ProfileSeed<'_> {
 impl<'de> Visitor<'de> for ProfileSeed<'_> {
     type Value = Profile;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a profile: a mapping with `id`, `persons`, `groups`, `applications`, `events`")
+        f.write_str(
+            "a profile: a mapping with `id`, `persons`, `groups`, `applications`, `events`, `payments`",
+        )
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Profile, A::Error> {
         let m = self.model;
@@ -380,8 +397,12 @@ impl<'de> Visitor<'de> for ProfileSeed<'_> {
                     p.applications = map.next_value_seed(ListSeed(seed))?
                 }
                 "events" => p.events = map.next_value_seed(ListSeed(EventSeed { model: m, profile: &p }))?,
+                "payments" => {
+                    let seed = payments::PaymentSeed { model: m, profile: &p };
+                    p.payments = map.next_value_seed(ListSeed(seed))?
+                }
                 other => {
-                    let keys = ["id", "persons", "groups", "applications", "events"];
+                    let keys = ["id", "persons", "groups", "applications", "events", "payments"];
                     return Err(de::Error::custom(format!(
                         "unknown profile key `{other}`{}",
                         suggest_in(other, keys.into_iter())
@@ -574,44 +595,6 @@ impl<'de> Visitor<'de> for FieldsSeed<'_, '_> {
     }
 }
 
-struct ConsentSeed<'m, 'p> {
-    model: &'m Model,
-    opt_out: &'p mut Vec<ServiceId>,
-    given: &'p mut Vec<ServiceId>,
-}
-
-impl<'de> DeserializeSeed<'de> for ConsentSeed<'_, '_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for ConsentSeed<'_, '_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a mapping with `opt_out` and `given` lists of services")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let mut seen = HashSet::new();
-        while let Some(key) = next_key(&mut map, &mut seen)? {
-            let list = match key.as_str() {
-                "opt_out" | "withdrawn" => &mut *self.opt_out,
-                "given" => &mut *self.given,
-                other => {
-                    let keys = ["opt_out", "withdrawn", "given"];
-                    return Err(de::Error::custom(format!(
-                        "unknown consent key `{other}`{}",
-                        suggest_in(other, keys.into_iter())
-                    )));
-                }
-            };
-            list.extend(map.next_value_seed(ListSeed(ServiceName { model: self.model }))?);
-        }
-        Ok(())
-    }
-}
-
 /// A list of items read by a seed that can be reused.
 struct ListSeed<S>(S);
 
@@ -721,11 +704,7 @@ impl<'de> Visitor<'de> for PersonSeed<'_, '_> {
                     has_id = true;
                 }
                 "facts" => map.next_value_seed(FieldsSeed::of_entity(m, entity, &mut facts))?,
-                "consent" => map.next_value_seed(ConsentSeed {
-                    model: m,
-                    opt_out: &mut p.opt_out,
-                    given: &mut p.consent,
-                })?,
+                "consent" => p.consent = map.next_value_seed(consent::StatementsSeed { model: m })?,
                 other => {
                     let keys = ["id", "facts", "consent"];
                     return Err(de::Error::custom(format!(
