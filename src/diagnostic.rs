@@ -82,6 +82,7 @@ codes! {
     Cardinality = "E0504", Error, "a role's count of members can never hold";
     RoleKind = "E0505", Error, "a subject, applicant or recipient is not a fitting role";
     PersonEntity = "E0506", Error, "a set declares more than one `person`";
+    ScheduledEvent = "E0507", Error, "a scheduled event does not bind exactly one role, or carries fields";
     Unused = "W0001", Warning, "a declaration is never used";
     NoTerritory = "W0002", Warning, "a regional or municipal agency has no territory";
     NoLegalBasis = "W0003", Warning, "a service cites no legal basis";

@@ -122,6 +122,7 @@ impl<'a> Checker<'a> {
                     drawn: vec![None; roles.len()],
                     roles,
                     fields,
+                    at: None,
                 };
                 self.model.events.push(event);
             }

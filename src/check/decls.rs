@@ -17,7 +17,7 @@ impl<'a> Checker<'a> {
             Decl::Service(s) => self.service(s, model::ServiceId::new(symbol.id)),
             Decl::Trigger(t) => self.trigger(t, TriggerId::new(symbol.id)),
             Decl::Registry(r) => self.provides(r, model::RegistryId::new(symbol.id)),
-            Decl::Event(e) => self.drawn(e, EventId::new(symbol.id)),
+            Decl::Event(e) => self.event_body(e, EventId::new(symbol.id)),
             Decl::Situation(s) => {
                 let on = s.on.iter().filter_map(|e| self.resolve(e, DeclKind::Event)).collect();
                 let services = s.services.iter().filter_map(|x| self.resolve(x, DeclKind::Service)).collect();
@@ -243,7 +243,8 @@ impl<'a> Checker<'a> {
 
     /// The lists `each` roles are drawn from: lists of the role's entity, read of the
     /// event's other roles and fields.
-    fn drawn(&mut self, e: &'a Event, id: EventId) {
+    /// The lists `each` roles are drawn from, and the date of a scheduled event.
+    fn event_body(&mut self, e: &'a Event, id: EventId) {
         for r in &e.roles {
             let Some(drawn) = &r.drawn else { continue };
             let Some(i) = model::find_role(&self.model.events[id].roles, &r.name.name) else { continue };
@@ -273,6 +274,45 @@ impl<'a> Checker<'a> {
                 ));
             }
             self.model.events[id].drawn[i] = Some(list);
+        }
+        if let Some(at) = &e.at {
+            let mut env = Env::event(&self.model.events[id]);
+            let date = self.expr(at, &mut env);
+            if !date.ty.fits(&Type::Date) {
+                let found = self.shown(&date.ty);
+                self.report(errors::expected_type(at.span, "the date of a scheduled event", "date", &found));
+            }
+            self.scheduled(e, id, at.span);
+            self.model.events[id].at = Some(date);
+        }
+    }
+
+    /// A scheduled event binds one role, the entity its date is computed from (others may
+    /// be optional, or drawn from a list), and carries no fields: nothing would give them.
+    fn scheduled(&mut self, e: &Event, id: EventId, at: crate::source::Span) {
+        let roles = &self.model.events[id].roles;
+        let ones = roles.iter().filter(|r| r.mode == RoleMode::One).count();
+        let each_named = e.roles.iter().any(|r| r.mode == RoleMode::Each && r.drawn.is_none());
+        if ones != 1 || each_named {
+            let d = Diagnostic::new(
+                Code::ScheduledEvent,
+                format!("scheduled event `{}` must bind exactly one role, the one its date is computed from", e.name.name),
+                at,
+                "computed for which entity?",
+            )
+            .with_help("keep one `role NAME: ENTITY` and compute the date from its facts (`at citizen.birth_date + 60 years`); other roles may be `optional` or `each … in` a list");
+            self.report(d);
+        }
+        if let Some(f) = e.fields.first() {
+            let d = Diagnostic::new(
+                Code::ScheduledEvent,
+                format!("scheduled event `{}` has a field, which nothing would fill", e.name.name),
+                f.name.span,
+                "no registry records this",
+            )
+            .with_label(at, "the event is scheduled here")
+            .with_help("read facts of the event's role instead (`citizen.birth_date`); a scheduled event has no payload");
+            self.report(d);
         }
     }
 

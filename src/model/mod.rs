@@ -133,6 +133,8 @@ pub struct Event {
     /// For each role, the list it is drawn from when the event does not name its persons.
     pub drawn: Vec<Option<Expr>>,
     pub fields: Vec<Field>,
+    /// For a scheduled event, the date it happens for the entity its one role binds.
+    pub at: Option<Expr>,
 }
 
 impl Event {

@@ -8,7 +8,7 @@ use super::engine;
 use super::profile::{self, Act, Person, Profile, ProfileEvent, Statement};
 use super::scalar::parse_scalar;
 use crate::date::Date;
-use crate::model::{EventId, Model, Type, Value};
+use crate::model::{EventId, Model, ServiceId, Type, Value};
 use rayon::prelude::*;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
@@ -78,11 +78,24 @@ enum Column {
     EventDate(EventId),
     EventRecorded(EventId),
     EventField(EventId, usize),
+    PeriodFrom,
+    PeriodTo,
+    /// A payment in progress of a service to the row's person: amount, since, months paid.
+    Payment(ServiceId, PaymentPart),
+}
+
+#[derive(Clone, Copy)]
+enum PaymentPart {
+    Amount,
+    Since,
+    MonthsPaid,
 }
 
 /// Maps a CSV header to profile slots: `id`, a fact of the person, `event.date`,
-/// `event.recorded`, `event.field`, and `consent.given` / `consent.opt_out` (service names
-/// separated by `;`). A row is one person: its events bind every person role to them.
+/// `event.recorded`, `event.field`, `consent.given` / `consent.opt_out` (service names
+/// separated by `;`), `period.from` / `period.to`, and a payment in progress to the person
+/// as `payment.SERVICE.amount`, `.since` and `.months_paid`. A row is one person: its
+/// events and payments bind every person role to them.
 fn columns(model: &Model, header: &csv::StringRecord) -> Result<Vec<Column>, String> {
     header
         .iter()
@@ -91,7 +104,27 @@ fn columns(model: &Model, header: &csv::StringRecord) -> Result<Vec<Column>, Str
                 "id" => return Ok(Column::Id),
                 "consent.given" => return Ok(Column::ConsentGiven),
                 "consent.opt_out" | "consent.withdrawn" => return Ok(Column::OptOut),
+                "period.from" => return Ok(Column::PeriodFrom),
+                "period.to" => return Ok(Column::PeriodTo),
                 _ => {}
+            }
+            if let Some(rest) = name.strip_prefix("payment.") {
+                let (service, part) = rest.rsplit_once('.').unwrap_or((rest, ""));
+                let s =
+                    model.service(service).filter(|&s| model.services[s].is_periodic()).ok_or_else(|| {
+                        format!("column `{name}`: `{service}` is not a periodic payment of the regulations")
+                    })?;
+                let part = match part {
+                    "amount" => PaymentPart::Amount,
+                    "since" => PaymentPart::Since,
+                    "months_paid" => PaymentPart::MonthsPaid,
+                    _ => {
+                        return Err(format!(
+                            "column `{name}`: a payment has `.amount`, `.since` and `.months_paid`"
+                        ));
+                    }
+                };
+                return Ok(Column::Payment(s, part));
             }
             let scalar = |ty: &Type| !matches!(ty, Type::List(_) | Type::Record(_) | Type::Entity(_));
             let Some((owner, field)) = name.split_once('.') else {
@@ -151,6 +184,8 @@ fn csv_profile(
         });
     };
     let mut dated: Vec<EventId> = Vec::new();
+    let (mut from, mut to) = (None, None);
+    let mut payments: BTreeMap<ServiceId, (Option<Decimal>, Option<Date>, Option<i64>)> = BTreeMap::new();
     for (column, cell) in columns.iter().zip(record.iter()) {
         if cell.is_empty() {
             continue; // unknown
@@ -191,8 +226,43 @@ fn csv_profile(
                     .map_err(|err| format!("{}.{}: {err}", model.events[*e].name.text, field.name.text))?;
                 events.get_mut(e).expect("event").data[*f] = Some(v);
             }
+            Column::PeriodFrom => from = Some(date("period.from")?),
+            Column::PeriodTo => to = Some(date("period.to")?),
+            Column::Payment(s, part) => {
+                let p = payments.entry(*s).or_default();
+                match part {
+                    PaymentPart::Amount => match parse_scalar(&Type::Money, cell, model) {
+                        Ok(Value::Money(d)) => p.0 = Some(d),
+                        _ => return Err(format!("`{cell}` is not an amount for a payment")),
+                    },
+                    PaymentPart::Since => p.1 = Some(date("since")?),
+                    PaymentPart::MonthsPaid => {
+                        p.2 = Some(
+                            cell.parse()
+                                .ok()
+                                .filter(|n| (0..=2400).contains(n))
+                                .ok_or_else(|| format!("`{cell}` is not a number of months paid"))?,
+                        )
+                    }
+                }
+            }
         }
     }
+    let payments = payments
+        .into_iter()
+        .map(|(s, p)| {
+            let name = &model.services[s].name.text;
+            let (Some(amount), Some(since), Some(months_paid)) = p else {
+                return Err(format!("payment `{name}` needs `.amount`, `.since` and `.months_paid`"));
+            };
+            let roles = model.services[s]
+                .roles
+                .iter()
+                .map(|r| (!model.entities[r.entity].group).then_some(Value::Person(0)))
+                .collect();
+            Ok(profile::Payment { service: s, roles, amount, since, months_paid })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
     // An event happened only if its date is given.
     let events = events.into_iter().filter(|(e, _)| dated.contains(e)).map(|(_, ev)| ev).collect();
     Ok(Profile {
@@ -201,7 +271,9 @@ fn csv_profile(
         groups: Vec::new(),
         applications: Vec::new(),
         events,
-        payments: Vec::new(),
+        payments,
+        from,
+        to,
     })
 }
 

@@ -10,13 +10,26 @@ use std::collections::BTreeMap;
 #[derive(Serialize, Debug)]
 pub struct Report {
     pub profile: String,
+    /// The simulated period: from its first day to the as-of date.
+    pub from: String,
     pub as_of: String,
     pub events: Vec<EventNote>,
+    /// What the simulation left out and why: events after the period, naming the persons.
+    pub warnings: Vec<Warning>,
     pub decisions: Vec<Decision>,
     pub stops: Vec<Stop>,
     /// The personalised chain of a life situation, when asked for.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub chain: Option<crate::graph::chains::Chain>,
+}
+
+#[derive(Serialize, Debug)]
+pub struct Warning {
+    pub event: String,
+    pub date: String,
+    /// The ids of the persons and groups it binds.
+    pub persons: Vec<String>,
+    pub message: String,
 }
 
 #[derive(Serialize, Debug)]

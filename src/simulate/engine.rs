@@ -76,6 +76,8 @@ impl Request<'_> {
 enum Happening {
     Application(usize),
     Event(usize),
+    /// An event the regulations schedule (an age reached), made for this profile.
+    Scheduled(usize),
 }
 
 type States = BTreeMap<(ServiceId, EntityKey), State>;
@@ -90,6 +92,8 @@ struct Run<'m> {
     model: &'m Model,
     profile: &'m Profile,
     as_of: Date,
+    /// The first day of the simulated period: what happened before is history.
+    from: Date,
     explain: bool,
     state: States,
     /// The events applied, for the situations they enter.
@@ -100,6 +104,11 @@ struct Run<'m> {
 /// Simulates one profile as of a date; with `explain`, every decision lists its criteria
 /// and refusal grounds with the values they read.
 pub fn simulate(model: &Model, profile: &Profile, as_of: Date, explain: bool) -> Report {
+    let as_of = profile.to.unwrap_or(as_of);
+    // Without a start of its own, the period starts with the profile's first happening.
+    let dated = profile.events.iter().map(|e| e.date).chain(profile.applications.iter().map(|a| a.date));
+    let from = profile.from.unwrap_or_else(|| dated.min().unwrap_or(as_of).min(as_of));
+    let scheduled = scheduled_events(model, profile, from, as_of);
     let mut run = Run {
         model,
         profile,
@@ -107,10 +116,13 @@ pub fn simulate(model: &Model, profile: &Profile, as_of: Date, explain: bool) ->
         explain,
         state: BTreeMap::new(),
         entered: Vec::new(),
+        from,
         report: Report {
             profile: profile.id.clone(),
+            from: from.to_string(),
             as_of: as_of.to_string(),
             events: Vec::new(),
+            warnings: Vec::new(),
             decisions: Vec::new(),
             stops: Vec::new(),
             chain: None,
@@ -120,6 +132,7 @@ pub fn simulate(model: &Model, profile: &Profile, as_of: Date, explain: bool) ->
     // On one day, applications come first (`Happening` orders them so).
     let mut happenings: Vec<(Date, Happening)> =
         profile.events.iter().enumerate().map(|(i, e)| (e.date, Happening::Event(i))).collect();
+    happenings.extend(scheduled.iter().enumerate().map(|(i, e)| (e.date, Happening::Scheduled(i))));
     happenings
         .extend(profile.applications.iter().enumerate().map(|(i, a)| (a.date, Happening::Application(i))));
     happenings.sort();
@@ -127,6 +140,7 @@ pub fn simulate(model: &Model, profile: &Profile, as_of: Date, explain: bool) ->
         match happening {
             Happening::Application(i) => run.application(i, date),
             Happening::Event(i) => run.event(&profile.events[i]),
+            Happening::Scheduled(i) => run.event(&scheduled[i]),
         }
     }
     run.offer_situations();
@@ -178,6 +192,42 @@ fn bindings(model: &Model, profile: &Profile, ev: &ProfileEvent) -> Vec<Vec<Opti
                 })
             })
             .collect();
+    }
+    out
+}
+
+/// The scheduled events of the regulations that fall in the period for this profile: each
+/// for every person or group its one role may bind, on the date its `at` gives.
+fn scheduled_events(model: &Model, profile: &Profile, from: Date, to: Date) -> Vec<ProfileEvent> {
+    let mut out = Vec::new();
+    for (id, event) in model.events.enumerate() {
+        let Some(at) = &event.at else { continue };
+        let Some(r) = event.roles.iter().position(|r| r.mode == RoleMode::One) else { continue };
+        let entity = event.roles[r].entity;
+        let candidates: Vec<Value> = if model.entities[entity].group {
+            (0..profile.groups.len())
+                .filter(|&g| profile.groups[g].entity == entity)
+                .map(|g| Value::Group(g as u32))
+                .collect()
+        } else {
+            (0..profile.persons.len()).map(|p| Value::Person(p as u32)).collect()
+        };
+        for who in candidates {
+            let mut binding = vec![None; event.roles.len()];
+            binding[r] = Some(who.clone());
+            let mut frame = Frame::new(model, None, &[], &[], to);
+            frame.world = Some(World { profile, binding: &binding });
+            let Some(Value::Date(date)) = frame.eval(at) else { continue };
+            // Given by the profile already (a registry's record of it): not made twice.
+            let given =
+                profile.events.iter().any(|e| e.event == id && e.date == date && e.roles[r].contains(&who));
+            if (from..=to).contains(&date) && !given {
+                let mut roles = vec![Vec::new(); event.roles.len()];
+                roles[r].push(who.clone());
+                let data = vec![None; event.fields.len()];
+                out.push(ProfileEvent { event: id, date, recorded: None, roles, data });
+            }
+        }
     }
     out
 }
@@ -249,6 +299,25 @@ impl<'m> Run<'m> {
         let date = ev.date.to_string();
         if ev.date > self.as_of {
             let note = Some("not applied: dated after the as-of date".into());
+            let mut persons: Vec<String> = ev
+                .roles
+                .iter()
+                .flatten()
+                .filter_map(|v| self.profile.name_of(v))
+                .map(str::to_string)
+                .collect();
+            persons.dedup();
+            self.report.warnings.push(crate::simulate::decision::Warning {
+                event: name.clone(),
+                date: date.clone(),
+                persons,
+                message: format!("dated after the end of the simulated period ({}): not applied", self.as_of),
+            });
+            self.report.events.push(EventNote { event: name, date, applied: false, note });
+            return;
+        }
+        if ev.date < self.from {
+            let note = Some("history: before the simulated period, it sets nothing off".into());
             self.report.events.push(EventNote { event: name, date, applied: false, note });
             return;
         }

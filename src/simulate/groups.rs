@@ -299,6 +299,8 @@ impl Builder<'_> {
             applications: Vec::new(),
             events: Vec::new(),
             payments: Vec::new(),
+            from: None,
+            to: None,
         })
     }
 }

@@ -6,12 +6,18 @@ use std::fmt::Write;
 
 pub fn human(report: &Report, explain: bool) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "profile {} (as of {})", report.profile, report.as_of);
+    let _ = writeln!(out, "profile {} ({} to {})", report.profile, report.from, report.as_of);
     if !report.events.is_empty() {
         out.push_str("\nevents\n");
         for e in &report.events {
             let note = e.note.as_deref().unwrap_or("applied");
             let _ = writeln!(out, "  {}  {}  {note}", e.date, e.event);
+        }
+    }
+    if !report.warnings.is_empty() {
+        out.push_str("\nwarnings\n");
+        for w in &report.warnings {
+            let _ = writeln!(out, "  {}  {} ({}): {}", w.date, w.event, w.persons.join(", "), w.message);
         }
     }
     if !report.decisions.is_empty() {

@@ -169,6 +169,11 @@ pub fn profiles(model: &Model) -> Value {
         "type": "object",
         "properties": {
             "id": {"type": ["string", "integer"]},
+            "period": {
+                "type": "object",
+                "properties": {"from": date, "to": date},
+                "additionalProperties": false,
+            },
             "persons": {
                 "type": "array",
                 "items": {

@@ -192,6 +192,8 @@ pub struct Event {
     pub registry: Option<Ident>,
     pub roles: Vec<EventRole>,
     pub fields: Vec<Field>,
+    /// The date a scheduled event happens, from a fact of its role.
+    pub at: Option<Expr>,
 }
 
 #[derive(Clone, Debug)]

@@ -310,6 +310,7 @@ fn rule_name(rule: Rule) -> String {
         Rule::k_begin | Rule::start_when => keyword("start", "начало"),
         Rule::k_end | Rule::end_when => keyword("end", "окончание"),
         Rule::k_on | Rule::on => keyword("on", "при"),
+        Rule::k_at | Rule::event_at => keyword("at", "наступает"),
         Rule::k_provide | Rule::provide => keyword("provide", "предоставить"),
         Rule::k_offer | Rule::offer => keyword("offer", "предложить"),
         Rule::k_applies | Rule::applies => keyword("applies when", "применяется когда"),

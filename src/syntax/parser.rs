@@ -131,6 +131,7 @@ fn is_keyword(rule: Rule) -> bool {
             | Rule::k_for
             | Rule::k_by
             | Rule::k_calendar
+            | Rule::k_at
             | Rule::k_year
             | Rule::k_non_working
             | Rule::k_working
@@ -461,14 +462,26 @@ impl Builder<'_> {
     fn event(&mut self, pair: Pair<'_, Rule>) -> Event {
         let mut it = parts(pair);
         let name = self.ident(it.next().expect("name"));
-        let mut e =
-            Event { name, title: None, kind: None, registry: None, roles: Vec::new(), fields: Vec::new() };
+        let mut e = Event {
+            name,
+            title: None,
+            kind: None,
+            registry: None,
+            roles: Vec::new(),
+            fields: Vec::new(),
+            at: None,
+        };
         for p in it {
             match p.as_rule() {
                 Rule::title => self.title(&mut e.title, p),
                 Rule::kind => self.once_ident(&mut e.kind, p, "kind"),
                 Rule::event_registry => self.once_ident(&mut e.registry, p, "registry"),
                 Rule::field => e.fields.push(self.field(p)),
+                Rule::event_at => {
+                    let span = self.span(&p);
+                    let at = self.expr(parts(p).next().expect("date"));
+                    set_once(&mut e.at, at, span, "at", |e| e.span, self.diagnostics);
+                }
                 Rule::event_role => {
                     let mut mode = RoleMode::One;
                     let mut idents = Vec::new();

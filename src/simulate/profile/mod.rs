@@ -43,6 +43,10 @@ pub struct Profile {
     pub events: Vec<ProfileEvent>,
     /// Payments being made when the simulation starts.
     pub payments: Vec<Payment>,
+    /// The simulated period, when the profile sets it: events before its start are
+    /// history, after its end not applied.
+    pub from: Option<Date>,
+    pub to: Option<Date>,
 }
 
 impl Profile {
@@ -373,7 +377,7 @@ impl<'de> Visitor<'de> for ProfileSeed<'_> {
     type Value = Profile;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str(
-            "a profile: a mapping with `id`, `persons`, `groups`, `applications`, `events`, `payments`",
+            "a profile: a mapping with `id`, `persons`, `groups`, `applications`, `events`, `payments`, `period`",
         )
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Profile, A::Error> {
@@ -397,12 +401,13 @@ impl<'de> Visitor<'de> for ProfileSeed<'_> {
                     p.applications = map.next_value_seed(ListSeed(seed))?
                 }
                 "events" => p.events = map.next_value_seed(ListSeed(EventSeed { model: m, profile: &p }))?,
+                "period" => (p.from, p.to) = map.next_value_seed(PeriodSeed)?,
                 "payments" => {
                     let seed = payments::PaymentSeed { model: m, profile: &p };
                     p.payments = map.next_value_seed(ListSeed(seed))?
                 }
                 other => {
-                    let keys = ["id", "persons", "groups", "applications", "events", "payments"];
+                    let keys = ["id", "period", "persons", "groups", "applications", "events", "payments"];
                     return Err(de::Error::custom(format!(
                         "unknown profile key `{other}`{}",
                         suggest_in(other, keys.into_iter())
@@ -414,6 +419,45 @@ impl<'de> Visitor<'de> for ProfileSeed<'_> {
             return Err(de::Error::custom("a profile needs an `id`"));
         }
         Ok(p)
+    }
+}
+
+/// `period: { from: DATE, to: DATE }`, either may be left out.
+struct PeriodSeed;
+
+impl<'de> DeserializeSeed<'de> for PeriodSeed {
+    type Value = (Option<Date>, Option<Date>);
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for PeriodSeed {
+    type Value = (Option<Date>, Option<Date>);
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("the simulated period: `{ from: YYYY-MM-DD, to: YYYY-MM-DD }`")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let (mut from, mut to) = (None, None);
+        let mut seen = HashSet::new();
+        while let Some(key) = next_key(&mut map, &mut seen)? {
+            let d = date(&map.next_value::<Scalar>()?.0, &key)?;
+            match key.as_str() {
+                "from" => from = Some(d),
+                "to" => to = Some(d),
+                other => {
+                    return Err(de::Error::custom(format!(
+                        "unknown period key `{other}`; expected `from` and `to`"
+                    )));
+                }
+            }
+        }
+        if let (Some(f), Some(t)) = (from, to)
+            && t < f
+        {
+            return Err(de::Error::custom(format!("the period ends ({t}) before it starts ({f})")));
+        }
+        Ok((from, to))
     }
 }
 

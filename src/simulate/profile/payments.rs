@@ -89,7 +89,9 @@ impl<'de> Visitor<'de> for PaymentSeed<'_, '_> {
                     match text.parse::<i64>() {
                         Ok(n) if (0..=12 * 200).contains(&n) => months = Some(n),
                         _ => {
-                            return Err(de::Error::custom(format!("`{text}` is not a number of months paid")));
+                            return Err(de::Error::custom(format!(
+                                "`{text}` is not a number of months paid"
+                            )));
                         }
                     }
                 }
