@@ -84,6 +84,9 @@ enum Column {
     Payment(ServiceId, PaymentPart),
 }
 
+/// A payment's cells as read so far: amount, since, months paid.
+type PaymentCells = (Option<Decimal>, Option<Date>, Option<i64>);
+
 #[derive(Clone, Copy)]
 enum PaymentPart {
     Amount,
@@ -185,7 +188,7 @@ fn csv_profile(
     };
     let mut dated: Vec<EventId> = Vec::new();
     let (mut from, mut to) = (None, None);
-    let mut payments: BTreeMap<ServiceId, (Option<Decimal>, Option<Date>, Option<i64>)> = BTreeMap::new();
+    let mut payments: BTreeMap<ServiceId, PaymentCells> = BTreeMap::new();
     for (column, cell) in columns.iter().zip(record.iter()) {
         if cell.is_empty() {
             continue; // unknown
