@@ -178,14 +178,15 @@ impl Mix {
 }
 
 /// A population of households for the bundled unified allowance: the groups table (`id`)
-/// and the persons table (`id,household,role,birth_date,annual_income`), the members of
+/// and the persons table (`id,household,role,birth_date,income.2024-01..2026-12`: the same
+/// income every month of 2024–2026), the members of
 /// each household together, in household order; one or two parents, up to four children,
 /// sometimes a grandparent; incomes spread around the subsistence minimum.
 pub fn households(count: usize, seed: u64) -> (String, String) {
     let mut groups = String::with_capacity(count * 9 + 8);
     let mut persons = String::with_capacity(count * 130 + 64);
     groups.push_str("id\n");
-    persons.push_str("id,household,role,birth_date,annual_income\n");
+    persons.push_str("id,household,role,birth_date,income.2024-01..2026-12\n");
     let mut mix = Mix(seed);
     let mut person = 0u64;
     let mut member = |mix: &mut Mix, h: usize, role: &str, year: u64, income: Option<u64>| {
@@ -197,8 +198,8 @@ pub fn households(count: usize, seed: u64) -> (String, String) {
     for h in 1..=count {
         let _ = writeln!(groups, "h{h}");
         for _ in 0..1 + mix.next(2) {
-            // Yearly income in kopecks: up to 1,200,000 roubles, one in five none.
-            let income = if mix.next(5) == 0 { 0 } else { mix.next(120_000_000) };
+            // Monthly income in kopecks: up to 100,000 roubles, one in five none.
+            let income = if mix.next(5) == 0 { 0 } else { mix.next(10_000_000) };
             let year = 1970 + mix.next(30);
             member(&mut mix, h, "parents", year, Some(income));
         }
@@ -207,7 +208,7 @@ pub fn households(count: usize, seed: u64) -> (String, String) {
             member(&mut mix, h, "children", year, None);
         }
         if mix.next(10) == 0 {
-            let (year, income) = (1940 + mix.next(20), mix.next(40_000_000));
+            let (year, income) = (1940 + mix.next(20), mix.next(3_400_000));
             member(&mut mix, h, "others", year, Some(income));
         }
     }

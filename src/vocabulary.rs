@@ -147,6 +147,8 @@ vocabulary! {
         Age = ["age", "возраст"],
         DaysBetween = ["days_between", "дней_между"],
         FirstWorkingDay = ["first_working_day", "первый_рабочий_день"],
+        Total = ["total", "сумма_за"],
+        ValueOn = ["value_on", "на_дату"],
         Round = ["round", "округлить"],
         ScaleRate = ["scale_rate", "по_ставкам_шкалы"],
         ScaleAmount = ["scale_amount", "по_суммам_шкалы"],

@@ -6,7 +6,7 @@ use super::Checker;
 use super::errors;
 use super::symbols::DeclKind;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::model::{self, Id, Name};
+use crate::model::{self, Id, Name, Type};
 use crate::syntax::ast::*;
 use crate::vocabulary::{EventKind, Level};
 use std::collections::HashMap;
@@ -57,7 +57,11 @@ impl<'a> Checker<'a> {
         for symbol in entities {
             let Decl::Entity(e) = symbol.decl else { continue };
             for (i, f) in e.facts.iter().enumerate() {
-                let ty = self.model.entities[model::EntityId::new(symbol.id)].facts[i].ty.clone();
+                // A monthly fact's default is what a month the registry is silent on means.
+                let ty = match &self.model.entities[model::EntityId::new(symbol.id)].facts[i].ty {
+                    Type::Monthly(inner) => (**inner).clone(),
+                    other => other.clone(),
+                };
                 let default = f.default.as_ref().and_then(|d| self.literal(d, &ty, "a default"));
                 self.model.entities[model::EntityId::new(symbol.id)].facts[i].default = default;
             }
@@ -245,7 +249,11 @@ impl<'a> Checker<'a> {
         let facts = e
             .facts
             .iter()
-            .map(|f| model::Fact { name: name(&f.name), ty: self.resolve_type(&f.ty), default: None })
+            .map(|f| {
+                let ty = self.resolve_type(&f.ty);
+                let ty = if f.monthly { Type::Monthly(Box::new(ty)) } else { ty };
+                model::Fact { name: name(&f.name), ty, default: None }
+            })
             .collect();
         model::Entity { name: name(&e.name), title: text(&e.title), group: e.group, roles, facts }
     }

@@ -556,6 +556,12 @@ impl<'a> Checker<'a> {
             (Function::Age, [Type::Date]) | (Function::Age, [Type::Date, Type::Date]) => Type::Int,
             (Function::DaysBetween, [Type::Date, Type::Date]) => Type::Int,
             (Function::FirstWorkingDay, [Type::Date]) => Type::Date,
+            (Function::Total, [Type::Monthly(t), Type::Date, Type::Date])
+                if t.is_number() || **t == Type::Money =>
+            {
+                (**t).clone()
+            }
+            (Function::ValueOn, [Type::Monthly(t), Type::Date]) => (**t).clone(),
             (Function::Round, [t @ (Type::Money | Type::Decimal)]) => (*t).clone(),
             // Σ rate × the part of the base in each bracket: money at rates is money.
             (Function::ScaleRate, [Type::Scale(t, v), x]) if x.fits(t) && v.is_number() => (**t).clone(),
@@ -572,6 +578,13 @@ impl<'a> Checker<'a> {
                 "`age(birth_date)` gives full years today; `age(birth_date, on_date)` on a given date",
             ),
             (Function::DaysBetween, _) => bad(self, "`days_between(from_date, to_date)` takes two dates"),
+            (Function::Total, _) => bad(
+                self,
+                "`total(fact, from_date, to_date)` sums a monthly fact (`money by month`) over the months from the one `from_date` is in to the one `to_date` is in",
+            ),
+            (Function::ValueOn, _) => {
+                bad(self, "`value_on(fact, date)` is a monthly fact's value for the month the date is in")
+            }
             (Function::FirstWorkingDay, _) => bad(
                 self,
                 "`first_working_day(date)` takes a date: the date itself when it is a working day, else the next one",

@@ -34,6 +34,19 @@ pub struct Chain {
     pub critical_path: Vec<String>,
     pub proactive: Totals,
     pub reactive: Totals,
+    /// In a personalised chain, the services that could not be decided for the citizen,
+    /// with what they miss: listed apart, not counted in the figures.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub undecided: Vec<Undecided>,
+}
+
+#[derive(Serialize, Debug, Clone)]
+pub struct Undecided {
+    pub service: String,
+    /// `insufficient_data`, `regulation_gap`, or `not_decided`.
+    pub outcome: String,
+    /// The facts (or the regulations' gaps) that kept it open.
+    pub missing: Vec<String>,
 }
 
 #[derive(Serialize, Debug)]
@@ -242,5 +255,6 @@ fn build(
         reactive: totals(steps.len()),
         critical_path: critical,
         steps,
+        undecided: Vec::new(),
     })
 }

@@ -104,6 +104,17 @@ pub fn chain_human(chain: &Chain) -> String {
     ];
     out.push_str(&table(&totals));
     let _ = writeln!(out, "\ncritical path: {}", chain.critical_path.join(" → "));
+    if !chain.undecided.is_empty() {
+        out.push_str("\nnot decided, not counted above:\n");
+        for u in &chain.undecided {
+            let missing = if u.missing.is_empty() {
+                String::new()
+            } else {
+                format!(": missing {}", u.missing.join(", "))
+            };
+            let _ = writeln!(out, "  {}  {}{missing}", u.service, u.outcome);
+        }
+    }
     printable(out)
 }
 

@@ -18,7 +18,7 @@ pub use calendar::{Calendar, CalendarYear, is_weekend};
 pub use entity::{Entity, Fact, FactRef, GroupRole, Role, RoleMode, find_role};
 pub use expr::{Expr, ExprKind, Local};
 pub use types::Type;
-pub use value::Value;
+pub use value::{Series, Value};
 
 use crate::date::Date;
 use crate::source::Span;

@@ -24,6 +24,8 @@ pub enum Type {
     List(Box<Type>),
     /// A scale: brackets of thresholds of the first type, each with a value of the second.
     Scale(Box<Type>, Box<Type>),
+    /// A fact's value for each month (an income history).
+    Monthly(Box<Type>),
     /// The type of something already reported; fits everywhere so one error does not
     /// cascade. A model without errors has none.
     Error,
@@ -110,6 +112,7 @@ impl fmt::Display for Shown<'_> {
             Type::Entity(e) => f.write_str(&self.1.entities[*e].name),
             Type::List(inner) => write!(f, "list<{}>", Shown(inner, self.1)),
             Type::Scale(t, v) => write!(f, "scale<{}, {}>", Shown(t, self.1), Shown(v, self.1)),
+            Type::Monthly(t) => write!(f, "{} by month", Shown(t, self.1)),
             Type::Error => f.write_str("unknown"),
         }
     }

@@ -26,9 +26,29 @@ pub enum Value {
     List(Arc<[Value]>),
     /// A scale's brackets in force: thresholds in increasing order, each with its value.
     Scale(Arc<[(Value, Value)]>),
+    /// A fact's values by month, and what a month without one means.
+    Monthly(Arc<Series>),
     /// A person or a group of the profile, by its place there.
     Person(u32),
     Group(u32),
+}
+
+/// Values by month: months as numbers (`year × 12 + month − 1`), sorted, each once.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Series {
+    pub months: Vec<(i64, Value)>,
+    /// The fact's default: what a month the registry is silent on means.
+    pub default: Option<Value>,
+}
+
+impl Series {
+    /// The value of a month, or the default.
+    pub fn at(&self, month: i64) -> Option<&Value> {
+        match self.months.binary_search_by_key(&month, |(m, _)| *m) {
+            Ok(i) => Some(&self.months[i].1),
+            Err(_) => self.default.as_ref(),
+        }
+    }
 }
 
 impl Value {
@@ -70,6 +90,7 @@ impl fmt::Display for Value {
             Value::Record(_, fields) => write!(f, "record of {} fields", fields.len()),
             Value::List(items) => write!(f, "list of {}", items.len()),
             Value::Scale(b) => write!(f, "scale of {} brackets", b.len()),
+            Value::Monthly(s) => write!(f, "values for {} months", s.months.len()),
             Value::Person(i) => write!(f, "person #{i}"),
             Value::Group(i) => write!(f, "group #{i}"),
         }

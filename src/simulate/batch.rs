@@ -74,7 +74,8 @@ enum Column {
     Id,
     ConsentGiven,
     OptOut,
-    Fact(usize),
+    /// A fact of the person, and for a monthly fact the months the column gives.
+    Fact(usize, Option<(i64, i64)>),
     EventDate(EventId),
     EventRecorded(EventId),
     EventField(EventId, usize),
@@ -130,10 +131,21 @@ fn columns(model: &Model, header: &csv::StringRecord) -> Result<Vec<Column>, Str
                 return Ok(Column::Payment(s, part));
             }
             let scalar = |ty: &Type| !matches!(ty, Type::List(_) | Type::Record(_) | Type::Entity(_));
+            let person = model.person().map(|p| &model.entities[p]);
+            // A monthly fact's column: `income.2025-01..2025-12`.
+            if let Some((fact, _)) = name.split_once('.')
+                && let Some(p) = person
+                && p.fact(fact).is_some_and(|f| matches!(p.facts[f].ty, Type::Monthly(_)))
+            {
+                let (f, months) = super::scalar::fact_column(p, name)?;
+                return Ok(Column::Fact(f, months));
+            }
             let Some((owner, field)) = name.split_once('.') else {
-                let person = model.person().map(|p| &model.entities[p]);
                 return match person.and_then(|p| Some((p, p.fact(name)?))) {
-                    Some((p, f)) if scalar(&p.facts[f].ty) => Ok(Column::Fact(f)),
+                    Some((p, f)) if matches!(p.facts[f].ty, Type::Monthly(_)) => {
+                        super::scalar::fact_column(p, name).map(|(f, m)| Column::Fact(f, m))
+                    }
+                    Some((p, f)) if scalar(&p.facts[f].ty) => Ok(Column::Fact(f, None)),
                     Some(_) => Err(format!(
                         "column `{name}`: lists and records do not fit a CSV cell; use JSON Lines"
                     )),
@@ -207,11 +219,9 @@ fn csv_profile(
                     person.consent.push(Statement { date: None, act, services: Some(vec![s]) });
                 }
             }
-            Column::Fact(f) => {
-                let fact = &model.entities[model.person().expect("a person entity")].facts[*f];
-                let value =
-                    parse_scalar(&fact.ty, cell, model).map_err(|e| format!("{}: {e}", fact.name.text))?;
-                person.facts.set(*f, Some(value));
+            Column::Fact(f, months) => {
+                let entity = &model.entities[model.person().expect("a person entity")];
+                super::scalar::put_cell(model, entity, &mut person.facts, (*f, *months), cell)?;
             }
             Column::EventDate(e) => {
                 event(*e, &mut events);
@@ -273,6 +283,7 @@ fn csv_profile(
         persons: vec![person],
         groups: Vec::new(),
         applications: Vec::new(),
+        requests: Vec::new(),
         events,
         payments,
         from,

@@ -75,6 +75,8 @@ impl Request<'_> {
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Happening {
     Application(usize),
+    /// An application for a whole life situation.
+    Request(usize),
     Event(usize),
     /// An event the regulations schedule (an age reached), made for this profile.
     Scheduled(usize),
@@ -135,12 +137,14 @@ pub fn simulate(model: &Model, profile: &Profile, as_of: Date, explain: bool) ->
     happenings.extend(scheduled.iter().enumerate().map(|(i, e)| (e.date, Happening::Scheduled(i))));
     happenings
         .extend(profile.applications.iter().enumerate().map(|(i, a)| (a.date, Happening::Application(i))));
+    happenings.extend(profile.requests.iter().enumerate().map(|(i, r)| (r.date, Happening::Request(i))));
     happenings.sort();
     for (date, happening) in happenings {
         match happening {
             Happening::Application(i) => run.application(i, date),
             Happening::Event(i) => run.event(&profile.events[i]),
             Happening::Scheduled(i) => run.event(&scheduled[i]),
+            Happening::Request(i) => run.request(i, date),
         }
     }
     run.offer_situations();
@@ -292,6 +296,52 @@ impl<'m> Run<'m> {
             trigger: None,
         };
         self.decided(request);
+    }
+
+    /// An application for a life situation: every service of it that no trigger on its
+    /// entry events starts, each bound by role name (and entity), for each subject bound.
+    fn request(&mut self, i: usize, date: Date) {
+        if date > self.as_of {
+            return;
+        }
+        let model = self.model;
+        let r = &self.profile.requests[i];
+        let situation = &model.situations[r.situation];
+        for &s in &situation.services {
+            let started = model.triggers.iter().any(|t| {
+                t.on.is_some_and(|e| situation.on.contains(&e))
+                    && t.action.and_then(Action::started) == Some(s)
+            });
+            if started {
+                continue;
+            }
+            let service = &model.services[s];
+            let binding: Vec<Option<Value>> = service
+                .roles
+                .iter()
+                .map(|role| {
+                    r.roles
+                        .iter()
+                        .find(|(n, v)| *n == role.name.text && self.entity_is(v, role.entity))
+                        .map(|x| x.1.clone())
+                })
+                .collect();
+            if service.subject.is_some_and(|i| binding[i].is_none()) {
+                continue;
+            }
+            let request =
+                Request { service: s, date, binding, event: None, route: Route::Application, trigger: None };
+            self.decided(request);
+        }
+    }
+
+    /// Whether a value is a person or group of an entity.
+    fn entity_is(&self, v: &Value, entity: crate::model::EntityId) -> bool {
+        match v {
+            Value::Person(_) => !self.model.entities[entity].group,
+            Value::Group(g) => self.profile.groups.get(*g as usize).is_some_and(|g| g.entity == entity),
+            _ => false,
+        }
     }
 
     fn event(&mut self, ev: &'m ProfileEvent) {

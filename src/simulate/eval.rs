@@ -4,7 +4,7 @@
 
 use super::profile::Profile;
 use crate::date::Date;
-use crate::model::{Expr, ExprKind, FactRef, Local, Model, ParamId, Service, Value};
+use crate::model::{Expr, ExprKind, FactRef, Local, Model, ParamId, Series, Service, Type, Value};
 use crate::vocabulary::{BinOp, Function, Unit};
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::cmp::Ordering;
@@ -205,11 +205,20 @@ impl<'m> Frame<'m> {
                     Value::Group(i) => (true, i),
                     _ => return None,
                 };
-                let v = world
-                    .profile
-                    .fact(&entity, fact.fact)
-                    .or_else(|| self.model.fact(*fact).default.as_ref())
-                    .cloned();
+                let declared = self.model.fact(*fact);
+                let v = match (&declared.ty, world.profile.fact(&entity, fact.fact)) {
+                    // A month the registry is silent on means the fact's default.
+                    (Type::Monthly(_), given) => {
+                        let months = match given {
+                            Some(Value::Monthly(s)) => s.months.clone(),
+                            _ => Vec::new(),
+                        };
+                        let default = declared.default.clone();
+                        (given.is_some() || default.is_some())
+                            .then(|| Value::Monthly(std::sync::Arc::new(Series { months, default })))
+                    }
+                    (_, given) => given.or(declared.default.as_ref()).cloned(),
+                };
                 if v.is_none() {
                     self.note(&[Missing::Fact { group, index, fact: *fact }], &[]);
                 }
@@ -298,7 +307,24 @@ impl<'m> Frame<'m> {
             },
             ExprKind::Call(f, args) => {
                 let values: Vec<Option<Value>> = args.iter().map(|a| self.eval(a)).collect();
-                call(*f, &values, self.today)
+                let v = call(*f, &values, self.today);
+                // A month the history lacks (and no default covers) leaves the fact missing.
+                if v.is_none()
+                    && matches!(f, Function::Total | Function::ValueOn)
+                    && values.iter().all(Option::is_some)
+                    && let Some(ExprKind::Fact(base, fact)) = args.first().map(|a| &a.kind)
+                {
+                    match self.eval(base) {
+                        Some(Value::Person(i)) => {
+                            self.note(&[Missing::Fact { group: false, index: i, fact: *fact }], &[])
+                        }
+                        Some(Value::Group(i)) => {
+                            self.note(&[Missing::Fact { group: true, index: i, fact: *fact }], &[])
+                        }
+                        _ => {}
+                    }
+                }
+                v
             }
             ExprKind::Aggregate(f, list, body) => {
                 // Over a group's members, straight from the profile: no list is built.
@@ -434,6 +460,11 @@ pub fn add_days(date: Date, n: i64, unit: Unit) -> Option<Date> {
     }
 }
 
+/// A date's month as a number (`year × 12 + month − 1`).
+fn month_of(d: Date) -> i64 {
+    i64::from(d.year) * 12 + i64::from(d.month) - 1
+}
+
 /// Money and decimals rounded to kopecks, half up (half away from zero).
 pub fn round_kopecks(d: Decimal) -> Decimal {
     d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
@@ -452,6 +483,22 @@ fn call(f: Function, args: &[Option<Value>], today: Date) -> Option<Value> {
         }
         // Needs the calendar: `Frame::working`.
         Function::FirstWorkingDay => None,
+        Function::Total => match (args.first()?, args.get(1)?, args.get(2)?) {
+            (Some(Value::Monthly(s)), Some(Value::Date(from)), Some(Value::Date(to))) => {
+                let (first, last) = (month_of(*from), month_of(*to));
+                // A window runs forward; an empty one sums to zero of the values' kind.
+                let mut total = s.at(first).and_then(|v| binary(BinOp::Sub, v, v)).unwrap_or(Value::Int(0));
+                for m in first..=last {
+                    total = binary(BinOp::Add, &total, s.at(m)?)?;
+                }
+                Some(total)
+            }
+            _ => None,
+        },
+        Function::ValueOn => match (args.first()?, args.get(1)?) {
+            (Some(Value::Monthly(s)), Some(Value::Date(on))) => s.at(month_of(*on)).cloned(),
+            _ => None,
+        },
         Function::DaysBetween => match (args.first()?, args.get(1)?) {
             (Some(Value::Date(a)), Some(Value::Date(b))) => Some(Value::Int(b.day_number() - a.day_number())),
             _ => None,

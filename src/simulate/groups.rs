@@ -8,7 +8,7 @@
 use super::batch::{Failed, RowError};
 use super::engine::{Request, decide_alone};
 use super::profile::{Facts, Group, Person, Profile};
-use super::scalar::parse_scalar;
+use super::scalar::{fact_column, put_cell};
 use crate::date::Date;
 use crate::model::{EntityId, Local, Model, ServiceId, Value};
 use rayon::prelude::*;
@@ -49,12 +49,12 @@ enum Out {
 struct Layout {
     entity: EntityId,
     group_id: usize,
-    /// Column → fact of the group.
-    group_facts: Vec<(usize, usize)>,
+    /// Column → fact of the group (and the months of a monthly fact's column).
+    group_facts: Vec<(usize, FactColumn)>,
     person_id: usize,
     person_group: usize,
     role: usize,
-    person_facts: Vec<(usize, usize)>,
+    person_facts: Vec<(usize, FactColumn)>,
 }
 
 /// What a population run did.
@@ -67,6 +67,9 @@ pub struct Summary {
 fn position(header: &csv::StringRecord, name: &str, file: &str) -> Result<usize, String> {
     header.iter().position(|h| h == name).ok_or_else(|| format!("{file}: no column `{name}` in the header"))
 }
+
+/// A column's fact, and for a monthly fact the months it gives.
+type FactColumn = (usize, Option<(i64, i64)>);
 
 /// Maps the headers: the key columns, then every other column to a fact of its name.
 fn layout(
@@ -86,9 +89,12 @@ fn layout(
             .iter()
             .enumerate()
             .filter(|(i, _)| !skip.contains(i))
-            .map(|(i, name)| match entity.fact(name) {
-                Some(f) => Ok((i, f)),
-                None => {
+            .map(|(i, name)| match fact_column(entity, name) {
+                Ok(target) => Ok((i, target)),
+                Err(e) if entity.fact(name.split('.').next().unwrap_or(name)).is_some() => {
+                    Err(format!("{file}: {e}"))
+                }
+                Err(_) => {
                     let names = entity.facts.iter().map(|f| f.name.as_str());
                     let hint = crate::check::symbols::suggest(name, names)
                         .map_or_else(String::new, |s| format!("; did you mean `{s}`?"));
@@ -250,11 +256,9 @@ impl Builder<'_> {
             return Err(format!("groups:{line}: `{id}` has no members in the persons table{order}"));
         }
         let mut facts = Facts::default();
-        for &(c, f) in &l.group_facts {
-            let value =
-                cell(m, &entity.facts[f].ty, record.get(c).unwrap_or_default(), &entity.facts[f].name)
-                    .map_err(|e| format!("groups:{line}: {e}"))?;
-            facts.set(f, value);
+        for &(c, target) in &l.group_facts {
+            put_cell(m, entity, &mut facts, target, record.get(c).unwrap_or_default())
+                .map_err(|e| format!("groups:{line}: {e}"))?;
         }
         let person = m.person().expect("a person entity");
         let mut persons = Vec::with_capacity(members.len());
@@ -267,9 +271,9 @@ impl Builder<'_> {
                 at(format!("`{role}` is not a role of `{}` ({})", entity.name.text, names.join(", ")))
             })?;
             let mut values = Facts::default();
-            for &(c, f) in &l.person_facts {
-                let fact = &m.entities[person].facts[f];
-                values.set(f, cell(m, &fact.ty, p.get(c).unwrap_or_default(), &fact.name).map_err(at)?);
+            for &(c, target) in &l.person_facts {
+                put_cell(m, &m.entities[person], &mut values, target, p.get(c).unwrap_or_default())
+                    .map_err(at)?;
             }
             let index = persons.len() as u32;
             persons.push(Person {
@@ -297,6 +301,7 @@ impl Builder<'_> {
             persons,
             groups: vec![group],
             applications: Vec::new(),
+            requests: Vec::new(),
             events: Vec::new(),
             payments: Vec::new(),
             from: None,
@@ -312,14 +317,6 @@ fn quoted(text: &str) -> String {
     } else {
         text.to_string()
     }
-}
-
-/// An empty cell is unknown.
-fn cell(m: &Model, ty: &crate::model::Type, text: &str, name: &str) -> Result<Option<Value>, String> {
-    if text.is_empty() {
-        return Ok(None);
-    }
-    parse_scalar(ty, text, m).map(Some).map_err(|e| format!("{name}: {e}"))
 }
 
 /// Decides the service for every group of the tables and writes one CSV row per group.

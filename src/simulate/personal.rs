@@ -1,27 +1,50 @@
-//! Personalised chains (the Concept, IV.2): a life situation's chain with only the
-//! services that apply to this citizen — those the simulation did not refuse.
+//! Personalised chains (the Concept, IV.2): a life situation's chain with the services
+//! the citizen gets or would get on application — granted, provided, offered or eligible
+//! — and, apart, those that could not be decided, with what they miss.
 
-use super::decision::{Outcome, Report};
+use super::decision::{Decision, Outcome, Report};
 use crate::graph::ServiceGraph;
-use crate::graph::chains::{Chain, ChainError, chain_of};
+use crate::graph::chains::{Chain, ChainError, Undecided, chain_of};
 use crate::model::{Model, ServiceId};
 
-/// The chain of `situation` for the profile of `report`. A service refused by its latest
-/// decision is left out; one not decided, or undecidable for lack of data, stays in.
+/// What a service's latest decision says of it: in the chain, apart, or out (refused, not
+/// applicable).
+fn standing(d: Option<&Decision>) -> Result<bool, Undecided> {
+    let Some(d) = d else {
+        return Err(Undecided { service: String::new(), outcome: "not_decided".into(), missing: Vec::new() });
+    };
+    // A suppressed start stands as an application would.
+    let outcome = d.on_application.unwrap_or(d.outcome);
+    match outcome {
+        Outcome::Granted | Outcome::Provided | Outcome::Offered | Outcome::Eligible => Ok(true),
+        Outcome::Refused | Outcome::NotApplicable => Ok(false),
+        Outcome::InsufficientData | Outcome::RegulationGap | Outcome::Suppressed => {
+            let mut missing = d.missing.clone();
+            missing.extend(d.regulation_gaps.iter().cloned());
+            Err(Undecided { service: String::new(), outcome: outcome.to_string(), missing })
+        }
+    }
+}
+
+/// The chain of `situation` for the profile of `report`.
 pub fn chain(
     model: &Model,
     graph: &ServiceGraph,
     report: &Report,
     situation: &str,
 ) -> Result<Chain, ChainError> {
-    let refused = |i: ServiceId| {
+    let latest = |i: ServiceId| {
         let name = &model.services[i].name.text;
-        report
-            .decisions
-            .iter()
-            .rev()
-            .find(|d| d.service == *name)
-            .is_some_and(|d| d.outcome == Outcome::Refused)
+        report.decisions.iter().rev().find(|d| d.service == *name)
     };
-    chain_of(graph, situation, &|i| !refused(i))
+    let mut chain = chain_of(graph, situation, &|i| matches!(standing(latest(i)), Ok(true)))?;
+    if let Some(id) = model.situation(situation) {
+        for &s in &model.situations[id].services {
+            if let Err(mut u) = standing(latest(s)) {
+                u.service = model.services[s].name.text.clone();
+                chain.undecided.push(u);
+            }
+        }
+    }
+    Ok(chain)
 }

@@ -60,8 +60,84 @@ pub fn parse_scalar(ty: &Type, text: &str, model: &Model) -> Result<Value, Strin
                 }
             }
         }
-        Type::Record(_) | Type::List(_) | Type::Entity(_) | Type::Scale(..) | Type::Error => {
-            bad("a single value")
+        Type::Record(_)
+        | Type::List(_)
+        | Type::Entity(_)
+        | Type::Scale(..)
+        | Type::Monthly(_)
+        | Type::Error => bad("a single value"),
+    }
+}
+
+/// `2025-01` or a range `2025-01..2025-12`, as month numbers (`year × 12 + month − 1`): the
+/// months a monthly fact's value is given for; a range runs forward, for at most a century.
+pub fn month_range(text: &str) -> Option<(i64, i64)> {
+    let month = |t: &str| -> Option<i64> {
+        let (y, m) = t.split_once('-')?;
+        let ok = y.len() == 4
+            && (1..=2).contains(&m.len())
+            && (y.bytes().chain(m.bytes())).all(|b| b.is_ascii_digit());
+        let (y, m): (i64, i64) = (y.parse().ok()?, m.parse().ok()?);
+        (ok && (1..=12).contains(&m) && y >= 1).then_some(y * 12 + m - 1)
+    };
+    let (first, last) = match text.split_once("..") {
+        Some((a, b)) => (month(a)?, month(b)?),
+        None => (month(text)?, month(text)?),
+    };
+    (first <= last && last - first < 1200).then_some((first, last))
+}
+
+/// A table column of a fact: `fact`, or for a monthly fact `fact.2025-01` or
+/// `fact.2025-01..2025-12` (each month of the range gets the cell's value).
+pub fn fact_column(entity: &crate::model::Entity, name: &str) -> Result<(usize, Option<(i64, i64)>), String> {
+    if let Some(f) = entity.fact(name) {
+        return match entity.facts[f].ty {
+            Type::Monthly(_) => Err(format!(
+                "column `{name}`: a monthly fact takes a column per month or range of months: `{name}.2025-01..2025-12`"
+            )),
+            _ => Ok((f, None)),
+        };
+    }
+    if let Some((fact, months)) = name.split_once('.')
+        && let Some(f) = entity.fact(fact)
+        && matches!(entity.facts[f].ty, Type::Monthly(_))
+    {
+        return month_range(months).map(|m| (f, Some(m))).ok_or_else(|| {
+            format!("column `{name}`: `{months}` is not a month (`2025-01`) or a range (`2025-01..2025-12`)")
+        });
+    }
+    Err(format!("column `{name}`: `{}` has no fact `{name}`", entity.name.text))
+}
+
+/// Reads a cell into the facts: a monthly fact's months join its series (a month given
+/// by two columns is an error).
+pub fn put_cell(
+    model: &Model,
+    entity: &crate::model::Entity,
+    facts: &mut super::profile::Facts,
+    (fact, months): (usize, Option<(i64, i64)>),
+    text: &str,
+) -> Result<(), String> {
+    if text.is_empty() {
+        return Ok(()); // unknown
+    }
+    let declared = &entity.facts[fact];
+    let named = |e: String| format!("{}: {e}", declared.name.text);
+    let Some((first, last)) = months else {
+        return parse_scalar(&declared.ty, text, model).map(|v| facts.set(fact, Some(v))).map_err(named);
+    };
+    let Type::Monthly(inner) = &declared.ty else { unreachable!("only monthly facts take months") };
+    let value = parse_scalar(inner, text, model).map_err(named)?;
+    let mut series = match facts.get(fact) {
+        Some(Value::Monthly(s)) => (**s).clone(),
+        _ => crate::model::Series { months: Vec::new(), default: None },
+    };
+    for m in first..=last {
+        match series.months.binary_search_by_key(&m, |(x, _)| *x) {
+            Ok(_) => return Err(named(format!("month {:04}-{:02} is given twice", m / 12, m % 12 + 1))),
+            Err(i) => series.months.insert(i, (m, value.clone())),
         }
     }
+    facts.set(fact, Some(Value::Monthly(std::sync::Arc::new(series))));
+    Ok(())
 }

@@ -31,6 +31,12 @@ fn ty(model: &Model, t: &Type) -> Value {
         Type::List(inner) => json!({"type": "array", "items": ty(model, inner)}),
         // Persons and groups are named by their ids.
         Type::Entity(_) => json!({"type": ["string", "integer"]}),
+        // Months (`2025-01`, or a range `2025-01..2025-12`) to values.
+        Type::Monthly(inner) => json!({
+            "type": "object",
+            "patternProperties": {"^[0-9]{4}-[0-9]{1,2}(\\.\\.[0-9]{4}-[0-9]{1,2})?$": ty(model, inner)},
+            "additionalProperties": false,
+        }),
         // Scales are parameters, never facts of a profile.
         Type::Scale(..) => json!({}),
         // A model without errors has no error types.
@@ -114,6 +120,26 @@ pub fn profiles(model: &Model) -> Value {
             })
         })
         .collect();
+    // Applications for a whole life situation: the roles of its services, by name.
+    let requests = model.situations.iter().map(|sit| {
+        let mut names: Vec<&str> = Vec::new();
+        for r in sit.services.iter().flat_map(|&s| &model.services[s].roles) {
+            if !names.contains(&r.name.as_str()) {
+                names.push(r.name.as_str());
+            }
+        }
+        json!({
+            "type": "object",
+            "properties": {
+                "situation": {"const": sit.name.text},
+                "date": date,
+                "roles": roles(names.into_iter().map(|n| (n, false, None))),
+            },
+            "required": ["situation", "date"],
+            "additionalProperties": false,
+        })
+    });
+    let applications: Vec<Value> = applications.into_iter().chain(requests).collect();
     let payments: Vec<Value> = model
         .services
         .iter()

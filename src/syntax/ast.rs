@@ -91,6 +91,8 @@ pub struct Entity {
 pub struct FactDecl {
     pub name: Ident,
     pub ty: TypeExpr,
+    /// `by month`: a value for each month.
+    pub monthly: bool,
     pub default: Option<Expr>,
 }
 

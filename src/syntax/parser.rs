@@ -132,6 +132,7 @@ fn is_keyword(rule: Rule) -> bool {
             | Rule::k_by
             | Rule::k_calendar
             | Rule::k_at
+            | Rule::k_month
             | Rule::k_year
             | Rule::k_non_working
             | Rule::k_working
@@ -335,8 +336,10 @@ impl Builder<'_> {
                     let mut q = parts(p);
                     let name = self.ident(q.next().expect("name"));
                     let ty = self.type_expr(q.next().expect("type"));
-                    let default = q.next().map(|v| self.expr(v));
-                    e.facts.push(FactDecl { name, ty, default });
+                    let mut rest = q.peekable();
+                    let monthly = rest.next_if(|x| x.as_rule() == Rule::by_month).is_some();
+                    let default = rest.next().map(|v| self.expr(v));
+                    e.facts.push(FactDecl { name, ty, monthly, default });
                 }
                 Rule::group_role => {
                     let mut q = parts(p);

@@ -7,7 +7,7 @@
 //! - id: ivanovy
 //!   persons:
 //!     - id: mother
-//!       facts: { birth_date: 1990-05-01, annual_income: "480000.00" }
+//!       facts: { birth_date: 1990-05-01, income: { "2025-01..2025-12": "40000.00" } }
 //!       consent: [{ date: 2026-01-01, given: [unified_allowance] }, { opt_out: [maternity_capital] }]
 //!     - { id: son, facts: { birth_date: 2026-01-10 } }
 //!   groups:
@@ -29,7 +29,7 @@ pub use payments::Payment;
 
 use super::scalar::parse_scalar;
 use crate::date::Date;
-use crate::model::{EntityId, EventId, Field, Model, RoleMode, ServiceId, Type, Value};
+use crate::model::{EntityId, EventId, Field, Model, RoleMode, ServiceId, SituationId, Type, Value};
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::collections::HashSet;
 use std::fmt;
@@ -40,6 +40,8 @@ pub struct Profile {
     pub persons: Vec<Person>,
     pub groups: Vec<Group>,
     pub applications: Vec<Application>,
+    /// Applications for a whole life situation.
+    pub requests: Vec<SituationRequest>,
     pub events: Vec<ProfileEvent>,
     /// Payments being made when the simulation starts.
     pub payments: Vec<Payment>,
@@ -144,6 +146,17 @@ pub struct Application {
     pub date: Date,
     /// For each role of the service, the person or group the application binds.
     pub roles: Vec<Option<Value>>,
+}
+
+/// One application for a whole life situation (the Concept, IV.2): it covers every
+/// service of the situation that no trigger on its entry events starts, each bound by
+/// role name.
+#[derive(Clone, Debug)]
+pub struct SituationRequest {
+    pub situation: SituationId,
+    pub date: Date,
+    /// The roles named, with the person or group each binds.
+    pub roles: Vec<(String, Value)>,
 }
 
 #[derive(Clone, Debug)]
@@ -398,7 +411,12 @@ impl<'de> Visitor<'de> for ProfileSeed<'_> {
                 }
                 "applications" => {
                     let seed = ApplicationSeed { model: m, profile: &p };
-                    p.applications = map.next_value_seed(ListSeed(seed))?
+                    for a in map.next_value_seed(ListSeed(seed))? {
+                        match a {
+                            Applied::Service(a) => p.applications.push(a),
+                            Applied::Situation(r) => p.requests.push(r),
+                        }
+                    }
                 }
                 "events" => p.events = map.next_value_seed(ListSeed(EventSeed { model: m, profile: &p }))?,
                 "period" => (p.from, p.to) = map.next_value_seed(PeriodSeed)?,
@@ -519,6 +537,7 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
         match self.ty {
             Type::List(_) => f.write_str("a list"),
             Type::Record(_) => f.write_str("a mapping of fields"),
+            Type::Monthly(_) => f.write_str("a mapping of months to values (`\"2025-01\": …`)"),
             _ => f.write_str("a single value"),
         }
     }
@@ -563,6 +582,9 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
         Ok(Some(Value::List(items.into())))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        if let Type::Monthly(inner) = self.ty {
+            return monthly(self.model, inner, map).map(Some);
+        }
         let Type::Record(r) = self.ty else {
             return Err(de::Error::custom("expected a single value, found a mapping"));
         };
@@ -582,6 +604,34 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
         }
         Ok(Some(Value::Record(*r, fields.into())))
     }
+}
+
+/// A fact's values by month: `{ "2025-01": v, "2025-02..2025-12": v }` (a range gives every
+/// month of it the value); a month given twice is an error.
+fn monthly<'de, A: MapAccess<'de>>(model: &Model, inner: &Type, mut map: A) -> Result<Value, A::Error> {
+    let mut months: Vec<(i64, Value)> = Vec::new();
+    let mut seen = HashSet::new();
+    while let Some(key) = next_key(&mut map, &mut seen)? {
+        let Some((first, last)) = super::scalar::month_range(&key) else {
+            return Err(de::Error::custom(format!(
+                "`{key}` is not a month (`2025-01`) or a forward range of months (`2025-01..2025-12`)"
+            )));
+        };
+        let value = map.next_value_seed(ValueSeed { model, ty: inner })?.ok_or_else(|| {
+            de::Error::custom(format!("`{key}`: a month's value cannot be null; leave the month out"))
+        })?;
+        months.extend((first..=last).map(|m| (m, value.clone())));
+    }
+    months.sort_by_key(|(m, _)| *m);
+    if let Some(w) = months.windows(2).find(|w| w[0].0 == w[1].0) {
+        let m = w[0].0;
+        return Err(de::Error::custom(format!(
+            "month {:04}-{:02} is given twice",
+            m.div_euclid(12),
+            m.rem_euclid(12) + 1
+        )));
+    }
+    Ok(Value::Monthly(std::sync::Arc::new(crate::model::Series { months, default: None })))
 }
 
 /// The facts of a person or group, or an event's data.
@@ -1067,29 +1117,65 @@ struct ApplicationSeed<'m, 'p> {
     profile: &'p Profile,
 }
 
+/// An application for a service, or for a whole life situation.
+pub enum Applied {
+    Service(Application),
+    Situation(SituationRequest),
+}
+
 impl<'de> DeserializeSeed<'de> for ApplicationSeed<'_, '_> {
-    type Value = Application;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Application, D::Error> {
+    type Value = Applied;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Applied, D::Error> {
         d.deserialize_map(self)
     }
 }
 
 impl<'de> Visitor<'de> for ApplicationSeed<'_, '_> {
-    type Value = Application;
+    type Value = Applied;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("an application: `{ service: NAME, date: YYYY-MM-DD, roles: { … } }`")
+        f.write_str("an application: `{ service: NAME, date: YYYY-MM-DD, roles: { … } }`, or `{ situation: NAME, … }`")
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Application, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Applied, A::Error> {
         let m = self.model;
         let (mut service, mut when, mut roles) = (None, None, None);
+        let mut situation: Option<SituationId> = None;
+        let mut named: Vec<(String, Value)> = Vec::new();
         let mut seen = HashSet::new();
         while let Some(key) = next_key(&mut map, &mut seen)? {
             match key.as_str() {
                 "service" => service = Some(map.next_value_seed(ServiceName { model: m })?),
+                "situation" => {
+                    let name = map.next_value::<Scalar>()?.0;
+                    situation = Some(m.situation(&name).ok_or_else(|| {
+                        let names = m.situations.iter().map(|s| &*s.name.text);
+                        de::Error::custom(format!(
+                            "unknown life situation `{name}`{}",
+                            suggest_in(&name, names)
+                        ))
+                    })?);
+                }
                 "date" => when = Some(date(&map.next_value::<Scalar>()?.0, "date")?),
+                "roles" if situation.is_some() => {
+                    let sit = &m.situations[situation.expect("a situation")];
+                    // Every role of its services, by name, once.
+                    let mut list: Vec<(&str, EntityId, bool)> = Vec::new();
+                    for r in sit.services.iter().flat_map(|&s| &m.services[s].roles) {
+                        if !list.iter().any(|x| x.0 == r.name.as_str()) {
+                            list.push((r.name.as_str(), r.entity, false));
+                        }
+                    }
+                    let names: Vec<&str> = list.iter().map(|x| x.0).collect();
+                    let seed = BindingSeed { model: m, profile: self.profile, roles: list, owner: &sit.name };
+                    let bound = map.next_value_seed(seed)?;
+                    named = names
+                        .iter()
+                        .zip(bound)
+                        .filter_map(|(n, mut b)| Some((n.to_string(), b.pop()?)))
+                        .collect();
+                }
                 "roles" => {
                     let Some(s) = service else {
-                        return Err(de::Error::custom("write `service:` before `roles:`"));
+                        return Err(de::Error::custom("write `service:` or `situation:` before `roles:`"));
                     };
                     let service = &m.services[s];
                     let list = service.roles.iter().map(|r| (r.name.as_str(), r.entity, false)).collect();
@@ -1100,13 +1186,21 @@ impl<'de> Visitor<'de> for ApplicationSeed<'_, '_> {
                 }
                 other => {
                     return Err(de::Error::custom(format!(
-                        "unknown application key `{other}`; expected `service`, `date` and `roles`"
+                        "unknown application key `{other}`; expected `service` (or `situation`), `date` and `roles`"
                     )));
                 }
             }
         }
+        if let (Some(situation), Some(date)) = (situation, when) {
+            if service.is_some() {
+                return Err(de::Error::custom(
+                    "an application is for a `service` or for a `situation`, not both",
+                ));
+            }
+            return Ok(Applied::Situation(SituationRequest { situation, date, roles: named }));
+        }
         let (Some(service), Some(date)) = (service, when) else {
-            return Err(de::Error::custom("an application needs `service` and `date`"));
+            return Err(de::Error::custom("an application needs `service` (or `situation`) and `date`"));
         };
         let s = &m.services[service];
         let roles = roles.unwrap_or_else(|| vec![None; s.roles.len()]);
@@ -1118,7 +1212,7 @@ impl<'de> Visitor<'de> for ApplicationSeed<'_, '_> {
                 s.name.text, s.roles[subject].name.text
             )));
         }
-        Ok(Application { service, date, roles })
+        Ok(Applied::Service(Application { service, date, roles }))
     }
 }
 
