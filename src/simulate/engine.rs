@@ -329,6 +329,10 @@ impl<'m> Run<'m> {
             if service.subject.is_some_and(|i| binding[i].is_none()) {
                 continue;
             }
+            // What is being provided already needs no application.
+            if self.state.get(&(s, subject_of(service, &binding))).is_some_and(State::active) {
+                continue;
+            }
             let request =
                 Request { service: s, date, binding, event: None, route: Route::Application, trigger: None };
             self.decided(request);
