@@ -479,6 +479,7 @@ impl<'a> Checker<'a> {
             },
         };
         result.unwrap_or_else(|| {
+            let monthly = matches!(l, T::Monthly(_)) || matches!(r, T::Monthly(_));
             let (l, r) = (self.shown(l), self.shown(r));
             let msg = format!("`{}` cannot combine `{l}` and `{r}`", op.symbol());
             let help = match op {
@@ -487,6 +488,11 @@ impl<'a> Checker<'a> {
                 Lt | Le | Gt | Ge => "order comparisons need two numbers, amounts, dates or terms of one unit (days, working days, months, years)",
                 Add | Sub => "add numbers to numbers, money to money, days to dates; working and calendar days do not mix",
                 Mul | Div => "multiply or divide numbers, or money by a number",
+            };
+            let help = if monthly {
+                "a fact `by month` holds a value for each month: read it through a window, `total(fact, from_date, to_date)`, or on a date, `value_on(fact, date)`"
+            } else {
+                help
             };
             self.report(errors::mismatch(span, msg, format!("`{l}` {} `{r}`", op.symbol()), help));
             T::Error
