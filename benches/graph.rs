@@ -20,13 +20,13 @@ fn bench(c: &mut Criterion) {
     group.bench_function("lints", |b| b.iter(|| black_box(lints(black_box(model)))));
     group.bench_function("chain_of_event", |b| {
         let g = ServiceGraph::build(model);
-        b.iter(|| black_box(chain(&g, "birth_registered").expect("chain")))
+        b.iter(|| black_box(chain(&g, "birth_registered", None).expect("chain")))
     });
     group.bench_function("build_lints_and_chain", |b| {
         b.iter(|| {
             let g = ServiceGraph::build(model);
             let diagnostics = lints_on(&g);
-            black_box((diagnostics, chain(&g, "birth_registered").expect("chain")))
+            black_box((diagnostics, chain(&g, "birth_registered", None).expect("chain")))
         })
     });
     group.finish();

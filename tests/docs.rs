@@ -107,6 +107,15 @@ fn chains_page_example_is_real() {
     assert_eq!(String::from_utf8_lossy(&out.stdout), example);
 }
 
+/// The dated example of the `chains` page: working days on the production calendar.
+#[test]
+fn chains_page_dated_example_is_real() {
+    let page = page("cli/chains.md");
+    let example = block_after(&page, "$ reglament chains birth_of_child --from 2026-04-28\n");
+    let out = reglament(&["chains", "birth_of_child", "--from", "2026-04-28"]);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), example);
+}
+
 /// The profile example of the `simulate` page reads against the bundled library.
 #[test]
 fn simulate_page_profile_example_reads() {

@@ -63,7 +63,7 @@ pub struct EvaluateArgs {
     pub columns: Vec<String>,
 
     /// The decision date: parameters take their value on it
-    #[arg(long, value_parser = |s: &str| Date::parse(s).ok_or_else(|| format!("`{s}` is not a date (YYYY-MM-DD)")))]
+    #[arg(long, value_parser = super::parse_date)]
     pub as_of: Date,
 
     /// Evaluate only the first K rows, one case at a time, each from scratch (batch mode

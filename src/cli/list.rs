@@ -22,7 +22,7 @@ pub struct ListArgs {
     pub kind: Vec<Kind>,
 
     /// The date on which parameters are shown (today by default)
-    #[arg(long, value_parser = parse_date)]
+    #[arg(long, value_parser = super::parse_date)]
     pub on: Option<Date>,
 
     /// Output format
@@ -57,10 +57,6 @@ struct Item {
     /// A parameter's value in force on the date, or a group's roles.
     #[serde(skip_serializing_if = "Option::is_none")]
     value: Option<String>,
-}
-
-fn parse_date(text: &str) -> Result<Date, String> {
-    Date::parse(text).ok_or_else(|| format!("`{text}` is not a date (YYYY-MM-DD)"))
 }
 
 fn items(model: &Model, kinds: &[Kind], on: Date) -> Vec<Item> {

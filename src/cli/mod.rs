@@ -158,3 +158,8 @@ fn require_situation(graph: &crate::graph::ServiceGraph, name: Option<&str>) -> 
     eprintln!("error: no life situation named `{name}`{hint}");
     Err(Exit::Usage)
 }
+
+/// A date option's value (`YYYY-MM-DD`).
+fn parse_date(text: &str) -> Result<crate::date::Date, String> {
+    crate::date::Date::parse(text).ok_or_else(|| format!("`{text}` is not a date (YYYY-MM-DD)"))
+}

@@ -25,7 +25,7 @@ pub struct SimulateArgs {
     pub regulations: Vec<PathBuf>,
 
     /// Decide as of this date (YYYY-MM-DD); events after it are not applied [default: today]
-    #[arg(long, value_parser = parse_date)]
+    #[arg(long, value_parser = super::parse_date)]
     pub as_of: Option<Date>,
 
     /// Show every criterion and refusal ground with the values it read
@@ -101,10 +101,6 @@ fn run_batch(model: &Model, path: &std::path::Path, jsonl: bool, as_of: Date, ar
         }
         Err(batch::Failed::Write(e)) => output::failed_write(&e, Exit::Clean),
     }
-}
-
-fn parse_date(text: &str) -> Result<Date, String> {
-    Date::parse(text).ok_or_else(|| format!("`{text}` is not a date (YYYY-MM-DD)"))
 }
 
 pub fn run(args: &SimulateArgs, color: Color) -> Exit {

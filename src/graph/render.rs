@@ -19,6 +19,16 @@ fn deadline_text(step: &Step) -> String {
     format!("{} {unit}", d.days)
 }
 
+/// Calendar days, and working days beside them when there are some (`10 + 5 wd`): the
+/// two are never added together without a start date.
+fn moment(days: i64, working: i64) -> String {
+    match (days, working) {
+        (d, 0) => d.to_string(),
+        (0, w) => format!("{w} wd"),
+        (d, w) => format!("{d} + {w} wd"),
+    }
+}
+
 /// Text made safe for a terminal or a DOT file: each control character (a title may hold
 /// an escape sequence) is shown by its picture (`␛`), line ends and tabs aside.
 pub fn printable(text: String) -> String {
@@ -63,22 +73,39 @@ pub fn chain_human(chain: &Chain) -> String {
     if chain.kind == ChainKind::Situation && !chain.entry_events.is_empty() {
         let _ = write!(out, ", on {}", chain.entry_events.join(", "));
     }
+    if let Some(from) = &chain.from {
+        let _ = write!(out, ", from {from} (working days on the production calendar)");
+    }
     out.push_str("\n\n");
-    let mut rows = vec![
-        ["stage", "service", "agency", "deadline", "days", "mode", "applicant provides"]
-            .map(String::from)
-            .to_vec(),
-    ];
+    let dated = chain.from.is_some();
+    let mut header = vec!["stage", "service", "agency", "deadline", "days"];
+    if dated {
+        header.push("dates");
+    }
+    header.extend(["mode", "applicant provides"]);
+    let mut rows = vec![header.into_iter().map(String::from).collect::<Vec<_>>()];
     for s in &chain.steps {
-        rows.push(vec![
+        let mut row = vec![
             s.stage.to_string(),
             s.service.clone(),
             s.agency.clone().unwrap_or_default(),
             deadline_text(s),
-            format!("{}–{}", s.start_day, s.finish_day),
-            if s.proactive { "proactive" } else { "application" }.into(),
-            if s.applicant_provides.is_empty() { "—".into() } else { s.applicant_provides.join(", ") },
-        ]);
+            format!(
+                "{}–{}",
+                moment(s.start_day, s.start_working_days),
+                moment(s.finish_day, s.finish_working_days)
+            ),
+        ];
+        if let (Some(a), Some(b)) = (&s.start_date, &s.finish_date) {
+            row.push(format!("{a} → {b}"));
+        }
+        row.push(if s.proactive { "proactive" } else { "application" }.into());
+        row.push(if s.applicant_provides.is_empty() {
+            "—".into()
+        } else {
+            s.applicant_provides.join(", ")
+        });
+        rows.push(row);
     }
     out.push_str(&table(&rows));
     out.push('\n');
@@ -86,14 +113,14 @@ pub fn chain_human(chain: &Chain) -> String {
     let totals = vec![
         vec![String::new(), "proactive".into(), "all on application".into()],
         vec![
-            "critical path, calendar days".into(),
-            p.critical_path_days.to_string(),
-            r.critical_path_days.to_string(),
+            "critical path, days".into(),
+            moment(p.critical_path_days, p.critical_path_working_days),
+            moment(r.critical_path_days, r.critical_path_working_days),
         ],
         vec![
-            "sequential sum, calendar days".into(),
-            p.sequential_days.to_string(),
-            r.sequential_days.to_string(),
+            "sequential sum, days".into(),
+            moment(p.sequential_days, p.sequential_working_days),
+            moment(r.sequential_days, r.sequential_working_days),
         ],
         vec!["agencies".into(), p.agencies.to_string(), r.agencies.to_string()],
         vec![
@@ -104,6 +131,11 @@ pub fn chain_human(chain: &Chain) -> String {
     ];
     out.push_str(&table(&totals));
     let _ = writeln!(out, "\ncritical path: {}", chain.critical_path.join(" → "));
+    if chain.from.is_none() && chain.steps.iter().any(|s| s.finish_working_days > 0) {
+        out.push_str(
+            "wd: working days, counted apart; `--from DATE` counts them on the production calendar\n",
+        );
+    }
     if !chain.undecided.is_empty() {
         out.push_str("\nnot decided, not counted above:\n");
         for u in &chain.undecided {
@@ -136,7 +168,9 @@ pub fn chain_mermaid(chain: &Chain) -> String {
             let _ = writeln!(out, "    section Stage {stage}");
         }
         let label = mermaid_text(s.title.as_deref().unwrap_or(&s.service));
-        let start = s.start_day * 86_400;
+        // Days from the start (the epoch when there is no start date).
+        let base = chain.from.as_deref().and_then(crate::date::Date::parse).map_or(0, |d| d.day_number());
+        let start = (base + s.start_day) * 86_400;
         let days = s.finish_day - s.start_day;
         if days == 0 {
             let _ = writeln!(out, "    {label} :milestone, s{i}, {start}, 0d");

@@ -37,7 +37,16 @@ pub fn chain(
         let name = &model.services[i].name.text;
         report.decisions.iter().rev().find(|d| d.service == *name)
     };
-    let mut chain = chain_of(graph, situation, &|i| matches!(standing(latest(i)), Ok(true)))?;
+    // Counted from the day the citizen entered the situation, on the production calendar.
+    let entry = model.situation(situation).map(|id| &model.situations[id].on);
+    let from = report
+        .events
+        .iter()
+        .filter(|e| {
+            e.applied && entry.is_some_and(|on| on.iter().any(|&x| model.events[x].name.text == e.event))
+        })
+        .find_map(|e| crate::date::Date::parse(&e.date));
+    let mut chain = chain_of(graph, situation, from, &|i| matches!(standing(latest(i)), Ok(true)))?;
     if let Some(id) = model.situation(situation) {
         for &s in &model.situations[id].services {
             if let Err(mut u) = standing(latest(s)) {
