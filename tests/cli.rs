@@ -208,6 +208,7 @@ fn mermaid_flowchart_is_well_formed() {
 cli_snapshot!(simulate_help, "simulate", "--help");
 cli_snapshot!(schema_help, "schema", "--help");
 cli_snapshot!(simulate_example, "simulate", "examples/profiles/birth.yaml", "--as-of", "2026-03-01");
+cli_snapshot!(simulate_pensioners, "simulate", "examples/profiles/pensioners.yaml", "--as-of", "2026-11-30");
 cli_snapshot!(
     simulate_example_json,
     "simulate",
