@@ -829,11 +829,17 @@ fn decide_in(frame: &mut Frame, profile: &Profile, request: &Request, explain: b
             Some(false) => {
                 d.outcome = Outcome::NotApplicable;
                 d.reason = Some("the service does not apply (`applies when` does not hold)".to_string());
+                if explain {
+                    d.explain = super::explain::explain(model, service, frame);
+                }
                 return d;
             }
             None => {
                 unknown.take(frame);
                 undecided_because(&mut d, model, profile, service, request, unknown, "whether it applies");
+                if explain {
+                    d.explain = super::explain::explain(model, service, frame);
+                }
                 return d;
             }
         }

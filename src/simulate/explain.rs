@@ -1,8 +1,9 @@
-//! The decision tree of a service: every criterion and refusal ground with its result and
-//! the values it read, as reports and `evaluate --explain` show it.
+//! The decision tree of a service: whether it applies, every criterion and refusal ground,
+//! each with its result and the values it read, as reports and `evaluate --explain` show
+//! it.
 
 use super::eval::Frame;
-use crate::model::{Expr, ExprKind, Local, Model, ParamId, Rule, Service, Value};
+use crate::model::{Expr, ExprKind, Local, Model, ParamId, Service, Value};
 use crate::vocabulary::closed_set;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -10,6 +11,8 @@ use std::collections::{BTreeMap, BTreeSet};
 closed_set! {
     /// What a check of a decision is.
     pub enum CheckKind {
+        /// The service's `applies when`.
+        Applies = "applies",
         Criterion = "criterion",
         Refusal = "refusal",
     }
@@ -60,6 +63,53 @@ pub struct Explainer {
     /// result, and what it reads under its JSON key, in the order of the keys.
     json: Vec<(String, Vec<(String, Read)>)>,
     service: String,
+    /// The checks, in order: `applies when`, the criteria, the refusal grounds.
+    checks: Vec<Source>,
+}
+
+/// A check of the decision tree.
+#[derive(Clone, Copy)]
+enum Source {
+    Applies,
+    Criterion(usize),
+    Refusal(usize),
+}
+
+impl Source {
+    /// Every check of a service, in the order the tree shows them.
+    fn all(service: &Service) -> Vec<Source> {
+        let applies = service.applies.iter().map(|_| Source::Applies);
+        let criteria = (0..service.criteria.len()).map(Source::Criterion);
+        applies.chain(criteria).chain((0..service.refusals.len()).map(Source::Refusal)).collect()
+    }
+
+    fn condition(self, service: &Service) -> &Expr {
+        match self {
+            Source::Applies => service.applies.as_ref().expect("a service that says when it applies"),
+            Source::Criterion(i) => &service.criteria[i].condition,
+            Source::Refusal(i) => &service.refusals[i].condition,
+        }
+    }
+
+    /// Kind, name and title, as the tree shows them.
+    fn label(self, service: &Service) -> (CheckKind, &str, Option<&str>) {
+        match self {
+            Source::Applies => (CheckKind::Applies, "when", None),
+            Source::Criterion(i) => {
+                (CheckKind::Criterion, &service.criteria[i].name.text, service.criteria[i].title.as_deref())
+            }
+            Source::Refusal(i) => {
+                (CheckKind::Refusal, &service.refusals[i].name.text, service.refusals[i].title.as_deref())
+            }
+        }
+    }
+
+    fn result(self, service: &Service, frame: &mut Frame) -> Option<bool> {
+        match self {
+            Source::Criterion(i) => frame.criterion(i),
+            other => frame.eval(other.condition(service)).and_then(|v| v.as_bool()),
+        }
+    }
 }
 
 /// What a check reads, as the explanation shows it.
@@ -84,23 +134,23 @@ struct Reads {
 
 impl Explainer {
     pub fn new(model: &Model, service: &Service) -> Explainer {
-        let irs = service.criteria.iter().chain(&service.refusals).map(|r| &r.condition);
+        let checks = Source::all(service);
         let mut exprs = Vec::new();
-        let reads: Vec<Reads> = irs
-            .map(|ir| {
+        let reads: Vec<Reads> = checks
+            .iter()
+            .map(|c| {
                 let mut r = Reads::default();
-                collect(ir, model, service, &mut r, &mut exprs);
+                collect(c.condition(service), model, service, &mut r, &mut exprs);
                 r
             })
             .collect();
         let quoted = |s: &str| serde_json::to_string(s).expect("a string serialises");
-        let names = service.criteria.iter().map(|c| (CheckKind::Criterion, &c.name.text, &c.title));
-        let names =
-            names.chain(service.refusals.iter().map(|r| (CheckKind::Refusal, &r.name.text, &r.title)));
-        let json = names
+        let json = checks
+            .iter()
+            .map(|c| c.label(service))
             .zip(&reads)
             .map(|((kind, name, title), r)| {
-                let title = title.as_deref().map_or_else(|| "null".to_string(), quoted);
+                let title = title.map_or_else(|| "null".to_string(), quoted);
                 let head =
                     format!("{{\"kind\":\"{kind}\",\"name\":{},\"title\":{title},\"result\":", quoted(name));
                 // Keyed as `check` keys them: a later source of the same name wins.
@@ -120,7 +170,7 @@ impl Explainer {
                 (head, keys.into_iter().map(|(k, s)| (format!("{}:", quoted(k)), s)).collect())
             })
             .collect();
-        Explainer { reads, exprs, json, service: quoted(&service.name) }
+        Explainer { reads, exprs, json, service: quoted(&service.name), checks }
     }
 
     /// The decision tree of `service` in a frame as one JSON line, exactly as `Tree`
@@ -138,15 +188,11 @@ impl Explainer {
         out.extend_from_slice(b",\"service\":");
         out.extend_from_slice(self.service.as_bytes());
         out.extend_from_slice(b",\"checks\":[");
-        let criteria = service.criteria.len();
         for (k, (head, reads)) in self.json.iter().enumerate() {
             if k > 0 {
                 out.push(b',');
             }
-            let result = match k.checked_sub(criteria) {
-                None => frame.criterion(k),
-                Some(r) => frame.eval(&service.refusals[r].condition).and_then(|v| v.as_bool()),
-            };
+            let result = self.checks[k].result(service, frame);
             out.extend_from_slice(head.as_bytes());
             out.push(b'"');
             out.extend_from_slice(Truth::of(result).as_str().as_bytes());
@@ -170,17 +216,10 @@ impl Explainer {
         out.extend_from_slice(b"]}\n");
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn check(
-        &self,
-        model: &Model,
-        service: &Service,
-        frame: &mut Frame,
-        kind: CheckKind,
-        rule: &Rule,
-        what: &Reads,
-        result: Option<bool>,
-    ) -> Check {
+    fn check(&self, model: &Model, service: &Service, frame: &mut Frame, k: usize) -> Check {
+        let source = self.checks[k];
+        let result = source.result(service, frame);
+        let what = &self.reads[k];
         let mut reads = BTreeMap::new();
         let show = |v: Option<Value>| v.map_or_else(|| "unknown".to_string(), |v| model.show(&v));
         for &i in &what.inputs {
@@ -198,10 +237,11 @@ impl Explainer {
             let v = frame.eval(&self.exprs[e]);
             reads.insert(written.clone(), show(v));
         }
+        let (kind, name, title) = source.label(service);
         Check {
             kind,
-            name: rule.name.text.clone(),
-            title: rule.title.clone(),
+            name: name.to_string(),
+            title: title.map(str::to_string),
             result: Truth::of(result),
             reads,
         }
@@ -209,17 +249,7 @@ impl Explainer {
 
     /// The decision tree of `service` (the one this was made for) in a frame.
     pub fn explain(&self, model: &Model, service: &Service, frame: &mut Frame) -> Vec<Check> {
-        let mut checks = Vec::new();
-        for (i, c) in service.criteria.iter().enumerate() {
-            let result = frame.criterion(i);
-            checks.push(self.check(model, service, frame, CheckKind::Criterion, c, &self.reads[i], result));
-        }
-        for (i, r) in service.refusals.iter().enumerate() {
-            let result = frame.eval(&r.condition).and_then(|v| v.as_bool());
-            let reads = &self.reads[service.criteria.len() + i];
-            checks.push(self.check(model, service, frame, CheckKind::Refusal, r, reads, result));
-        }
-        checks
+        (0..self.checks.len()).map(|k| self.check(model, service, frame, k)).collect()
     }
 }
 

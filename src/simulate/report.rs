@@ -47,7 +47,7 @@ pub fn human(report: &Report, explain: bool) -> String {
             if explain {
                 for c in &d.explain {
                     let mark = match c.result {
-                        Truth::True if c.kind == CheckKind::Criterion => "✓",
+                        Truth::True if c.kind != CheckKind::Refusal => "✓",
                         Truth::False if c.kind == CheckKind::Refusal => "✓",
                         Truth::Unknown => "?",
                         _ => "✗",
