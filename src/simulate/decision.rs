@@ -127,6 +127,31 @@ pub struct Decision {
 }
 
 impl Decision {
+    /// A decision with nothing found yet: no grounds, nothing missing, no outputs.
+    pub fn new(service: &crate::model::Service, subject: Option<String>, date: String, route: Route) -> Self {
+        Decision {
+            service: service.name.text.clone(),
+            subject,
+            title: service.title().to_string(),
+            date,
+            route,
+            trigger: None,
+            outcome: Outcome::Granted,
+            reason: None,
+            refused_by: Vec::new(),
+            missing: Vec::new(),
+            regulation_gaps: Vec::new(),
+            outputs: BTreeMap::new(),
+            on_application: None,
+            notified: Vec::new(),
+            notice_to: None,
+            explain: Vec::new(),
+            values: Vec::new(),
+        }
+    }
+}
+
+impl Decision {
     /// `service[subject]`, as tests and summaries address a decision.
     pub fn label(&self) -> String {
         match &self.subject {

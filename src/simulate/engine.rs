@@ -619,25 +619,13 @@ impl<'m> Run<'m> {
         missing: Vec<String>,
     ) -> Decision {
         let service = &self.model.services[s];
-        Decision {
-            service: service.name.text.clone(),
-            subject: self.name(service.subject.and_then(|i| binding[i].as_ref())),
-            title: service.title().to_string(),
-            date: date.to_string(),
-            route: Route::Proactive,
-            trigger: Some(trigger.name.text.clone()),
-            outcome: Outcome::InsufficientData,
-            reason: Some(reason.to_string()),
-            refused_by: Vec::new(),
-            missing,
-            regulation_gaps: Vec::new(),
-            outputs: BTreeMap::new(),
-            on_application: None,
-            notified: Vec::new(),
-            notice_to: None,
-            explain: Vec::new(),
-            values: Vec::new(),
-        }
+        let subject = self.name(service.subject.and_then(|i| binding[i].as_ref()));
+        let mut d = Decision::new(service, subject, date.to_string(), Route::Proactive);
+        d.trigger = Some(trigger.name.text.clone());
+        d.outcome = Outcome::InsufficientData;
+        d.reason = Some(reason.to_string());
+        d.missing = missing;
+        d
     }
 }
 
@@ -799,25 +787,8 @@ fn decide_in(frame: &mut Frame, profile: &Profile, request: &Request, explain: b
     let name = |i: Option<usize>| {
         i.and_then(|i| request.binding.get(i)?.as_ref()).and_then(|v| profile.name_of(v)).map(str::to_string)
     };
-    let mut d = Decision {
-        service: service.name.text.clone(),
-        subject: name(service.subject),
-        title: service.title().to_string(),
-        date: request.date.to_string(),
-        route: request.route,
-        trigger: request.trigger.map(|t| t.name.text.clone()),
-        outcome: Outcome::Granted,
-        reason: None,
-        refused_by: Vec::new(),
-        missing: Vec::new(),
-        regulation_gaps: Vec::new(),
-        outputs: BTreeMap::new(),
-        on_application: None,
-        notified: Vec::new(),
-        notice_to: None,
-        explain: Vec::new(),
-        values: Vec::new(),
-    };
+    let mut d = Decision::new(service, name(service.subject), request.date.to_string(), request.route);
+    d.trigger = request.trigger.map(|t| t.name.text.clone());
     // Only what left a check unknown is missing: a fact read by a check that held anyway
     // does not matter to the decision.
     let mut unknown = Unknowns::default();

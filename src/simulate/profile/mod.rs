@@ -1058,6 +1058,15 @@ struct BindingSeed<'m, 'p> {
     owner: &'m str,
 }
 
+impl<'m, 'p> BindingSeed<'m, 'p> {
+    /// The roles of a service, one entity each.
+    fn of_service(model: &'m Model, profile: &'p Profile, s: ServiceId) -> Self {
+        let service = &model.services[s];
+        let roles = service.roles.iter().map(|r| (r.name.as_str(), r.entity, false)).collect();
+        BindingSeed { model, profile, roles, owner: &service.name }
+    }
+}
+
 impl<'de> DeserializeSeed<'de> for BindingSeed<'_, '_> {
     type Value = Vec<Vec<Value>>;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
@@ -1177,12 +1186,12 @@ impl<'de> Visitor<'de> for ApplicationSeed<'_, '_> {
                     let Some(s) = service else {
                         return Err(de::Error::custom("write `service:` or `situation:` before `roles:`"));
                     };
-                    let service = &m.services[s];
-                    let list = service.roles.iter().map(|r| (r.name.as_str(), r.entity, false)).collect();
-                    let seed =
-                        BindingSeed { model: m, profile: self.profile, roles: list, owner: &service.name };
-                    let bound = map.next_value_seed(seed)?;
-                    roles = Some(bound.into_iter().map(|mut b| b.pop()).collect::<Vec<_>>());
+                    roles = Some(
+                        map.next_value_seed(BindingSeed::of_service(m, self.profile, s))?
+                            .into_iter()
+                            .map(|mut b| b.pop())
+                            .collect::<Vec<_>>(),
+                    );
                 }
                 other => {
                     return Err(de::Error::custom(format!(

@@ -65,11 +65,7 @@ impl<'de> Visitor<'de> for PaymentSeed<'_, '_> {
                     let Some(s) = service else {
                         return Err(de::Error::custom("write `service:` before `roles:`"));
                     };
-                    let service = &m.services[s];
-                    let list = service.roles.iter().map(|r| (r.name.as_str(), r.entity, false)).collect();
-                    let seed =
-                        BindingSeed { model: m, profile: self.profile, roles: list, owner: &service.name };
-                    let bound = map.next_value_seed(seed)?;
+                    let bound = map.next_value_seed(BindingSeed::of_service(m, self.profile, s))?;
                     roles = Some(bound.into_iter().map(|mut b| b.pop()).collect::<Vec<_>>());
                 }
                 "amount" => {
