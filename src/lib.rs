@@ -18,6 +18,7 @@ pub mod check;
 pub mod cli;
 pub mod date;
 pub mod diagnostic;
+pub mod format;
 pub mod graph;
 pub mod model;
 pub mod simulate;

@@ -34,6 +34,15 @@ cli_snapshot!(check_bundled_regulations_json, "check", "regulations", "--format"
 cli_snapshot!(check_errors_human, "check", "tests/check/bad/independent_errors.rgl");
 cli_snapshot!(check_unreadable_json, "check", "--format", "json", "tests/no-such-file.rgl");
 cli_snapshot!(check_errors_short, "check", "--format", "short", "tests/check/bad/independent_errors.rgl");
+cli_snapshot!(fmt_help, "fmt", "--help");
+cli_snapshot!(fmt_check_formatted, "fmt", "--check", "regulations", "examples");
+cli_snapshot!(
+    fmt_check_unformatted,
+    "fmt",
+    "--check",
+    "tests/fmt",
+    "tests/check/bad/syntax_missing_brace.rgl"
+);
 cli_snapshot!(check_errors_github, "check", "--format", "github", "tests/check/bad/independent_errors.rgl");
 cli_snapshot!(
     check_allow_a_warning,

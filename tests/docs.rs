@@ -116,6 +116,19 @@ fn chains_page_dated_example_is_real() {
     assert_eq!(String::from_utf8_lossy(&out.stdout), example);
 }
 
+/// The commands of the `fmt` page: the library is formatted, and turns Russian.
+#[test]
+fn fmt_page_commands_run() {
+    let page = page("cli/fmt.md");
+    let block = block_after(&page, "```console\n");
+    assert!(block.contains("$ reglament fmt --check regulations examples"));
+    assert_eq!(reglament(&["fmt", "--check", "regulations", "examples"]).status.code(), Some(0));
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/regulations/birth/snils.rgl")).unwrap();
+    let ru = reglament::format::format(&text, Some(reglament::format::Keywords::Ru)).unwrap();
+    assert!(ru.contains("услуга snils_assignment {") && ru.contains("срок 5 рабочих дней"), "{ru}");
+}
+
 /// The profile example of the `simulate` page reads against the bundled library.
 #[test]
 fn simulate_page_profile_example_reads() {

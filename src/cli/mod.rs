@@ -6,6 +6,7 @@ mod completions;
 mod evaluate;
 mod evaluate_groups;
 pub mod explain;
+mod fmt;
 mod graph;
 mod list;
 pub mod load;
@@ -36,6 +37,8 @@ pub struct Cli {
 pub enum Command {
     /// Check regulation files and report every problem found
     Check(check::CheckArgs),
+    /// Write regulation files in the canonical layout (`--check`: only list what would change)
+    Fmt(fmt::FmtArgs),
     /// Show the chain of services a life situation or an event sets off
     Chains(chains::ChainsArgs),
     /// Draw the service graph (DOT, Mermaid or JSON)
@@ -100,6 +103,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let exit = match &cli.command {
         Command::Check(args) => check::run(args, cli.color),
+        Command::Fmt(args) => fmt::run(args),
         Command::Chains(args) => chains::run(args, cli.color),
         Command::Graph(args) => graph::run(args, cli.color),
         Command::Simulate(args) => simulate::run(args, cli.color),

@@ -6,9 +6,11 @@ mod depth;
 mod errors;
 mod parser;
 
+pub(crate) use parser::{RglParser, Rule};
+
 use crate::diagnostic::Diagnostic;
 use crate::source::FileId;
-use parser::{Builder, RglParser, Rule};
+use parser::Builder;
 use pest::Parser;
 
 pub use depth::MAX_NESTING;
