@@ -79,3 +79,17 @@ fn layouts() {
         insta::assert_snapshot!(format!("{formatted}\n--- in the other language ---\n{converted}"));
     });
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(16))]
+
+    /// Generated regulation sets of any size format stably and turn Russian and back.
+    #[test]
+    fn generated_sets_format_stably(services in 1usize..40) {
+        let text = reglament::synthetic::corpus(services);
+        let once = format(&text, None).unwrap();
+        proptest::prop_assert_eq!(&format(&once, None).unwrap(), &once);
+        let ru = format(&once, Some(Keywords::Ru)).unwrap();
+        proptest::prop_assert_eq!(&format(&ru, Some(Keywords::En)).unwrap(), &once);
+    }
+}

@@ -141,6 +141,10 @@ const TOKENS: &[&str] = &[
 ];
 
 fn compiles_without_panic(text: &str) {
+    // The formatter either lays the text out, checked by parsing it again, or refuses.
+    if let Ok(formatted) = reglament::format::format(text, None) {
+        assert_eq!(reglament::format::format(&formatted, None).as_ref(), Ok(&formatted), "not stable");
+    }
     let (_, compiled) = compile_text("input.rgl", text);
     // Every diagnostic points inside the text.
     for d in &compiled.diagnostics {
