@@ -20,6 +20,7 @@ pub mod date;
 pub mod diagnostic;
 pub mod format;
 pub mod graph;
+pub mod lsp;
 pub mod model;
 pub mod simulate;
 pub mod source;

@@ -56,6 +56,8 @@ pub enum Command {
     Explain(explain::ExplainArgs),
     /// List the situations, services, events and parameters of a set, with their titles
     List(list::ListArgs),
+    /// Serve editors over the Language Server Protocol (standard input and output)
+    Lsp,
     /// Print the manual page (roff: `reglament man > reglament.1; man ./reglament.1`)
     Man,
     /// Print a shell's completion script (`reglament completions bash > …`)
@@ -113,13 +115,20 @@ pub fn main() -> ExitCode {
         Command::Explain(args) => explain::run(args),
         Command::List(args) => list::run(args, cli.color),
         Command::Man => man::run(),
+        Command::Lsp => match crate::lsp::run_stdio() {
+            Ok(()) => Exit::Clean,
+            Err(e) => {
+                eprintln!("error: the language server stopped: {e}");
+                Exit::Usage
+            }
+        },
         Command::Completions(args) => completions::run(args),
     };
     exit.into()
 }
 
 /// Today's date from the system clock (UTC).
-fn today() -> crate::date::Date {
+pub fn today() -> crate::date::Date {
     let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
     crate::date::Date::from_day_number((secs / 86_400) as i64)
 }

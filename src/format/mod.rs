@@ -8,6 +8,16 @@
 mod comments;
 mod layout;
 
+/// The keywords of the language, in English and Russian.
+pub fn keywords() -> impl Iterator<Item = (&'static str, &'static str)> {
+    layout::KEYWORDS.iter().map(|k| (k.1, k.2))
+}
+
+/// Where the comments of a text are (byte ranges).
+pub fn comment_ranges(text: &str) -> Vec<(usize, usize)> {
+    comments::scan(text).into_iter().map(|c| (c.offset, c.offset + c.text.len())).collect()
+}
+
 use crate::source::FileId;
 use crate::syntax::{RglParser, Rule};
 use pest::Parser;

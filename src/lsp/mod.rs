@@ -1,0 +1,168 @@
+//! `reglament lsp`: a language server over standard input and output. It keeps the open
+//! documents, compiles the workspace's regulation set with them on every change, and
+//! answers from that analysis: diagnostics, hover, definitions, references, symbols,
+//! completion and formatting.
+
+mod features;
+mod position;
+mod workspace;
+
+use lsp_server::{Connection, Message, Notification, Request, RequestId, Response};
+use lsp_types::notification::{
+    DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, DidSaveTextDocument, Notification as _,
+    PublishDiagnostics,
+};
+use lsp_types::request::{
+    Completion, DocumentSymbolRequest, Formatting, GotoDefinition, HoverRequest, References, Request as _,
+};
+use lsp_types::{
+    CompletionOptions, DocumentSymbolResponse, GotoDefinitionResponse, InitializeParams, OneOf,
+    PublishDiagnosticsParams, ServerCapabilities, TextDocumentSyncCapability, TextDocumentSyncKind,
+};
+use workspace::{Analysis, Workspace};
+
+/// What the server can do, as it tells the editor.
+pub fn capabilities() -> ServerCapabilities {
+    ServerCapabilities {
+        text_document_sync: Some(TextDocumentSyncCapability::Kind(TextDocumentSyncKind::FULL)),
+        hover_provider: Some(lsp_types::HoverProviderCapability::Simple(true)),
+        definition_provider: Some(OneOf::Left(true)),
+        references_provider: Some(OneOf::Left(true)),
+        document_symbol_provider: Some(OneOf::Left(true)),
+        document_formatting_provider: Some(OneOf::Left(true)),
+        completion_provider: Some(CompletionOptions::default()),
+        ..ServerCapabilities::default()
+    }
+}
+
+/// Serves over standard input and output until the editor says `exit`.
+pub fn run_stdio() -> Result<(), String> {
+    let (connection, threads) = Connection::stdio();
+    serve(connection)?;
+    threads.join().map_err(|e| e.to_string())
+}
+
+/// Serves a connection: the handshake, then every message until shutdown.
+pub fn serve(connection: Connection) -> Result<(), String> {
+    let caps = serde_json::to_value(capabilities()).map_err(|e| e.to_string())?;
+    let init = connection.initialize(caps).map_err(|e| e.to_string())?;
+    let params: InitializeParams = serde_json::from_value(init).map_err(|e| e.to_string())?;
+    let mut state = Workspace::default();
+    #[allow(deprecated)]
+    let root =
+        params.workspace_folders.as_ref().and_then(|f| f.first()).map(|f| f.uri.clone()).or(params.root_uri);
+    state.root = root.and_then(|u| u.to_file_path().ok());
+    let mut analysis = state.analyse();
+    publish(&connection, &analysis)?;
+    for message in &connection.receiver {
+        match message {
+            Message::Request(request) => {
+                if connection.handle_shutdown(&request).map_err(|e| e.to_string())? {
+                    return Ok(());
+                }
+                let response = answer(&analysis, request);
+                connection.sender.send(Message::Response(response)).map_err(|e| e.to_string())?;
+            }
+            Message::Notification(n) => {
+                if changed(&mut state, n) {
+                    analysis = state.analyse();
+                    publish(&connection, &analysis)?;
+                }
+            }
+            Message::Response(_) => {}
+        }
+    }
+    Ok(())
+}
+
+/// Applies a notification to the open documents; whether the set changed.
+fn changed(state: &mut Workspace, n: Notification) -> bool {
+    match n.method.as_str() {
+        DidOpenTextDocument::METHOD => {
+            let Ok(p) = serde_json::from_value::<lsp_types::DidOpenTextDocumentParams>(n.params) else {
+                return false;
+            };
+            state.open.insert(p.text_document.uri, p.text_document.text);
+            true
+        }
+        DidChangeTextDocument::METHOD => {
+            let Ok(p) = serde_json::from_value::<lsp_types::DidChangeTextDocumentParams>(n.params) else {
+                return false;
+            };
+            // Full synchronisation: the last change is the whole text.
+            match p.content_changes.into_iter().last() {
+                Some(change) => {
+                    state.open.insert(p.text_document.uri, change.text);
+                    true
+                }
+                None => false,
+            }
+        }
+        DidCloseTextDocument::METHOD => {
+            let Ok(p) = serde_json::from_value::<lsp_types::DidCloseTextDocumentParams>(n.params) else {
+                return false;
+            };
+            state.open.remove(&p.text_document.uri).is_some()
+        }
+        DidSaveTextDocument::METHOD => true,
+        _ => false,
+    }
+}
+
+fn publish(connection: &Connection, analysis: &Analysis) -> Result<(), String> {
+    for (uri, diagnostics) in features::diagnostics(analysis) {
+        let params = PublishDiagnosticsParams { uri, diagnostics, version: None };
+        let n = Notification::new(PublishDiagnostics::METHOD.to_string(), params);
+        connection.sender.send(Message::Notification(n)).map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+fn answer(a: &Analysis, request: Request) -> Response {
+    let id = request.id.clone();
+    let result = match request.method.as_str() {
+        HoverRequest::METHOD => params::<lsp_types::HoverParams>(&request).map(|p| {
+            let at = p.text_document_position_params;
+            json(features::hover(a, &at.text_document.uri, at.position))
+        }),
+        GotoDefinition::METHOD => params::<lsp_types::GotoDefinitionParams>(&request).map(|p| {
+            let at = p.text_document_position_params;
+            json(
+                features::definition(a, &at.text_document.uri, at.position)
+                    .map(GotoDefinitionResponse::Scalar),
+            )
+        }),
+        References::METHOD => params::<lsp_types::ReferenceParams>(&request).map(|p| {
+            let at = p.text_document_position;
+            json(features::references(a, &at.text_document.uri, at.position))
+        }),
+        DocumentSymbolRequest::METHOD => params::<lsp_types::DocumentSymbolParams>(&request)
+            .map(|p| json(DocumentSymbolResponse::Nested(features::symbols(a, &p.text_document.uri)))),
+        Formatting::METHOD => params::<lsp_types::DocumentFormattingParams>(&request)
+            .map(|p| json(features::formatting(a, &p.text_document.uri))),
+        Completion::METHOD => Ok(json(features::completion(a))),
+        other => Err(unknown(id.clone(), other)),
+    };
+    match result {
+        Ok(value) => Response::new_ok(id, value),
+        Err(response) => response,
+    }
+}
+
+fn params<P: serde::de::DeserializeOwned>(request: &Request) -> Result<P, Response> {
+    serde_json::from_value(request.params.clone()).map_err(|e| {
+        Response::new_err(request.id.clone(), lsp_server::ErrorCode::InvalidParams as i32, e.to_string())
+    })
+}
+
+fn unknown(id: RequestId, method: &str) -> Response {
+    Response::new_err(
+        id,
+        lsp_server::ErrorCode::MethodNotFound as i32,
+        format!("`{method}` is not supported"),
+    )
+}
+
+fn json<T: serde::Serialize>(value: T) -> serde_json::Value {
+    serde_json::to_value(value).unwrap_or(serde_json::Value::Null)
+}
