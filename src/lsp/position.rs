@@ -41,7 +41,10 @@ pub fn offset(text: &str, at: Position) -> usize {
 /// The name (letters, digits, `_`) at or just before an offset, with where it starts.
 pub fn word_at(text: &str, offset: usize) -> Option<(usize, &str)> {
     let is_word = |c: char| c.is_alphanumeric() || c == '_';
-    let offset = offset.min(text.len());
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
     let start = text[..offset]
         .char_indices()
         .rev()
