@@ -249,3 +249,21 @@ fn the_textmate_grammar_knows_every_keyword() {
         }
     }
 }
+
+/// A misspelt name gets the checker's suggestion as a quick fix.
+#[test]
+fn a_misspelt_name_is_fixed_by_the_suggestion() {
+    let mut client = Client::start("fixes", &[]);
+    client.open("set.rgl", &SET.replace("agency sfr\n  legal", "agency sfx\n  legal"));
+    let uri = client.uri("set.rgl");
+    let found = client.diagnostics_for(&uri);
+    let error = found.iter().find(|d| d["code"] == "E0101").expect("an unknown name").clone();
+    let params = json!({
+        "textDocument": { "uri": uri },
+        "range": error["range"],
+        "context": { "diagnostics": [error] }
+    });
+    let actions = client.request("textDocument/codeAction", params);
+    let edit = &actions[0]["edit"]["changes"][uri.as_str()][0];
+    assert_eq!(edit["newText"], "sfr", "{actions}");
+}

@@ -166,3 +166,25 @@ pub fn formatting(a: &Analysis, url: &Url) -> Option<Vec<TextEdit>> {
     let formatted = crate::format::format(text, None).ok()?;
     (formatted != text).then(|| vec![TextEdit { range: range(text, 0, text.len()), new_text: formatted }])
 }
+
+/// Quick fixes: a name the checker suggests another for (`did you mean `x`?`) is replaced
+/// by the suggestion.
+pub fn quick_fixes(url: &Url, diagnostics: &[Diagnostic]) -> Vec<lsp_types::CodeActionOrCommand> {
+    diagnostics
+        .iter()
+        .filter_map(|d| {
+            let after = d.message.split("did you mean `").nth(1)?;
+            let suggestion = after.split('`').next()?;
+            let edit = TextEdit { range: d.range, new_text: suggestion.to_string() };
+            let changes = std::collections::HashMap::from([(url.clone(), vec![edit])]);
+            Some(lsp_types::CodeActionOrCommand::CodeAction(lsp_types::CodeAction {
+                title: format!("Replace with `{suggestion}`"),
+                kind: Some(lsp_types::CodeActionKind::QUICKFIX),
+                diagnostics: Some(vec![d.clone()]),
+                edit: Some(lsp_types::WorkspaceEdit { changes: Some(changes), ..Default::default() }),
+                is_preferred: Some(true),
+                ..Default::default()
+            }))
+        })
+        .collect()
+}

@@ -1,7 +1,7 @@
 //! `reglament lsp`: a language server over standard input and output. It keeps the open
 //! documents, compiles the workspace's regulation set with them on every change, and
 //! answers from that analysis: diagnostics, hover, definitions, references, symbols,
-//! completion and formatting.
+//! completion, quick fixes and formatting.
 
 mod features;
 mod position;
@@ -31,6 +31,7 @@ pub fn capabilities() -> ServerCapabilities {
         document_symbol_provider: Some(OneOf::Left(true)),
         document_formatting_provider: Some(OneOf::Left(true)),
         completion_provider: Some(CompletionOptions::default()),
+        code_action_provider: Some(lsp_types::CodeActionProviderCapability::Simple(true)),
         ..ServerCapabilities::default()
     }
 }
@@ -141,6 +142,8 @@ fn answer(a: &Analysis, request: Request) -> Response {
         Formatting::METHOD => params::<lsp_types::DocumentFormattingParams>(&request)
             .map(|p| json(features::formatting(a, &p.text_document.uri))),
         Completion::METHOD => Ok(json(features::completion(a))),
+        lsp_types::request::CodeActionRequest::METHOD => params::<lsp_types::CodeActionParams>(&request)
+            .map(|p| json(features::quick_fixes(&p.text_document.uri, &p.context.diagnostics))),
         other => Err(unknown(id.clone(), other)),
     };
     match result {
