@@ -267,3 +267,18 @@ fn a_misspelt_name_is_fixed_by_the_suggestion() {
     let edit = &actions[0]["edit"]["changes"][uri.as_str()][0];
     assert_eq!(edit["newText"], "sfr", "{actions}");
 }
+
+/// Highlighting: every keyword, name, string, number and comment of the document.
+#[test]
+fn semantic_tokens_cover_the_document() {
+    let mut client = Client::start("tokens", &[]);
+    client.open("set.rgl", "// the agency\nagency sfr {\n  title \"СФР\"\n  level federal\n}\n");
+    let tokens = client.request(
+        "textDocument/semanticTokens/full",
+        json!({ "textDocument": { "uri": client.uri("set.rgl") } }),
+    );
+    let data: Vec<u64> = tokens["data"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).collect();
+    // comment; `agency` `sfr`; `title` "СФР"; `level` `federal`: five numbers each.
+    let kinds: Vec<u64> = data.chunks(5).map(|t| t[3]).collect();
+    assert_eq!(kinds, [5, 0, 1, 0, 2, 0, 1]);
+}

@@ -1,10 +1,11 @@
 //! `reglament lsp`: a language server over standard input and output. It keeps the open
 //! documents, compiles the workspace's regulation set with them on every change, and
 //! answers from that analysis: diagnostics, hover, definitions, references, symbols,
-//! completion, quick fixes and formatting.
+//! completion, quick fixes, semantic tokens and formatting.
 
 mod features;
 mod position;
+mod tokens;
 mod workspace;
 
 use lsp_server::{Connection, Message, Notification, Request, RequestId, Response};
@@ -32,6 +33,13 @@ pub fn capabilities() -> ServerCapabilities {
         document_formatting_provider: Some(OneOf::Left(true)),
         completion_provider: Some(CompletionOptions::default()),
         code_action_provider: Some(lsp_types::CodeActionProviderCapability::Simple(true)),
+        semantic_tokens_provider: Some(lsp_types::SemanticTokensServerCapabilities::SemanticTokensOptions(
+            lsp_types::SemanticTokensOptions {
+                legend: tokens::legend(),
+                full: Some(lsp_types::SemanticTokensFullOptions::Bool(true)),
+                ..Default::default()
+            },
+        )),
         ..ServerCapabilities::default()
     }
 }
@@ -142,6 +150,12 @@ fn answer(a: &Analysis, request: Request) -> Response {
         Formatting::METHOD => params::<lsp_types::DocumentFormattingParams>(&request)
             .map(|p| json(features::formatting(a, &p.text_document.uri))),
         Completion::METHOD => Ok(json(features::completion(a))),
+        lsp_types::request::SemanticTokensFullRequest::METHOD => {
+            params::<lsp_types::SemanticTokensParams>(&request).map(|p| {
+                let text = a.file_of(&p.text_document.uri).map_or("", |f| a.sources.text(f));
+                json(lsp_types::SemanticTokens { result_id: None, data: tokens::tokens(text) })
+            })
+        }
         lsp_types::request::CodeActionRequest::METHOD => params::<lsp_types::CodeActionParams>(&request)
             .map(|p| json(features::quick_fixes(&p.text_document.uri, &p.context.diagnostics))),
         other => Err(unknown(id.clone(), other)),
