@@ -73,12 +73,16 @@ impl Date {
         self.add_days(1)
     }
 
+    /// The date's month as a number, `year × 12 + month − 1`: months count by subtraction.
+    pub fn month_number(self) -> i64 {
+        i64::from(self.year) * 12 + i64::from(self.month) - 1
+    }
+
     /// The date `months` later (or earlier, when negative), within years 1 to 9999: the
     /// same day of the month, or the month's last day when it has no such day (ГК РФ ст.
     /// 192 п. 3: 31 January + 1 month is 28 or 29 February).
     pub fn add_months(self, months: i64) -> Option<Date> {
-        let index = i64::from(self.year).checked_mul(12)?.checked_add(i64::from(self.month) - 1)?;
-        let index = index.checked_add(months)?;
+        let index = self.month_number().checked_add(months)?;
         let year = i32::try_from(index.div_euclid(12)).ok()?;
         let month = index.rem_euclid(12) as u32 + 1;
         if !(1..=9999).contains(&year) {

@@ -16,7 +16,7 @@ const WIDTH: usize = 100;
 pub fn language(root: Pair<'_, Rule>) -> Keywords {
     let (mut en, mut ru) = (0, 0);
     for p in root.into_inner().flatten() {
-        if format!("{:?}", p.as_rule()).starts_with("k_") {
+        if keyword(p.as_rule(), false).is_some() {
             if p.as_str().chars().next().is_some_and(|c| c.is_ascii()) {
                 en += 1;
             } else {

@@ -13,6 +13,11 @@ pub fn keywords() -> impl Iterator<Item = (&'static str, &'static str)> {
     layout::KEYWORDS.iter().map(|k| (k.1, k.2))
 }
 
+/// Whether a token of the grammar is a keyword.
+pub(crate) fn is_keyword(rule: Rule) -> bool {
+    layout::KEYWORDS.iter().any(|k| k.0 == rule)
+}
+
 /// Where the comments of a text are (byte ranges).
 pub fn comment_ranges(text: &str) -> Vec<(usize, usize)> {
     comments::scan(text).into_iter().map(|c| (c.offset, c.offset + c.text.len())).collect()

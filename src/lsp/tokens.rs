@@ -24,7 +24,7 @@ pub fn legend() -> SemanticTokensLegend {
 fn kind(rule: Rule) -> Option<u32> {
     let name = format!("{rule:?}");
     Some(match rule {
-        _ if name.starts_with("k_") => 0,
+        _ if crate::format::is_keyword(rule) => 0,
         Rule::ident => 1,
         Rule::string => 2,
         Rule::number

@@ -256,11 +256,6 @@ fn subject_of(s: &Service, binding: &[Option<Value>]) -> EntityKey {
     key_of(s.subject.and_then(|i| binding.get(i)?.as_ref()))
 }
 
-/// A month as a number: months since year 0.
-fn month_index(d: Date) -> i64 {
-    i64::from(d.year) * 12 + i64::from(d.month) - 1
-}
-
 impl<'m> Run<'m> {
     /// The payments the profile says are being made: active grants, as if granted on the
     /// first day paid.
@@ -531,12 +526,12 @@ impl<'m> Run<'m> {
             if service.is_periodic() {
                 let first = Date { year: ev.date.year, month: ev.date.month, day: 1 };
                 let effective = first.add_months(1).unwrap_or(first);
-                let from = month_index(effective);
+                let from = effective.month_number();
                 let (start, last) = match st.paid {
-                    Some((since, months)) => (month_index(since), month_index(since) + months - 1),
+                    Some((since, months)) => (since.month_number(), since.month_number() + months - 1),
                     None => {
                         let learned = ev.recorded.unwrap_or(ev.date).max(ev.date).min(as_of);
-                        (month_index(st.granted.as_ref().map_or(first, |g| g.0)), month_index(learned))
+                        (st.granted.as_ref().map_or(first, |g| g.0).month_number(), learned.month_number())
                     }
                 };
                 let months = (last - from.max(start) + 1).max(0);

@@ -460,11 +460,6 @@ pub fn add_days(date: Date, n: i64, unit: Unit) -> Option<Date> {
     }
 }
 
-/// A date's month as a number (`year × 12 + month − 1`).
-fn month_of(d: Date) -> i64 {
-    i64::from(d.year) * 12 + i64::from(d.month) - 1
-}
-
 /// Money and decimals rounded to kopecks, half up (half away from zero).
 pub fn round_kopecks(d: Decimal) -> Decimal {
     d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
@@ -485,7 +480,7 @@ fn call(f: Function, args: &[Option<Value>], today: Date) -> Option<Value> {
         Function::FirstWorkingDay => None,
         Function::Total => match (args.first()?, args.get(1)?, args.get(2)?) {
             (Some(Value::Monthly(s)), Some(Value::Date(from)), Some(Value::Date(to))) => {
-                let (first, last) = (month_of(*from), month_of(*to));
+                let (first, last) = (from.month_number(), to.month_number());
                 // A window runs forward; an empty one sums to zero of the values' kind.
                 let mut total = s.at(first).and_then(|v| binary(BinOp::Sub, v, v)).unwrap_or(Value::Int(0));
                 for m in first..=last {
@@ -496,7 +491,7 @@ fn call(f: Function, args: &[Option<Value>], today: Date) -> Option<Value> {
             _ => None,
         },
         Function::ValueOn => match (args.first()?, args.get(1)?) {
-            (Some(Value::Monthly(s)), Some(Value::Date(on))) => s.at(month_of(*on)).cloned(),
+            (Some(Value::Monthly(s)), Some(Value::Date(on))) => s.at(on.month_number()).cloned(),
             _ => None,
         },
         Function::DaysBetween => match (args.first()?, args.get(1)?) {
