@@ -18,6 +18,11 @@ fn bench(c: &mut Criterion) {
             black_box(reglament::syntax::parse(Default::default(), black_box(&text), &mut diagnostics))
         })
     });
+    group.bench_function("check_parsed", |b| {
+        let module = reglament::syntax::parse(Default::default(), &text, &mut Vec::new());
+        let modules = [&module];
+        b.iter(|| black_box(reglament::check::check(black_box(&modules), true)))
+    });
     group.bench_function("parse_and_check", |b| {
         b.iter(|| {
             let mut sources = SourceMap::new();

@@ -24,12 +24,16 @@ struct Allow {
     scope: std::ops::Range<usize>,
 }
 
-/// Splits the diagnostics into those reported and those allowed; a malformed or misplaced
-/// allow comment is reported itself (`E0009`).
-pub fn apply(sources: &SourceMap, diagnostics: Vec<Diagnostic>) -> (Vec<Diagnostic>, Vec<Suppressed>) {
+/// Splits the diagnostics of `files` into those reported and those allowed; a malformed or
+/// misplaced allow comment is reported itself (`E0009`).
+pub fn apply(
+    sources: &SourceMap,
+    files: impl Iterator<Item = FileId>,
+    diagnostics: Vec<Diagnostic>,
+) -> (Vec<Diagnostic>, Vec<Suppressed>) {
     let mut allows: Vec<(FileId, Allow)> = Vec::new();
     let mut reported = Vec::new();
-    for file in sources.ids() {
+    for file in files {
         for result in comments(file, sources.text(file)) {
             match result {
                 Ok(allow) => allows.push((file, allow)),

@@ -76,20 +76,34 @@ const STACK: usize = 256 << 20;
 
 /// Parses and checks every file of the source map as one regulation set.
 pub fn compile(sources: &SourceMap) -> Compiled {
-    std::thread::scope(|scope| {
-        let worker =
-            std::thread::Builder::new().stack_size(STACK).spawn_scoped(scope, || compile_here(sources));
-        match worker {
-            Ok(handle) => handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            Err(_) => compile_here(sources),
-        }
+    on_compiler_stack(|| {
+        let parsed: Vec<Parsed> = sources.ids().map(|id| parse_file(sources, id)).collect();
+        compile_parsed(sources, &parsed.iter().collect::<Vec<_>>())
     })
 }
 
-fn compile_here(sources: &SourceMap) -> Compiled {
+/// Runs `f` on a thread with the compiler's stack (or here if no thread can be made).
+pub fn on_compiler_stack<T: Send>(f: impl Fn() -> T + Sync) -> T {
+    std::thread::scope(|scope| match std::thread::Builder::new().stack_size(STACK).spawn_scoped(scope, &f) {
+        Ok(handle) => handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+        Err(_) => f(),
+    })
+}
+
+/// One file parsed: its syntax tree and its syntax diagnostics. A language server keeps
+/// these for the files that did not change.
+pub struct Parsed {
+    pub module: Module,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Whether the whole text was understood (no syntax error, text not undecodable).
+    pub complete: bool,
+}
+
+/// Parses one file of the source map. A file that is not text is not parsed: its
+/// declarations are unknown.
+pub fn parse_file(sources: &SourceMap, file: source::FileId) -> Parsed {
     let mut diagnostics = Vec::new();
-    let undecodable = sources.undecodable();
-    for &(file, at) in undecodable {
+    if let Some(&(_, at)) = sources.undecodable().iter().find(|(f, _)| *f == file) {
         let d = Diagnostic::new(
             diagnostic::Code::NotUtf8,
             format!("`{}` is not UTF-8 text", sources.name(file)),
@@ -98,26 +112,43 @@ fn compile_here(sources: &SourceMap) -> Compiled {
         )
         .with_help("save the file as UTF-8 (it is not checked until then)");
         diagnostics.push(d);
+        let module = Module { file, decls: Vec::new(), broken: Vec::new() };
+        return Parsed { module, diagnostics, complete: false };
     }
-    // A file that is not text is not parsed: its declarations are unknown.
-    let modules: Vec<Module> = sources
-        .ids()
-        .filter(|id| !undecodable.iter().any(|(f, _)| f == id))
-        .map(|id| syntax::parse(id, sources.text(id), &mut diagnostics))
-        .collect();
-    let complete = undecodable.is_empty()
-        && !diagnostics
-            .iter()
-            .any(|d| matches!(d.code, diagnostic::Code::Syntax | diagnostic::Code::TooDeep));
+    let module = syntax::parse(file, sources.text(file), &mut diagnostics);
+    let complete =
+        !diagnostics.iter().any(|d| matches!(d.code, diagnostic::Code::Syntax | diagnostic::Code::TooDeep));
+    Parsed { module, diagnostics, complete }
+}
+
+/// Checks parsed files (one per file of `sources`, in order) as one regulation set. Call it
+/// on the compiler's stack ([`on_compiler_stack`]): the checker recurses on nesting too.
+pub fn compile_parsed(sources: &SourceMap, parsed: &[&Parsed]) -> Compiled {
+    let mut diagnostics: Vec<Diagnostic> =
+        parsed.iter().flat_map(|p| p.diagnostics.iter().cloned()).collect();
+    let modules: Vec<&Module> = parsed.iter().map(|p| &p.module).collect();
+    let complete = parsed.iter().all(|p| p.complete);
     let (model, found) = check::check(&modules, complete);
     diagnostics.extend(found);
     // Graph lints need every name resolved: they run on a set without errors.
     if !diagnostics.iter().any(Diagnostic::is_error) {
         diagnostics.extend(graph::lints(&model));
     }
-    let (mut diagnostics, suppressed) = allow::apply(sources, diagnostics);
+    let (mut diagnostics, suppressed) = allow::apply(sources, sources.ids(), diagnostics);
     diagnostic::sort(&mut diagnostics);
     // A type named in one place is resolved wherever it is used; report it once.
     diagnostics.dedup();
     Compiled { model, diagnostics, suppressed }
+}
+
+/// One file's diagnostics in its set, as [`check::check_file`] finds them (no unused
+/// declarations, no graph lints): sorted, allow comments applied. On the compiler's stack.
+pub fn compile_file(sources: &SourceMap, parsed: &[&Parsed], file: source::FileId) -> Vec<Diagnostic> {
+    let mut diagnostics = parsed[file.0 as usize].diagnostics.clone();
+    let modules: Vec<&Module> = parsed.iter().map(|p| &p.module).collect();
+    diagnostics.extend(check::check_file(&modules, file));
+    let (mut diagnostics, _) = allow::apply(sources, std::iter::once(file), diagnostics);
+    diagnostic::sort(&mut diagnostics);
+    diagnostics.dedup();
+    diagnostics
 }

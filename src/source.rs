@@ -101,8 +101,8 @@ impl SourceMap {
         Self::default()
     }
 
-    pub fn add(&mut self, name: impl Into<String>, text: impl Into<String>) -> FileId {
-        let (name, text): (String, Arc<str>) = (name.into(), Arc::from(text.into()));
+    pub fn add(&mut self, name: impl Into<String>, text: impl Into<Arc<str>>) -> FileId {
+        let (name, text): (String, Arc<str>) = (name.into(), text.into());
         self.named.push(SourceFile { name: name.clone(), text: text.clone() });
         FileId(self.files.add(name, text) as u32)
     }
@@ -144,6 +144,11 @@ impl SourceMap {
 
     pub fn text(&self, file: FileId) -> &str {
         &self.named[file.0 as usize].text
+    }
+
+    /// A file's text, shared.
+    pub fn shared_text(&self, file: FileId) -> Arc<str> {
+        self.named[file.0 as usize].text.clone()
     }
 
     pub fn named(&self, file: FileId) -> &SourceFile {

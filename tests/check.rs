@@ -5,6 +5,7 @@ mod common;
 
 use common::{codes, compile_file, without_spans};
 use reglament::diagnostic::render_human;
+use reglament::source::SourceMap;
 
 /// Each bad input starts with `// expect: CODE`; the snapshot holds the source and the
 /// rendered diagnostics together, so a reviewer sees both.
@@ -66,4 +67,58 @@ fn bundled_regulations_check_clean() {
     let compiled = reglament::compile(&sources);
     let rendered = render_human(&compiled.diagnostics, &sources, false);
     assert!(compiled.diagnostics.is_empty(), "{rendered}");
+}
+
+/// What an editor is sent first after an edit: one file checked in its set reports what
+/// the whole check reports in that file, but for what needs every body read (unused
+/// declarations) and the graph lints, which run only on a set without errors.
+#[test]
+fn one_file_in_its_set_reports_what_the_whole_check_does() {
+    use reglament::diagnostic::Code;
+    let whole_set = [
+        Code::AskedForHeldData,
+        Code::Cycle,
+        Code::NoDeathStop,
+        Code::ProactiveWithoutConsent,
+        Code::SameRecord,
+        Code::SituationUnbound,
+        Code::Unprovided,
+        Code::Unreachable,
+    ];
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut sets: Vec<Vec<std::path::PathBuf>> = Vec::new();
+    for dir in ["tests/check/bad", "tests/check/good"] {
+        let mut files: Vec<_> =
+            std::fs::read_dir(root.join(dir)).unwrap().map(|e| e.unwrap().path()).collect();
+        files.sort();
+        sets.extend(files.into_iter().filter(|p| p.extension().is_some_and(|e| e == "rgl")).map(|p| vec![p]));
+    }
+    let mut sets: Vec<SourceMap> = sets
+        .into_iter()
+        .map(|set| {
+            let mut sources = SourceMap::new();
+            for path in &set {
+                sources.add(path.display().to_string(), std::fs::read_to_string(path).unwrap());
+            }
+            sources
+        })
+        .collect();
+    sets.push(common::library_sources());
+    for sources in sets {
+        let whole = reglament::compile(&sources);
+        let parsed: Vec<_> = sources.ids().map(|id| reglament::parse_file(&sources, id)).collect();
+        let parsed: Vec<_> = parsed.iter().collect();
+        for file in sources.ids() {
+            let expected: Vec<_> = whole
+                .diagnostics
+                .iter()
+                .filter(|d| d.primary.span.file == file && !whole_set.contains(&d.code))
+                // An unused derived fact is the service's own business; a declaration is the set's.
+                .filter(|d| d.code != Code::Unused || d.message.starts_with("derived fact"))
+                .cloned()
+                .collect();
+            let found = reglament::on_compiler_stack(|| reglament::compile_file(&sources, &parsed, file));
+            assert_eq!(found, expected, "{}", sources.name(file));
+        }
+    }
 }

@@ -42,13 +42,19 @@ struct Client {
 impl Client {
     /// A server on a workspace holding `files`.
     fn start(name: &str, files: &[(&str, &str)]) -> Client {
+        Client::start_with(name, files, reglament::lsp::QUICK)
+    }
+
+    /// A server that sends an edited file's own diagnostics first when the last whole
+    /// analysis took `quick_after` or longer.
+    fn start_with(name: &str, files: &[(&str, &str)], quick_after: std::time::Duration) -> Client {
         let dir = std::env::temp_dir().join(format!("reglament-lsp-{name}-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         for (file, text) in files {
             std::fs::write(dir.join(file), text).unwrap();
         }
         let (server, conn) = Connection::memory();
-        let handle = std::thread::spawn(move || reglament::lsp::serve(server));
+        let handle = std::thread::spawn(move || reglament::lsp::serve_with(server, quick_after));
         let mut client = Client { conn, server: Some(handle), next: 0, dir };
         let root = url(&client.dir);
         let result = client.request("initialize", json!({ "capabilities": {}, "rootUri": root }));
@@ -145,6 +151,27 @@ fn diagnostics_on_open_and_on_change() {
     let error = found.iter().find(|d| d["severity"] == 1).unwrap();
     assert_eq!(error["code"], "E0101");
     assert_eq!(error["range"]["start"], json!({ "line": 21, "character": 32 }));
+}
+
+/// On a large set an edit first gets the file's own diagnostics (no unused declarations
+/// nor graph lints: those need every body read), then the whole set's.
+#[test]
+fn an_edited_file_gets_its_own_diagnostics_first() {
+    let unused = "agency extra {\n  title \"Лишнее\"\n  level federal\n}\n";
+    let text = format!("{SET}{unused}");
+    let client = Client::start_with("quick", &[("set.rgl", &text)], std::time::Duration::ZERO);
+    let uri = client.uri("set.rgl");
+    let codes =
+        |found: Vec<Value>| found.iter().map(|d| d["code"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    // W0402: no trigger or situation reaches the service (a graph lint).
+    assert_eq!(codes(client.diagnostics_for(&uri)), ["W0402", "W0001"]);
+    let broken = text.replace("age(born) < 3", "age(born) < nothing");
+    client.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": uri, "version": 2 }, "contentChanges": [{ "text": broken }] }),
+    );
+    assert_eq!(codes(client.diagnostics_for(&uri)), ["E0101"], "the file's own, at once");
+    assert_eq!(codes(client.diagnostics_for(&uri)), ["E0101", "W0001"], "then the whole set's");
 }
 
 #[test]

@@ -11,7 +11,11 @@ function activate(context) {
     "reglament",
     "reglament",
     { run: server, debug: server },
-    { documentSelector: [{ scheme: "file", language: "reglament" }] }
+    {
+      documentSelector: [{ scheme: "file", language: "reglament" }],
+      // Files changed outside the editor (a checkout, another program) count too.
+      synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher("**/*.rgl") },
+    }
   );
   context.subscriptions.push(client);
   return client.start();

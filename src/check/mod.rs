@@ -22,6 +22,7 @@ mod unused;
 
 use crate::diagnostic::Diagnostic;
 use crate::model::{Id, Model, Type};
+use crate::source::FileId;
 use crate::syntax::ast::{Ident, Module};
 use std::collections::HashSet;
 use symbols::{DeclKind, Symbols};
@@ -30,16 +31,8 @@ use symbols::{DeclKind, Symbols};
 /// model is complete only when no diagnostic is an error. `complete` is false when some
 /// text could not be parsed: what it referred to is unknown, so no declaration is reported
 /// as unused.
-pub fn check(modules: &[Module], complete: bool) -> (Model, Vec<Diagnostic>) {
-    let (symbols, duplicates) = Symbols::build(modules);
-    let mut checker =
-        Checker { symbols, used: HashSet::new(), diagnostics: Vec::new(), model: Model::default() };
-    for (again, first) in duplicates {
-        let kind = DeclKind::of(again);
-        let first_kind = DeclKind::of(first);
-        checker.report(errors::duplicate(again.name(), kind, first.name(), first_kind));
-    }
-    checker.declare();
+pub fn check(modules: &[&Module], complete: bool) -> (Model, Vec<Diagnostic>) {
+    let mut checker = Checker::declared(modules, None);
     for symbol in checker.symbols.order.clone() {
         checker.decl(symbol);
     }
@@ -47,6 +40,20 @@ pub fn check(modules: &[Module], complete: bool) -> (Model, Vec<Diagnostic>) {
         checker.unused(modules);
     }
     (checker.model, checker.diagnostics)
+}
+
+/// The diagnostics of one file's declarations, checked against the whole set: its syntax
+/// aside, what [`check`] would report in the file, except what needs every body read
+/// (unused declarations) — enough for an editor to answer an edit at once in a large set.
+pub fn check_file(modules: &[&Module], file: FileId) -> Vec<Diagnostic> {
+    let mut checker = Checker::declared(modules, Some(file));
+    for symbol in checker.symbols.order.clone() {
+        if symbol.decl.name().span.file == file {
+            checker.decl(symbol);
+        }
+    }
+    checker.diagnostics.retain(|d| d.primary.span.file == file);
+    checker.diagnostics
 }
 
 pub struct Checker<'a> {
@@ -58,6 +65,22 @@ pub struct Checker<'a> {
 }
 
 impl<'a> Checker<'a> {
+    /// The first pass done: every declaration in the model with its declared types, names
+    /// declared twice reported (those in `file` only, if given).
+    fn declared(modules: &[&'a Module], file: Option<FileId>) -> Checker<'a> {
+        let (symbols, duplicates) = Symbols::build(modules);
+        let mut checker =
+            Checker { symbols, used: HashSet::new(), diagnostics: Vec::new(), model: Model::default() };
+        for (again, first) in duplicates {
+            if file.is_none_or(|f| again.name().span.file == f) {
+                let (kind, first_kind) = (DeclKind::of(again), DeclKind::of(first));
+                checker.report(errors::duplicate(again.name(), kind, first.name(), first_kind));
+            }
+        }
+        checker.declare();
+        checker
+    }
+
     pub fn report(&mut self, diagnostic: Diagnostic) {
         self.diagnostics.push(diagnostic);
     }

@@ -84,7 +84,7 @@ pub struct Symbols<'a> {
 
 impl<'a> Symbols<'a> {
     /// Builds the table; returns it with the declarations whose names were taken already.
-    pub fn build(modules: &'a [Module]) -> (Symbols<'a>, Vec<(&'a Decl, &'a Decl)>) {
+    pub fn build(modules: &[&'a Module]) -> (Symbols<'a>, Vec<(&'a Decl, &'a Decl)>) {
         let mut symbols = Symbols::default();
         let mut duplicates = Vec::new();
         let mut counts = [0usize; 11];

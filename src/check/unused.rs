@@ -7,7 +7,7 @@ use super::symbols::DeclKind;
 use crate::syntax::ast::Module;
 
 impl Checker<'_> {
-    pub(super) fn unused(&mut self, modules: &[Module]) {
+    pub(super) fn unused(&mut self, modules: &[&Module]) {
         let groups = modules
             .iter()
             .flat_map(|m| &m.decls)

@@ -14,26 +14,30 @@ pub fn diagnostics(a: &Analysis) -> Vec<(Url, Vec<Diagnostic>)> {
     let mut out: Vec<(Url, Vec<Diagnostic>)> = a.urls.iter().map(|u| (u.clone(), Vec::new())).collect();
     for d in &a.compiled.diagnostics {
         let file = d.primary.span.file;
-        let text = a.sources.text(file);
-        let (start, end) = (d.primary.span.start as usize, d.primary.span.end as usize);
-        let mut message = format!("{}: {}", d.message, d.primary.message);
-        if let Some(help) = &d.help {
-            message.push_str("\nhelp: ");
-            message.push_str(help);
-        }
-        out[file.0 as usize].1.push(Diagnostic {
-            range: range(text, start, end),
-            severity: Some(match d.severity {
-                Severity::Error => DiagnosticSeverity::ERROR,
-                Severity::Warning => DiagnosticSeverity::WARNING,
-            }),
-            code: Some(NumberOrString::String(d.code.as_str().to_string())),
-            source: Some("reglament".into()),
-            message,
-            ..Diagnostic::default()
-        });
+        out[file.0 as usize].1.push(diagnostic(a.sources.text(file), d));
     }
     out
+}
+
+/// A diagnostic in the editor's terms; `text` is its file's.
+pub fn diagnostic(text: &str, d: &crate::diagnostic::Diagnostic) -> Diagnostic {
+    let (start, end) = (d.primary.span.start as usize, d.primary.span.end as usize);
+    let mut message = format!("{}: {}", d.message, d.primary.message);
+    if let Some(help) = &d.help {
+        message.push_str("\nhelp: ");
+        message.push_str(help);
+    }
+    Diagnostic {
+        range: range(text, start, end),
+        severity: Some(match d.severity {
+            Severity::Error => DiagnosticSeverity::ERROR,
+            Severity::Warning => DiagnosticSeverity::WARNING,
+        }),
+        code: Some(NumberOrString::String(d.code.as_str().to_string())),
+        source: Some("reglament".into()),
+        message,
+        ..Diagnostic::default()
+    }
 }
 
 /// The name under the cursor.

@@ -5,22 +5,25 @@
 
 mod features;
 mod position;
+mod server;
 mod tokens;
 mod workspace;
 
-use lsp_server::{Connection, Message, Notification, Request, RequestId, Response};
+pub use features::diagnostics;
+use lsp_server::{Connection, Notification, Request, RequestId, Response};
 use lsp_types::notification::{
-    DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, DidSaveTextDocument, Notification as _,
-    PublishDiagnostics,
+    DidChangeTextDocument, DidChangeWatchedFiles, DidCloseTextDocument, DidOpenTextDocument,
+    DidSaveTextDocument, Notification as _,
 };
 use lsp_types::request::{
     Completion, DocumentSymbolRequest, Formatting, GotoDefinition, HoverRequest, References, Request as _,
 };
 use lsp_types::{
     CompletionOptions, DocumentSymbolResponse, GotoDefinitionResponse, InitializeParams, OneOf,
-    PublishDiagnosticsParams, ServerCapabilities, TextDocumentSyncCapability, TextDocumentSyncKind,
+    ServerCapabilities, TextDocumentSyncCapability, TextDocumentSyncKind,
 };
-use workspace::{Analysis, Workspace};
+pub use server::QUICK;
+pub use workspace::{Analysis, Snapshot, Workspace};
 
 /// What the server can do, as it tells the editor.
 pub fn capabilities() -> ServerCapabilities {
@@ -53,6 +56,12 @@ pub fn run_stdio() -> Result<(), String> {
 
 /// Serves a connection: the handshake, then every message until shutdown.
 pub fn serve(connection: Connection) -> Result<(), String> {
+    serve_with(connection, server::QUICK)
+}
+
+/// Serves a connection, sending an edited file's own diagnostics first when the last whole
+/// analysis took `quick_after` or longer.
+pub fn serve_with(connection: Connection, quick_after: std::time::Duration) -> Result<(), String> {
     let caps = serde_json::to_value(capabilities()).map_err(|e| e.to_string())?;
     let init = connection.initialize(caps).map_err(|e| e.to_string())?;
     let params: InitializeParams = serde_json::from_value(init).map_err(|e| e.to_string())?;
@@ -60,28 +69,8 @@ pub fn serve(connection: Connection) -> Result<(), String> {
     #[allow(deprecated)]
     let root =
         params.workspace_folders.as_ref().and_then(|f| f.first()).map(|f| f.uri.clone()).or(params.root_uri);
-    state.root = root.and_then(|u| u.to_file_path().ok());
-    let mut analysis = state.analyse();
-    publish(&connection, &analysis)?;
-    for message in &connection.receiver {
-        match message {
-            Message::Request(request) => {
-                if connection.handle_shutdown(&request).map_err(|e| e.to_string())? {
-                    return Ok(());
-                }
-                let response = answer(&analysis, request);
-                connection.sender.send(Message::Response(response)).map_err(|e| e.to_string())?;
-            }
-            Message::Notification(n) => {
-                if changed(&mut state, n) {
-                    analysis = state.analyse();
-                    publish(&connection, &analysis)?;
-                }
-            }
-            Message::Response(_) => {}
-        }
-    }
-    Ok(())
+    state.set_root(root.and_then(|u| u.to_file_path().ok()));
+    server::Server::new(connection, state, quick_after).run()
 }
 
 /// Applies a notification to the open documents; whether the set changed.
@@ -91,7 +80,7 @@ fn changed(state: &mut Workspace, n: Notification) -> bool {
             let Ok(p) = serde_json::from_value::<lsp_types::DidOpenTextDocumentParams>(n.params) else {
                 return false;
             };
-            state.open.insert(p.text_document.uri, p.text_document.text);
+            state.open(p.text_document.uri, p.text_document.text);
             true
         }
         DidChangeTextDocument::METHOD => {
@@ -101,7 +90,7 @@ fn changed(state: &mut Workspace, n: Notification) -> bool {
             // Full synchronisation: the last change is the whole text.
             match p.content_changes.into_iter().last() {
                 Some(change) => {
-                    state.open.insert(p.text_document.uri, change.text);
+                    state.open(p.text_document.uri, change.text);
                     true
                 }
                 None => false,
@@ -111,20 +100,26 @@ fn changed(state: &mut Workspace, n: Notification) -> bool {
             let Ok(p) = serde_json::from_value::<lsp_types::DidCloseTextDocumentParams>(n.params) else {
                 return false;
             };
-            state.open.remove(&p.text_document.uri).is_some()
+            let uri = p.text_document.uri;
+            // What is on disk counts again, as it is now.
+            let reloaded = state.reload(&uri);
+            state.close(&uri) || reloaded
         }
-        DidSaveTextDocument::METHOD => true,
+        DidSaveTextDocument::METHOD => {
+            let Ok(p) = serde_json::from_value::<lsp_types::DidSaveTextDocumentParams>(n.params) else {
+                return false;
+            };
+            state.reload(&p.text_document.uri)
+        }
+        DidChangeWatchedFiles::METHOD => {
+            let Ok(p) = serde_json::from_value::<lsp_types::DidChangeWatchedFilesParams>(n.params) else {
+                return false;
+            };
+            // Every file is read again, not only up to the first that changed.
+            p.changes.iter().map(|change| state.reload(&change.uri)).fold(false, |a, b| a | b)
+        }
         _ => false,
     }
-}
-
-fn publish(connection: &Connection, analysis: &Analysis) -> Result<(), String> {
-    for (uri, diagnostics) in features::diagnostics(analysis) {
-        let params = PublishDiagnosticsParams { uri, diagnostics, version: None };
-        let n = Notification::new(PublishDiagnostics::METHOD.to_string(), params);
-        connection.sender.send(Message::Notification(n)).map_err(|e| e.to_string())?;
-    }
-    Ok(())
 }
 
 fn answer(a: &Analysis, request: Request) -> Response {
