@@ -1,5 +1,6 @@
 //! The command line: exit code, stdout and stderr of each case in one snapshot.
 
+use std::path::Path;
 use std::process::Command;
 
 fn run(args: &[&str]) -> (i32, String, String) {
@@ -528,19 +529,42 @@ fn junit_xml_is_written() {
     let xml = std::fs::read_to_string(&xml_path).unwrap();
     let xml = xml.replace(escaped.to_str().unwrap(), "ESCAPED");
     insta::assert_snapshot!("junit_xml", xml);
-    // Well-formed XML, as a CI system's parser reads it.
-    let parsed = Command::new("python3")
-        .args(["-c", "import sys, xml.etree.ElementTree as t; t.parse(sys.argv[1])", xml_arg])
-        .status()
-        .unwrap();
-    assert!(parsed.success());
+    valid_junit(&xml_path);
 
     // A set that does not check still gives XML, replacing an old report.
     let (code, _, _) = run(&["test", "tests/check/bad/unknown_type.rgl", "tests/suite", "--junit", xml_arg]);
     assert_eq!(code, 1);
     let xml = std::fs::read_to_string(&xml_path).unwrap();
     assert!(xml.contains(r#"errors="1""#) && xml.contains("the regulation set does not check"), "{xml}");
+    valid_junit(&xml_path);
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// Valid against the JUnit XSD CI systems read (tests/schemas/junit-10.xsd).
+fn valid_junit(xml: &Path) {
+    let script = "import sys, xmlschema; xmlschema.XMLSchema(sys.argv[1]).validate(sys.argv[2])";
+    let out = Command::new("python3")
+        .args(["-c", script, "tests/schemas/junit-10.xsd", xml.to_str().unwrap()])
+        .output()
+        .expect("python3 with xmlschema (bash .ci/run installs it)");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// Valid against the published SARIF 2.1.0 schema (tests/schemas/sarif-schema-2.1.0.json).
+fn valid_sarif(log: &str) {
+    let script = "import sys, json, jsonschema; \
+        schema = json.load(open(sys.argv[1])); \
+        jsonschema.Draft4Validator(schema).validate(json.load(sys.stdin))";
+    let mut child = Command::new("python3")
+        .args(["-c", script, "tests/schemas/sarif-schema-2.1.0.json"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3 with jsonschema (bash .ci/run installs it)");
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), log.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
 
 /// Every service, criterion and refusal ground of the library is exercised both ways.
@@ -798,6 +822,7 @@ fn the_manual_page_names_every_command() {
 fn check_writes_sarif() {
     let sarif = |args: &[&str]| {
         let (code, stdout, _) = run(args);
+        valid_sarif(&stdout);
         (code, serde_json::from_str::<serde_json::Value>(&stdout).unwrap())
     };
     let (code, log) = sarif(&["check", "--format", "sarif", "tests/check/bad/independent_errors.rgl"]);

@@ -9,7 +9,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{self, Id, Name, Type};
 use crate::syntax::ast::*;
 use crate::vocabulary::{EventKind, Level};
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 /// A role's entity type, for a role declared with one.
 pub fn role(role: &Ident, entity: model::EntityId, mode: model::RoleMode) -> model::Role {

@@ -6,7 +6,7 @@
 use super::Checker;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{Expr, ExprKind, Local, Service, ServiceId};
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 /// The deepest evaluation accepted: expression levels plus facts read through, in a row.
 pub const MAX_EVALUATION_DEPTH: u32 = 1000;

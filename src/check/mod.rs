@@ -24,7 +24,7 @@ use crate::diagnostic::Diagnostic;
 use crate::model::{Id, Model, Type};
 use crate::source::FileId;
 use crate::syntax::ast::{Ident, Module};
-use std::collections::HashSet;
+use foldhash::{HashSet, HashSetExt};
 use symbols::{DeclKind, Symbols};
 
 /// Checks parsed modules; returns the model and the diagnostics found (unsorted). The

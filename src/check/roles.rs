@@ -8,7 +8,7 @@ use super::symbols::DeclKind;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{self, EntityId, EventId, RoleMode, find_role};
 use crate::syntax::ast::{Action, ActionKind, Ident, Service};
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 /// A service's roles and which of them is the subject, the applicant and the recipient.
 pub struct ServiceRoles {

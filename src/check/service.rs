@@ -11,7 +11,7 @@ use crate::model::{self, Expr, ExprKind, Id, Local, ServiceId, Type};
 use crate::source::Span;
 use crate::syntax::ast::*;
 use crate::vocabulary::{ProcedureKind, Recurrence, ServiceKind};
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 /// The names of one service and their types; derived facts and criteria are typed (and
 /// lowered) on first use, which also finds cycles between them.

@@ -1,7 +1,7 @@
 //! The global symbol table: one namespace for every declaration of a regulation set.
 
 use crate::syntax::ast::{Decl, Module};
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::fmt;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -76,7 +76,7 @@ pub struct Symbols<'a> {
     /// Enum variant name → the enums that declare it (for bare variant names).
     variants: HashMap<&'a str, Vec<&'a str>>,
     /// Names of declarations that failed to parse.
-    broken: std::collections::HashSet<&'a str>,
+    broken: foldhash::HashSet<&'a str>,
     /// Every declaration in declaration order, with its place in the model (a name declared
     /// twice is the first's; the second has a place of its own, for checking).
     pub order: Vec<Symbol<'a>>,
@@ -89,6 +89,9 @@ impl<'a> Symbols<'a> {
         let mut duplicates = Vec::new();
         let mut counts = [0usize; 11];
         symbols.broken = modules.iter().flat_map(|m| &m.broken).map(String::as_str).collect();
+        let count = modules.iter().map(|m| m.decls.len()).sum();
+        symbols.map.reserve(count);
+        symbols.order.reserve(count);
         for decl in modules.iter().flat_map(|m| &m.decls) {
             let name = decl.name().name.as_str();
             let kind = DeclKind::of(decl);

@@ -12,10 +12,10 @@ use super::ServiceGraph;
 use crate::date::Date;
 use crate::model::{Duration, EventId, Id, Model, ServiceId, Source};
 use crate::vocabulary::{Unit, closed_set};
+use foldhash::HashMap;
 use petgraph::algo::toposort;
 use petgraph::graph::{DiGraph, NodeIndex};
 use serde::Serialize;
-use std::collections::HashMap;
 
 closed_set! {
     /// What a chain starts from.

@@ -5,10 +5,10 @@
 use super::{Dependency, ServiceGraph};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{Action, Id, Model, Service, ServiceId, Source};
+use foldhash::HashSet;
 use petgraph::algo::tarjan_scc;
 use petgraph::graph::NodeIndex;
 use petgraph::visit::EdgeRef;
-use std::collections::HashSet;
 
 /// Runs every graph lint on a checked model.
 pub fn lints(model: &Model) -> Vec<Diagnostic> {
@@ -75,7 +75,7 @@ fn cycles(g: &ServiceGraph, out: &mut Vec<Diagnostic>) {
         // Walk from the first service along edges inside the component back to it.
         let start = scc[0];
         let mut path = vec![start];
-        let mut seen = HashSet::from([start]);
+        let mut seen: HashSet<_> = [start].into_iter().collect();
         let mut at = start;
         let mut labels = Vec::new();
         loop {

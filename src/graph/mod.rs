@@ -12,8 +12,8 @@ pub mod render;
 use crate::model::{
     Action, EventId, ExprKind, FactRef, Id, Model, RegistryId, Service, ServiceId, Source, TriggerId,
 };
+use foldhash::{HashMap, HashMapExt};
 use petgraph::graph::{DiGraph, NodeIndex};
-use std::collections::HashMap;
 
 pub use lints::{lints, lints_on};
 

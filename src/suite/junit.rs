@@ -51,5 +51,13 @@ fn error_case(name: &str, message: &str) -> TestCase {
 fn report(suite: TestSuite) -> String {
     let mut report = Report::new("reglament");
     report.add_test_suite(suite);
-    report.to_string().expect("a report in memory serializes")
+    let xml = report.to_string().expect("a report in memory serializes");
+    // quick-junit counts skipped tests on `<testsuites>` too, which the JUnit XSD CI
+    // systems validate against (Jenkins' junit-10.xsd) does not allow there; reglament
+    // never skips a test, and the count stays on `<testsuite>`.
+    let skipped = format!(r#" skipped="{}""#, report.skipped);
+    match xml.find("<testsuite ") {
+        Some(suite) => xml[..suite].replacen(&skipped, "", 1) + &xml[suite..],
+        None => xml.replacen(&skipped, "", 1),
+    }
 }
