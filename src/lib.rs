@@ -56,6 +56,11 @@ impl Compiled {
         (self.errors() == 0).then_some(self.model)
     }
 
+    /// The model as far as checking got, errors or not: what an editor completes from.
+    pub fn partial_model(&self) -> &Model {
+        &self.model
+    }
+
     /// The services declared (one declared twice counts twice), errors or not.
     pub fn services(&self) -> usize {
         self.model.services.len()

@@ -224,6 +224,36 @@ fn symbols_completion_and_formatting() {
     assert_eq!(edits[0]["newText"], SET);
 }
 
+/// Completion by what the cursor follows: a role's facts after `role.` (also on a line
+/// still being typed), agencies after `agency`, types after `:`, the words of a closed list.
+#[test]
+fn completion_by_context() {
+    let mut client = Client::start("context", &[]);
+    let mut labels_at = |marked: &str| -> Vec<String> {
+        let at = client.open("set.rgl", marked);
+        let items = client.request("textDocument/completion", client.at("set.rgl", &at));
+        items.as_array().unwrap().iter().map(|i| i["label"].as_str().unwrap().to_string()).collect()
+    };
+    assert_eq!(
+        labels_at(&SET.replace("from holder.birth_date", "from holder.|caret|birth_date")),
+        ["birth_date"]
+    );
+    let typing = SET.replace("  deadline 10", "  criterion late = age(holder.|caret|\n  deadline 10");
+    assert_eq!(labels_at(&typing), ["birth_date"], "the declaration does not parse yet");
+    assert_eq!(labels_at(&SET.replace("  agency sfr", "  ведомство |caret|")), ["sfr"]);
+    let types = labels_at(&SET.replace("output amount: money", "output amount: |caret|money"));
+    assert!(types.contains(&"money".to_string()) && types.contains(&"деньги".to_string()), "{types:?}");
+    assert!(!types.contains(&"sfr".to_string()), "{types:?}");
+    let kinds = labels_at(&SET.replace("kind payment", "kind |caret|"));
+    assert!(kinds.contains(&"payment".to_string()) && kinds.contains(&"выплата".to_string()), "{kinds:?}");
+    assert!(!kinds.contains(&"birth".to_string()), "service kinds, not event kinds: {kinds:?}");
+    let anywhere =
+        labels_at(&SET.replace("criterion young = age(born)", "criterion young = age(|caret|born)"));
+    for expected in ["holder", "payment_amount", "criterion", "критерий"] {
+        assert!(anywhere.contains(&expected.to_string()), "{expected} in {anywhere:?}");
+    }
+}
+
 /// The binary over standard input and output: the handshake, a request, the shutdown.
 #[test]
 fn serves_over_stdio() {

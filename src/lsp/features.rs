@@ -5,8 +5,8 @@ use super::position::{offset, range, word_at};
 use super::workspace::Analysis;
 use crate::diagnostic::Severity;
 use lsp_types::{
-    CompletionItem, CompletionItemKind, Diagnostic, DiagnosticSeverity, DocumentSymbol, Hover, HoverContents,
-    Location, MarkupContent, MarkupKind, NumberOrString, Position, SymbolKind, TextEdit, Url,
+    Diagnostic, DiagnosticSeverity, DocumentSymbol, Hover, HoverContents, Location, MarkupContent,
+    MarkupKind, NumberOrString, Position, SymbolKind, TextEdit, Url,
 };
 
 /// The diagnostics of every file of the set, by file (an empty list clears a file's).
@@ -135,33 +135,6 @@ pub fn symbols(a: &Analysis, url: &Url) -> Vec<DocumentSymbol> {
             children: None,
         })
         .collect()
-}
-
-/// Declared names and the keywords of both languages.
-pub fn completion(a: &Analysis) -> Vec<CompletionItem> {
-    let mut items: Vec<CompletionItem> = a
-        .declared
-        .iter()
-        .map(|d| CompletionItem {
-            label: d.name.clone(),
-            kind: Some(CompletionItemKind::REFERENCE),
-            detail: Some(match &d.title {
-                Some(t) => format!("{} — {t}", d.keyword),
-                None => d.keyword.to_string(),
-            }),
-            ..CompletionItem::default()
-        })
-        .collect();
-    items.sort_by(|x, y| x.label.cmp(&y.label));
-    items.dedup_by(|x, y| x.label == y.label);
-    for word in crate::format::keywords().flat_map(|(en, ru)| [en, ru]) {
-        items.push(CompletionItem {
-            label: word.to_string(),
-            kind: Some(CompletionItemKind::KEYWORD),
-            ..CompletionItem::default()
-        });
-    }
-    items
 }
 
 /// The whole document in the canonical layout, or nothing when it cannot be formatted.

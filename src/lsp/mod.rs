@@ -3,6 +3,7 @@
 //! answers from that analysis: diagnostics, hover, definitions, references, symbols,
 //! completion, quick fixes, semantic tokens and formatting.
 
+mod complete;
 mod features;
 mod position;
 mod server;
@@ -144,7 +145,10 @@ fn answer(a: &Analysis, request: Request) -> Response {
             .map(|p| json(DocumentSymbolResponse::Nested(features::symbols(a, &p.text_document.uri)))),
         Formatting::METHOD => params::<lsp_types::DocumentFormattingParams>(&request)
             .map(|p| json(features::formatting(a, &p.text_document.uri))),
-        Completion::METHOD => Ok(json(features::completion(a))),
+        Completion::METHOD => params::<lsp_types::CompletionParams>(&request).map(|p| {
+            let at = p.text_document_position;
+            json(complete::completion(a, &at.text_document.uri, at.position))
+        }),
         lsp_types::request::SemanticTokensFullRequest::METHOD => {
             params::<lsp_types::SemanticTokensParams>(&request).map(|p| {
                 let text = a.file_of(&p.text_document.uri).map_or("", |f| a.sources.text(f));
