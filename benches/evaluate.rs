@@ -100,6 +100,7 @@ fn households(c: &mut Criterion) {
                     columns: &columns,
                     as_of: on,
                     whole: false,
+                    columnar: true,
                 },
                 black_box(groups.as_bytes()),
                 black_box(persons.as_bytes()),

@@ -229,6 +229,58 @@ pub fn households(count: usize, seed: u64) -> (String, String) {
     (groups, persons)
 }
 
+/// Households in the tables of the households benchmark (`../shared/bench-households`,
+/// `examples/bench-households/rules.rgl`): `households.csv` and `persons.csv` (members of
+/// each household together), deterministic for a seed. Values gather at every threshold of
+/// the rules (ages 6, 8, 18 and 62 on 2024-01-01, salaries at the scales' brackets and the
+/// allowance's income limit), and one cell in fifty is empty (an unknown fact).
+pub fn template_households(count: usize, seed: u64) -> (String, String) {
+    let mut households =
+        String::from("household_id,rent,accommodation_size,housing_occupancy_status,postal_code\n");
+    let mut persons = String::from("person_id,household_id,role,birth,salary,capital_returns\n");
+    let mut mix = Mix(seed);
+    let mut id = 0u64;
+    let statuses = ["owner", "tenant", "free_lodger", "homeless"];
+    let money = |mix: &mut Mix| -> String {
+        if mix.next(50) == 0 {
+            return String::new();
+        }
+        const EDGES: [u64; 9] = [0, 24900, 25000, 50000, 100000, 200000, 600000, 1240000, 1240001];
+        let cents = match mix.next(3) {
+            0 => EDGES[mix.next(EDGES.len() as u64) as usize],
+            1 => mix.next(300_000),
+            _ => mix.next(2_000_000),
+        };
+        format!("{}.{:02}", cents / 100, cents % 100)
+    };
+    for h in 1..=count {
+        let status = statuses[mix.next(4) as usize];
+        let size = mix.next(30_000);
+        let _ = writeln!(
+            households,
+            "{h},{},{}.{:02},{status},{:05}",
+            money(&mut mix),
+            size / 100,
+            size % 100,
+            mix.next(100_000)
+        );
+        for _ in 0..1 + mix.next(6) {
+            id += 1;
+            let role = if mix.next(2) == 0 { "adult" } else { "child" };
+            // Birthdays on and around 1 January of the years that make the rules' ages.
+            let year = match mix.next(3) {
+                0 => [2024, 2018, 2017, 2016, 2015, 2006, 2005, 1962, 1961][mix.next(9) as usize],
+                _ => 1930 + mix.next(95),
+            };
+            let (month, day) =
+                if mix.next(2) == 0 { (1, 1 + mix.next(3)) } else { (1 + mix.next(12), 1 + mix.next(28)) };
+            let birth = if mix.next(50) == 0 { String::new() } else { format!("{year}-{month:02}-{day:02}") };
+            let _ = writeln!(persons, "{id},{h},{role},{birth},{},{}", money(&mut mix), money(&mut mix));
+        }
+    }
+    (households, persons)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -74,7 +74,14 @@ pub fn run(args: &EvaluateArgs, color: Color) -> Exit {
     };
     let decide = |mut out: &mut dyn Write| {
         let trees = explain.as_mut().map(|w| w as &mut dyn Write);
-        let run = Population { service, keys: &keys, columns: &args.columns, as_of: args.as_of, whole };
+        let run = Population {
+            service,
+            keys: &keys,
+            columns: &args.columns,
+            as_of: args.as_of,
+            whole,
+            columnar: true,
+        };
         let r = groups::run(&model, &run, groups_file, persons_file, &mut out, trees, &mut errors);
         r.and_then(|s| out.flush().map(|_| s).map_err(Failed::Write))
     };

@@ -1,7 +1,7 @@
 //! From the interpreter's expressions to columnar steps, with the type of every column
 //! worked out as the interpreter would find it at run time.
 
-use super::{Kind, Program, Reg, Shape, Step, num};
+use super::{FactInput, Kind, Level, Program, Reg, Shape, Step, num};
 use crate::date::Date;
 use crate::model::{Expr, ExprKind, Local, Model, Service, Type, Value};
 use crate::vocabulary::{BinOp, Function, Unit};
@@ -11,22 +11,31 @@ use std::collections::HashMap;
 /// denominator (whole numbers 1, money 100), that denominator, which lets steps work
 /// without looking at denominators row by row.
 #[derive(Clone, Copy)]
-struct Col {
-    reg: Reg,
-    kind: Kind,
-    den: Option<i64>,
+pub(super) struct Col {
+    pub(super) reg: Reg,
+    pub(super) kind: Kind,
+    pub(super) den: Option<i64>,
 }
 
-struct Compiler<'m> {
-    model: &'m Model,
-    service: &'m Service,
-    on: Date,
-    steps: Vec<Step>,
+pub(super) struct Compiler<'m> {
+    pub(super) model: &'m Model,
+    pub(super) service: &'m Service,
+    pub(super) on: Date,
+    pub(super) steps: Vec<Step>,
     consts: Vec<(Reg, i64, i64)>,
     shapes: Vec<Shape>,
     inputs: Vec<Option<(Reg, Kind)>>,
     /// `None` while a slot is being compiled (a cycle, which the checker rejects).
     slots: HashMap<Local, Option<Col>>,
+    /// The rows new registers are of: the subject group's, or (inside an aggregate over its
+    /// members) the members'.
+    pub(super) at: Level,
+    pub(super) levels: Vec<Level>,
+    pub(super) facts: Vec<FactInput>,
+    /// A group's register spread over its members, once per register.
+    pub(super) spread: HashMap<Reg, Col>,
+    /// The members' roles in the group, when a rule reads them.
+    pub(super) roles: Option<Reg>,
 }
 
 impl Program {
@@ -42,15 +51,29 @@ impl Program {
             shapes: Vec::new(),
             inputs: vec![None; service.inputs.len()],
             slots: HashMap::new(),
+            at: Level::Group,
+            levels: Vec::new(),
+            facts: Vec::new(),
+            spread: HashMap::new(),
+            roles: None,
         };
         let targets =
             targets.iter().map(|t| c.local(*t).map(|c| (c.reg, c.kind))).collect::<Option<Vec<_>>>()?;
-        Some(Program { steps: c.steps, consts: c.consts, shapes: c.shapes, inputs: c.inputs, targets })
+        Some(Program {
+            steps: c.steps,
+            consts: c.consts,
+            shapes: c.shapes,
+            levels: c.levels,
+            inputs: c.inputs,
+            facts: c.facts,
+            roles: c.roles,
+            targets,
+        })
     }
 }
 
 /// A value as a constant column, if columns hold its type.
-fn constant(value: &Value) -> Option<(i64, i64, Kind)> {
+pub(super) fn constant(value: &Value) -> Option<(i64, i64, Kind)> {
     Some(match value {
         Value::Bool(b) => (i64::from(*b), 1, Kind::Bool),
         Value::Int(i) => (*i, 1, Kind::Int),
@@ -83,7 +106,7 @@ pub fn money_parts(d: rust_decimal::Decimal) -> Option<(i64, i64)> {
 }
 
 /// The denominator every known value of a type has, when it is fixed.
-fn natural_den(kind: Kind) -> Option<i64> {
+pub(super) fn natural_den(kind: Kind) -> Option<i64> {
     match kind {
         Kind::Decimal => None,
         Kind::Money => Some(100),
@@ -125,19 +148,26 @@ fn comparable(l: Kind, r: Kind) -> bool {
 }
 
 impl Compiler<'_> {
-    fn reg(&mut self, kind: Kind, den: Option<i64>) -> Reg {
+    pub(super) fn reg(&mut self, kind: Kind, den: Option<i64>) -> Reg {
         self.shapes.push(Shape::of(kind, den));
+        self.levels.push(self.at);
         self.shapes.len() - 1
     }
 
-    fn constant(&mut self, num: i64, den: i64, kind: Kind) -> Col {
+    pub(super) fn constant(&mut self, num: i64, den: i64, kind: Kind) -> Col {
         let fixed = if den == 0 { natural_den(kind) } else { Some(den) };
         let reg = self.reg(kind, fixed);
+        self.levels[reg] = Level::Any;
         self.consts.push((reg, num, den));
         Col { reg, kind, den: fixed }
     }
 
-    fn step(&mut self, kind: Kind, den: Option<i64>, make: impl FnOnce(Reg) -> Step) -> Option<Col> {
+    pub(super) fn step(
+        &mut self,
+        kind: Kind,
+        den: Option<i64>,
+        make: impl FnOnce(Reg) -> Step,
+    ) -> Option<Col> {
         let reg = self.reg(kind, den);
         self.steps.push(make(reg));
         Some(Col { reg, kind, den })
@@ -151,23 +181,29 @@ impl Compiler<'_> {
             return *done;
         }
         self.slots.insert(local, None);
-        let compiled = self.expr(self.service.local(local)?);
+        // A fact of the service is the group's, wherever it is first read.
+        let at = std::mem::replace(&mut self.at, Level::Group);
+        let compiled = self.service.local(local).and_then(|e| self.expr(e));
+        self.at = at;
         let compiled = match local {
             Local::Criterion(_) => compiled.filter(|c| c.kind == Kind::Bool),
             _ => compiled,
         };
         self.slots.insert(local, compiled);
-        compiled
+        compiled.map(|c| self.here(c))
     }
 
     fn input(&mut self, i: usize) -> Option<Col> {
         if let Some((reg, kind)) = self.inputs.get(i)? {
-            return Some(Col { reg: *reg, kind: *kind, den: natural_den(*kind) });
+            let col = Col { reg: *reg, kind: *kind, den: natural_den(*kind) };
+            return Some(self.here(col));
         }
         let kind = input_kind(&self.service.inputs[i].ty)?;
+        let at = std::mem::replace(&mut self.at, Level::Group);
         let reg = self.reg(kind, natural_den(kind));
+        self.at = at;
         self.inputs[i] = Some((reg, kind));
-        Some(Col { reg, kind, den: natural_den(kind) })
+        Some(self.here(Col { reg, kind, den: natural_den(kind) }))
     }
 
     fn value(&mut self, v: &Value) -> Option<Col> {
@@ -175,7 +211,7 @@ impl Compiler<'_> {
         Some(self.constant(n, d, k))
     }
 
-    fn expr(&mut self, e: &Expr) -> Option<Col> {
+    pub(super) fn expr(&mut self, e: &Expr) -> Option<Col> {
         match &e.kind {
             ExprKind::Const(v) => self.value(v),
             ExprKind::Today => Some(self.constant(self.on.day_number(), 1, Kind::Date)),
@@ -227,16 +263,16 @@ impl Compiler<'_> {
                 self.step(t.kind, den, |dst| Step::If { dst, c: c.reg, t: t.reg, f: f.reg })
             }
             ExprKind::Call(f, args) => self.call(*f, args),
+            ExprKind::Fact(base, fact) => self.fact(base, *fact),
+            ExprKind::Aggregate(f, list, body) => self.aggregate(*f, list, Some(body)),
             ExprKind::Var(_)
             | ExprKind::EventField(_)
             | ExprKind::ParamAt(..)
             | ExprKind::Role(_)
-            | ExprKind::Fact(..)
             | ExprKind::Members(..)
             | ExprKind::Member(..)
             | ExprKind::GroupOf(..)
             | ExprKind::Field(..)
-            | ExprKind::Aggregate(..)
             | ExprKind::Error => None,
         }
     }
@@ -318,6 +354,13 @@ impl Compiler<'_> {
     }
 
     fn call(&mut self, f: Function, args: &[Expr]) -> Option<Col> {
+        match (f, args) {
+            (Function::Count, [list]) => return self.aggregate(f, list, None),
+            (Function::ScaleRate | Function::ScaleAmount | Function::Bracket, [scale, base]) => {
+                return self.scale(f, scale, base);
+            }
+            _ => {}
+        }
         let mut compiled = Vec::with_capacity(args.len());
         for a in args {
             compiled.push(self.expr(a)?);

@@ -1,7 +1,7 @@
 //! Running a program over a batch: each step is one tight loop over the rows.
 
 use super::num::{self, Exact};
-use super::{Program, Reg, Shape, Step};
+use super::{Level, Program, Reg, Shape, Step};
 use crate::date::Date;
 use crate::simulate::eval::add_days;
 use crate::vocabulary::BinOp;
@@ -11,11 +11,11 @@ use std::cmp::Ordering;
 /// `truth` (0 when unknown, so that bit operations give Kleene's logic), numbers with a
 /// fixed denominator in `num`, others in `num` and `den` (`den` 0 when unknown).
 #[derive(Default)]
-struct Column {
-    num: Vec<i64>,
-    den: Vec<i64>,
-    truth: Vec<u8>,
-    known: Vec<u8>,
+pub(super) struct Column {
+    pub(super) num: Vec<i64>,
+    pub(super) den: Vec<i64>,
+    pub(super) truth: Vec<u8>,
+    pub(super) known: Vec<u8>,
 }
 
 /// The first `len` rows of one register's column, by shape (see `Column`).
@@ -39,14 +39,22 @@ impl View<'_> {
 
 /// The columns of one batch of rows, reused from batch to batch.
 pub struct Batch {
-    cols: Vec<Column>,
-    shapes: Vec<Shape>,
+    pub(super) cols: Vec<Column>,
+    pub(super) shapes: Vec<Shape>,
+    pub(super) levels: Vec<Level>,
     /// Rows the interpreter must evaluate instead.
     pub redo: Vec<bool>,
     pub len: usize,
+    /// For a batch of groups: how many member rows there are, where each group's members
+    /// start (one more entry than groups), whose each member row is, and the members'
+    /// rows the interpreter must redo (their group's, in the end).
+    pub(super) persons: usize,
+    pub(super) offsets: Vec<u32>,
+    pub(super) owner: Vec<u32>,
+    pub(super) redo_persons: Vec<bool>,
     /// An `if`'s choice per row as byte masks (all ones where it takes that branch).
-    then_mask: Vec<u8>,
-    else_mask: Vec<u8>,
+    pub(super) then_mask: Vec<u8>,
+    pub(super) else_mask: Vec<u8>,
 }
 
 fn holds(op: BinOp, o: Ordering) -> bool {
@@ -82,8 +90,13 @@ impl Batch {
         let mut batch = Batch {
             cols,
             shapes: program.shapes.clone(),
+            levels: program.levels.clone(),
             redo: vec![false; capacity],
             len: 0,
+            persons: 0,
+            offsets: Vec::new(),
+            owner: Vec::new(),
+            redo_persons: Vec::new(),
             then_mask: vec![0; capacity],
             else_mask: vec![0; capacity],
         };
@@ -158,8 +171,18 @@ impl Batch {
     #[inline(always)]
     fn run_steps(&mut self, program: &Program) {
         for step in &program.steps {
-            self.step(step);
+            if self.levels[step.dst()] == Level::Person {
+                // The members' rows: the same loops, over them.
+                std::mem::swap(&mut self.len, &mut self.persons);
+                std::mem::swap(&mut self.redo, &mut self.redo_persons);
+                self.step(step);
+                std::mem::swap(&mut self.len, &mut self.persons);
+                std::mem::swap(&mut self.redo, &mut self.redo_persons);
+            } else {
+                self.step(step);
+            }
         }
+        self.members_redone();
     }
 
     #[inline(always)]
@@ -278,7 +301,7 @@ impl Batch {
                     return Exact::Unknown;
                 }
                 let (Some((a, b)), Some((c, d))) = (num::settled(a, b), num::settled(c, d)) else {
-                    return Exact::Redo;
+                    return if op == BinOp::Mul { Exact::Redo } else { num::add_inexact(op, a, b, c, d) };
                 };
                 if op == BinOp::Mul {
                     return num::exact(a.checked_mul(c), b.checked_mul(d));
@@ -381,6 +404,11 @@ impl Batch {
                 }
                 self.cols[dst] = o;
             }
+            Step::Spread { dst, src } => self.spread(dst, src),
+            Step::Gather { dst, src, op, mask } => self.gather(dst, src, op, mask),
+            Step::Scale { dst, x, f, ref thresholds, ref values, limit } => {
+                self.scale(dst, x, f, thresholds, values, limit)
+            }
             Step::Extreme { dst, ref args, max } => {
                 let mut o = self.take(dst);
                 for i in 0..self.len {
@@ -410,7 +438,7 @@ impl Batch {
         }
     }
 
-    fn take(&mut self, dst: Reg) -> Column {
+    pub(super) fn take(&mut self, dst: Reg) -> Column {
         std::mem::take(&mut self.cols[dst])
     }
 
@@ -675,7 +703,7 @@ impl Batch {
 
     /// A value to store, marking the row for the interpreter when it must redo it.
     #[inline(always)]
-    fn settle(&mut self, row: usize, e: Exact) -> (i64, i64) {
+    pub(super) fn settle(&mut self, row: usize, e: Exact) -> (i64, i64) {
         match e {
             Exact::Value(n, d) => (n, d),
             Exact::Unknown => (0, 0),
@@ -704,7 +732,7 @@ fn mul32(a: i64, b: i64) -> i64 {
 
 /// Stores one cell into a column of a shape.
 #[inline(always)]
-fn put(c: &mut Column, shape: Shape, row: usize, num: i64, den: i64) {
+pub(super) fn put(c: &mut Column, shape: Shape, row: usize, num: i64, den: i64) {
     let known = u8::from(den != 0);
     c.known[row] = known;
     match shape {

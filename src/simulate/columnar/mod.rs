@@ -7,13 +7,48 @@
 
 mod compile;
 mod exec;
+mod members;
 pub mod num;
+mod segments;
 
 pub use compile::{decimal_parts, input_kind, money_parts};
 pub use exec::{Batch, View};
 
-use crate::model::EnumId;
-use crate::vocabulary::{BinOp, Unit};
+use crate::model::{EnumId, FactRef};
+use crate::vocabulary::{BinOp, Function, Unit};
+
+/// Whose rows a register has: the groups' (one decision each), their members', or any
+/// (a constant, the same on every row).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    Any,
+    Group,
+    Person,
+}
+
+/// A fact read from the batch: of each group, or of each member.
+#[derive(Clone, Copy, Debug)]
+pub struct FactInput {
+    pub reg: Reg,
+    pub kind: Kind,
+    pub fact: FactRef,
+    pub level: Level,
+    /// What an empty cell means: `(num, den, kind)` of the fact's default.
+    pub default: Option<(i64, i64, Kind)>,
+}
+
+/// How the members of a group are reduced to one value.
+#[derive(Clone, Copy, Debug)]
+enum Gather {
+    /// How many members there are (in the role).
+    Members,
+    /// How many members a condition holds for.
+    Count,
+    Any,
+    All,
+    /// The sum, within a bound when the values have one denominator.
+    Sum(Option<u64>),
+}
 
 /// The static type of a column.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -197,6 +232,62 @@ enum Step {
         args: Vec<Reg>,
         max: bool,
     },
+    /// A group's value copied to each of its members' rows.
+    Spread {
+        dst: Reg,
+        src: Reg,
+    },
+    /// The members' values reduced to their group's (those in a role, when `mask` gives
+    /// the register of the members' roles and the role).
+    Gather {
+        dst: Reg,
+        src: Option<Reg>,
+        op: Gather,
+        mask: Option<(Reg, i64)>,
+    },
+    /// A scale in force on a base of fixed denominator: thresholds over the base's
+    /// denominator, values over the result's (for rates: the result's over the base's).
+    Scale {
+        dst: Reg,
+        x: Reg,
+        f: Function,
+        thresholds: Vec<i64>,
+        values: Vec<i64>,
+        limit: u64,
+    },
+}
+
+impl Step {
+    fn dst(&self) -> Reg {
+        match *self {
+            Step::Not { dst, .. }
+            | Step::NegInt { dst, .. }
+            | Step::Neg { dst, .. }
+            | Step::And { dst, .. }
+            | Step::Or { dst, .. }
+            | Step::Cmp { dst, .. }
+            | Step::CmpMixed { dst, .. }
+            | Step::DivFixed { dst, .. }
+            | Step::CmpSame { dst, .. }
+            | Step::AddSame { dst, .. }
+            | Step::MulFixed { dst, .. }
+            | Step::IntArith { dst, .. }
+            | Step::Arith { dst, .. }
+            | Step::Div { dst, .. }
+            | Step::Days { dst, .. }
+            | Step::Shift { dst, .. }
+            | Step::DateDiff { dst, .. }
+            | Step::If { dst, .. }
+            | Step::In { dst, .. }
+            | Step::Age { dst, .. }
+            | Step::DaysBetween { dst, .. }
+            | Step::Round { dst, .. }
+            | Step::Extreme { dst, .. }
+            | Step::Spread { dst, .. }
+            | Step::Gather { dst, .. }
+            | Step::Scale { dst, .. } => dst,
+        }
+    }
 }
 
 /// A service compiled for one decision date.
@@ -207,8 +298,14 @@ pub struct Program {
     consts: Vec<(Reg, i64, i64)>,
     /// How each register holds its values.
     shapes: Vec<Shape>,
+    /// Whose rows each register has.
+    levels: Vec<Level>,
     /// The register and type of each service input the program reads.
     pub inputs: Vec<Option<(Reg, Kind)>>,
+    /// The facts of groups and members the program reads.
+    pub facts: Vec<FactInput>,
+    /// The register of the members' roles (the role's index), when a rule reads them.
+    pub roles: Option<Reg>,
     /// The register and type of each target asked for, in order.
     pub targets: Vec<(Reg, Kind)>,
 }
@@ -217,5 +314,11 @@ impl Program {
     /// How a register holds its values.
     pub fn shape(&self, reg: Reg) -> Shape {
         self.shapes[reg]
+    }
+
+    /// Whether the program reads facts of groups or their members: it needs a batch of
+    /// groups.
+    pub fn reads_groups(&self) -> bool {
+        !self.facts.is_empty() || self.steps.iter().any(|s| matches!(s, Step::Gather { .. }))
     }
 }

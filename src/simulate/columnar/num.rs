@@ -7,6 +7,7 @@
 //! and, if it is not, the row goes to the interpreter, so the two never differ. Settling
 //! costs divisions, so a division leaves it to the few rows that need it.
 
+use crate::vocabulary::BinOp;
 use std::cmp::Ordering;
 
 pub const POW18: i64 = 1_000_000_000_000_000_000;
@@ -97,6 +98,33 @@ pub fn align(a: i64, b: i64, c: i64, d: i64) -> Option<(i64, i64, i64)> {
     }
 }
 
+/// `+` or `-` of a quotient with no decimal form and an exact decimal (in either order):
+/// again a quotient with no decimal form (a decimal added to one never gives a decimal),
+/// kept while it is within the bounds where it compares and rounds as the interpreter's
+/// 28-digit decimal does. Anything else (two such quotients, which may sum to a decimal)
+/// goes to the interpreter.
+pub fn add_inexact(op: BinOp, a: i64, b: i64, c: i64, d: i64) -> Exact {
+    let exact = |v: i64, w: i64| w > 0 || settled(v, w).is_some();
+    if exact(a, b) == exact(c, d) {
+        return Exact::Redo;
+    }
+    let (b, d) = (b.abs(), d.abs());
+    let den = b / gcd(b, d) * d;
+    if den > INEXACT_DEN {
+        return Exact::Redo;
+    }
+    let (x, y) = (i128::from(a) * i128::from(den / b), i128::from(c) * i128::from(den / d));
+    let n = if op == BinOp::Sub { x - y } else { x + y };
+    match i64::try_from(n) {
+        Ok(n) if safe_inexact(n, den) => Exact::Value(n, -den),
+        _ => Exact::Redo,
+    }
+}
+
+fn gcd(a: i64, b: i64) -> i64 {
+    if b == 0 { a } else { gcd(b, a % b) }
+}
+
 /// Orders two known values; `None` when one is a quotient with no decimal form outside
 /// the bounds where its 28-digit decimal would order the same way.
 #[inline]
@@ -166,6 +194,16 @@ mod tests {
         assert_eq!(kopecks(-1, 8), Some(-13));
         assert_eq!(kopecks(3090599, 200), Some(1545300)); // 15452.995
         assert_eq!(kopecks(4635899, -300), Some(1545300)); // 15452.99666…
+    }
+
+    #[test]
+    fn a_decimal_added_to_an_inexact_quotient_stays_one() {
+        // 2003 / 1200 (no decimal form) + 0.01 = 2015 / 1200.
+        assert!(matches!(add_inexact(BinOp::Add, 2003, -1200, 1, 100), Exact::Value(2015, -1200)));
+        assert!(matches!(add_inexact(BinOp::Sub, 1, 100, 1, -3), Exact::Value(-97, -300)));
+        // Two quotients may make a decimal (1/3 + 2/3): the interpreter's.
+        assert!(matches!(add_inexact(BinOp::Add, 1, -3, 2, -3), Exact::Redo));
+        assert!(matches!(add_inexact(BinOp::Add, 1, -999_983, 1, 7), Exact::Redo));
     }
 
     #[test]

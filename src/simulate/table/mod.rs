@@ -10,7 +10,7 @@ pub mod blocks;
 pub mod cells;
 mod plain;
 mod sheet;
-mod write;
+pub mod write;
 
 use super::columnar::{Batch, Kind, Program, Reg, Shape, input_kind};
 use super::eval::Frame;
@@ -150,7 +150,9 @@ impl<'m> Table<'m> {
                 Ok((w.clone(), OutColumn::Value(target, targets.len() - 1)))
             })
             .collect::<Result<_, _>>()?;
-        let program = Program::compile(model, service, on, &targets);
+        // One row is one decision here: rules that read facts of groups or members are
+        // the interpreter's.
+        let program = Program::compile(model, service, on, &targets).filter(|p| !p.reads_groups());
         let mut plan =
             vec![Plan { form: Form::Other, end: b',', input: None, kind: None, slot: None }; names.len()];
         if let Some(last) = plan.last_mut() {

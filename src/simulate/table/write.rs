@@ -85,7 +85,7 @@ fn money(out: &mut Vec<u8>, kopecks: i128) {
 
 /// Writes one column value (`den` 0: unknown, an empty cell); `false` when only the
 /// interpreter can write it exactly.
-pub(super) fn column(model: &Model, out: &mut Vec<u8>, kind: Kind, n: i64, den: i64) -> bool {
+pub fn column(model: &Model, out: &mut Vec<u8>, kind: Kind, n: i64, den: i64) -> bool {
     if den == 0 {
         return true;
     }

@@ -5,7 +5,10 @@
 //! of the population; otherwise the persons table is held whole, indexed by group. Chunks
 //! are decided over all cores and written in input order.
 
+mod columns;
+
 use super::batch::{Failed, RowError};
+use super::columnar::Program;
 use super::engine::{Request, decide_alone};
 use super::profile::{Facts, Group, Person, Profile};
 use super::scalar::{fact_column, put_cell};
@@ -16,6 +19,8 @@ use std::io::{BufRead, Write};
 
 /// Groups decided together; bounds memory whatever the population.
 const CHUNK: usize = 4096;
+/// Groups in one columnar batch: long loops, columns in cache.
+const PART: usize = 256;
 
 /// The column names that say which person is which, and where.
 pub struct Keys {
@@ -36,6 +41,9 @@ pub struct Population<'a> {
     pub as_of: Date,
     /// Hold the persons table whole (any row order) rather than stream it.
     pub whole: bool,
+    /// Decide groups in columns where the service compiles to them (otherwise, and for
+    /// explanations, one at a time through the interpreter).
+    pub columnar: bool,
 }
 
 /// What one output column holds.
@@ -62,6 +70,8 @@ struct Layout {
 pub struct Summary {
     pub groups: usize,
     pub malformed: usize,
+    /// Groups decided in columns.
+    pub columnar: usize,
 }
 
 fn position(header: &csv::StringRecord, name: &str, file: &str) -> Result<usize, String> {
@@ -144,6 +154,9 @@ fn outputs(model: &Model, service: ServiceId, names: &[String], id: &str) -> Res
 
 /// A decided group: its output line, and its decision tree when asked for.
 type Row = (String, Option<String>);
+
+/// A group's line (from the groups table) and what deciding it gave.
+type Decided = (u64, Result<Row, String>);
 
 /// A group's decision explained: what `--explain` writes, one JSON line per group.
 #[derive(serde::Serialize)]
@@ -331,7 +344,7 @@ pub fn run<G: BufRead + Send, P: BufRead + Send, W: Write>(
     mut explain: Option<&mut dyn Write>,
     errors: &mut dyn FnMut(&RowError),
 ) -> Result<Summary, Failed> {
-    let Population { service, keys, columns, as_of, whole } = *run;
+    let Population { service, keys, columns, as_of, whole, columnar } = *run;
     let s = &model.services[service];
     let setup_error = |message: String| RowError { line: 1, message };
     let subject = s.subject.map(|i| s.roles[i].entity).filter(|&e| model.entities[e].group);
@@ -372,6 +385,57 @@ pub fn run<G: BufRead + Send, P: BufRead + Send, W: Write>(
     let locals: Vec<Local> =
         outs.iter().filter_map(|o| if let Out::Local(l) = o { Some(*l) } else { None }).collect();
     let explaining = explain.is_some();
+    // One group through the interpreter: what explains, and what the columns cannot take.
+    let one = |(line, rows): &Read| -> Decided {
+        let line = *line;
+        let p = match rows
+            .as_ref()
+            .map_err(Clone::clone)
+            .and_then(|(record, members)| builder.profile(line, record, members))
+        {
+            Ok(p) => p,
+            Err(e) => return (line, Err(e)),
+        };
+        let mut binding = vec![None; s.roles.len()];
+        binding[subject] = Some(Value::Group(0));
+        let request = Request {
+            service,
+            date: as_of,
+            binding,
+            event: None,
+            route: super::decision::Route::Application,
+            trigger: None,
+        };
+        let (decision, values) = decide_alone(model, &p, &request, &locals, explaining);
+        let tree = explaining.then(|| {
+            let explained = Explained {
+                line,
+                group: &p.id,
+                service: &s.name.text,
+                outcome: decision.outcome.as_str(),
+                explain: &decision.explain,
+            };
+            serde_json::to_string(&explained).expect("a tree serialises")
+        });
+        let outcome = decision.outcome.as_str();
+        let mut values = values.into_iter();
+        let cells: Vec<String> = outs
+            .iter()
+            .map(|o| match o {
+                Out::GroupId => quoted(&p.id),
+                Out::Outcome => outcome.to_string(),
+                Out::Local(_) => {
+                    values.next().flatten().map_or_else(String::new, |v| quoted(&model.show(&v)))
+                }
+            })
+            .collect();
+        (line, Ok((cells.join(","), tree)))
+    };
+    // Without explanations, groups are decided in columns where the program compiles.
+    let columns = (columnar && !explaining)
+        .then(|| Program::compile(model, s, as_of, &locals))
+        .flatten()
+        .and_then(|program| columns::Columns::new(model, program, &builder.layout, &outs, &locals));
     // The next chunk is read while the current one is decided: reading is serial.
     let mut next: Vec<Read> = std::iter::from_fn(|| reader.next()).take(CHUNK).collect();
     loop {
@@ -379,56 +443,22 @@ pub fn run<G: BufRead + Send, P: BufRead + Send, W: Write>(
         if chunk.is_empty() {
             break;
         }
-        let decide_chunk = || -> Vec<(u64, Result<Row, String>)> {
-            chunk
-                .into_par_iter()
-                .map(|(line, rows)| {
-                    let p = match rows.and_then(|(record, members)| builder.profile(line, &record, &members))
-                    {
-                        Ok(p) => p,
-                        Err(e) => return (line, Err(e)),
-                    };
-                    let mut binding = vec![None; s.roles.len()];
-                    binding[subject] = Some(Value::Group(0));
-                    let request = Request {
-                        service,
-                        date: as_of,
-                        binding,
-                        event: None,
-                        route: super::decision::Route::Application,
-                        trigger: None,
-                    };
-                    let (decision, values) = decide_alone(model, &p, &request, &locals, explaining);
-                    let tree = explaining.then(|| {
-                        let explained = Explained {
-                            line,
-                            group: &p.id,
-                            service: &s.name.text,
-                            outcome: decision.outcome.as_str(),
-                            explain: &decision.explain,
-                        };
-                        serde_json::to_string(&explained).expect("a tree serialises")
-                    });
-                    let outcome = decision.outcome.as_str();
-                    let mut values = values.into_iter();
-                    let cells: Vec<String> = outs
-                        .iter()
-                        .map(|o| match o {
-                            Out::GroupId => quoted(&p.id),
-                            Out::Outcome => outcome.to_string(),
-                            Out::Local(_) => {
-                                values.next().flatten().map_or_else(String::new, |v| quoted(&model.show(&v)))
-                            }
-                        })
-                        .collect();
-                    (line, Ok((cells.join(","), tree)))
-                })
-                .collect()
+        let decide_chunk = || -> (Vec<Decided>, usize) {
+            match &columns {
+                Some(c) => {
+                    let parts: Vec<_> =
+                        chunk.par_chunks(PART).map(|part| c.decide(&builder.layout, part, &one)).collect();
+                    let n = parts.iter().map(|(_, n)| n).sum();
+                    (parts.into_iter().flat_map(|(rows, _)| rows).collect(), n)
+                }
+                None => (chunk.par_iter().map(one).collect(), 0),
+            }
         };
-        let (rows, read) = rayon::join(decide_chunk, || {
+        let ((rows, in_columns), read) = rayon::join(decide_chunk, || {
             std::iter::from_fn(|| reader.next()).take(CHUNK).collect::<Vec<Read>>()
         });
         next = read;
+        summary.columnar += in_columns;
         for (line, row) in rows {
             match row {
                 Ok((text, tree)) => {

@@ -1,0 +1,230 @@
+//! The steps of a batch of groups: a group's value spread over its members' rows, the
+//! members' values gathered into their group's, and scales.
+
+use super::exec::{Batch, put};
+use super::num::{self, Exact};
+use super::{Gather, Program, Reg, Shape};
+use crate::vocabulary::Function;
+
+impl Batch {
+    /// Lays out a batch of groups: `sizes[g]` member rows for group `g`, in order. The
+    /// caller then sets group cells at rows `0..groups` and member cells at rows
+    /// `offsets[g]..offsets[g + 1]`.
+    pub fn groups(&mut self, program: &Program, sizes: impl Iterator<Item = u32>) {
+        self.offsets.clear();
+        self.owner.clear();
+        self.offsets.push(0);
+        let mut total = 0u32;
+        for (g, n) in sizes.enumerate() {
+            total += n;
+            self.offsets.push(total);
+            self.owner.extend(std::iter::repeat_n(g as u32, n as usize));
+        }
+        self.len = self.offsets.len() - 1;
+        self.persons = total as usize;
+        let rows = self.len.max(self.persons);
+        if rows > self.redo.len() {
+            self.grow(program, rows);
+        }
+        self.redo_persons.clear();
+        self.redo_persons.resize(self.persons.max(self.redo.len()), false);
+    }
+
+    /// Where group `g`'s members are.
+    pub fn members(&self, g: usize) -> std::ops::Range<usize> {
+        self.offsets[g] as usize..self.offsets[g + 1] as usize
+    }
+
+    /// Room for `rows` rows in every column, constants filled.
+    fn grow(&mut self, program: &Program, rows: usize) {
+        for (c, shape) in self.cols.iter_mut().zip(&self.shapes) {
+            c.known.resize(rows, 0);
+            match shape {
+                Shape::Bool => c.truth.resize(rows, 0),
+                Shape::Fixed(_) => c.num.resize(rows, 0),
+                Shape::Dynamic => {
+                    c.num.resize(rows, 0);
+                    c.den.resize(rows, 0);
+                }
+            }
+        }
+        let from = self.redo.len();
+        for &(r, n, d) in &program.consts {
+            for row in from..rows {
+                self.set(r, row, n, d);
+            }
+        }
+        self.redo.resize(rows, false);
+        self.then_mask.resize(rows, 0);
+        self.else_mask.resize(rows, 0);
+    }
+
+    /// A member row the interpreter must redo makes its group's decision redone.
+    pub(super) fn members_redone(&mut self) {
+        for p in 0..self.persons.min(self.redo_persons.len()) {
+            if std::mem::take(&mut self.redo_persons[p]) {
+                self.redo[self.owner[p] as usize] = true;
+            }
+        }
+    }
+
+    /// Runs at the members' rows (`len` is theirs).
+    pub(super) fn spread(&mut self, dst: Reg, src: Reg) {
+        let mut o = self.take(dst);
+        let shape = self.shapes[dst];
+        for p in 0..self.len {
+            let (n, d) = self.get(src, self.owner[p] as usize);
+            put(&mut o, shape, p, n, d);
+        }
+        self.cols[dst] = o;
+    }
+
+    /// Runs at the groups' rows.
+    pub(super) fn gather(&mut self, dst: Reg, src: Option<Reg>, op: Gather, mask: Option<(Reg, i64)>) {
+        let mut o = self.take(dst);
+        let shape = self.shapes[dst];
+        for g in 0..self.len {
+            let mut acc = Acc::new(op);
+            for p in self.members(g) {
+                if let Some((roles, role)) = mask
+                    && self.get(roles, p).0 != role
+                {
+                    continue;
+                }
+                let value = src.map_or((1, 1), |s| self.get(s, p));
+                acc.add(value);
+            }
+            let (n, d) = self.settle(g, acc.finish());
+            put(&mut o, shape, g, n, d);
+        }
+        self.cols[dst] = o;
+    }
+
+    /// Runs at the rows of the base.
+    pub(super) fn scale(
+        &mut self,
+        dst: Reg,
+        x: Reg,
+        f: Function,
+        thresholds: &[i64],
+        values: &[i64],
+        limit: u64,
+    ) {
+        let mut o = self.take(dst);
+        let shape = self.shapes[dst];
+        for i in 0..self.len {
+            let (a, b) = self.get(x, i);
+            let e = if b == 0 { Exact::Unknown } else { scale(f, a, thresholds, values, limit) };
+            let (n, d) = self.settle(i, e);
+            put(&mut o, shape, i, n, d);
+        }
+        self.cols[dst] = o;
+    }
+}
+
+/// A scale on one base `x` (over the thresholds' denominator); the result over the values'
+/// denominator (times the base's for rates).
+fn scale(f: Function, x: i64, thresholds: &[i64], values: &[i64], limit: u64) -> Exact {
+    let den = 1; // the result's denominator is fixed by the register's shape
+    let fits = |v: i64| v.unsigned_abs() <= limit;
+    match f {
+        Function::ScaleRate => {
+            let mut total: i64 = 0;
+            for (i, (&low, &rate)) in thresholds.iter().zip(values).enumerate() {
+                let high = thresholds.get(i + 1).map_or(x, |&h| x.min(h));
+                let part = high - low;
+                if part > 0 {
+                    let Some(t) = part.checked_mul(rate).and_then(|v| total.checked_add(v)) else {
+                        return Exact::Redo;
+                    };
+                    total = t;
+                }
+            }
+            if fits(total) { Exact::Value(total, den) } else { Exact::Redo }
+        }
+        Function::ScaleAmount => {
+            let mut total: i64 = 0;
+            for (&t, &v) in thresholds.iter().zip(values) {
+                if x > t {
+                    let Some(s) = total.checked_add(v) else { return Exact::Redo };
+                    total = s;
+                }
+            }
+            if fits(total) { Exact::Value(total, den) } else { Exact::Redo }
+        }
+        _ => match thresholds.partition_point(|&t| t <= x).checked_sub(1) {
+            Some(i) => Exact::Value(values[i], den),
+            None => Exact::Unknown,
+        },
+    }
+}
+
+/// A reduction under way: the members' values, one at a time.
+struct Acc {
+    op: Gather,
+    count: i64,
+    /// Sum: numerator and denominator so far; Any/All: whether one was true/false.
+    num: i64,
+    den: i64,
+    unknown: bool,
+    redo: bool,
+}
+
+impl Acc {
+    fn new(op: Gather) -> Acc {
+        Acc { op, count: 0, num: 0, den: 1, unknown: false, redo: false }
+    }
+
+    #[inline(always)]
+    fn add(&mut self, (n, d): (i64, i64)) {
+        self.count += 1;
+        if d == 0 {
+            self.unknown = true;
+            return;
+        }
+        match self.op {
+            Gather::Members => {}
+            Gather::Count => self.num += i64::from(n == 1),
+            Gather::Any => self.num |= i64::from(n == 1),
+            Gather::All => self.num |= i64::from(n != 1),
+            Gather::Sum(Some(_)) => match self.num.checked_add(n) {
+                Some(s) => self.num = s,
+                None => self.redo = true,
+            },
+            Gather::Sum(None) => {
+                let Some((n, d)) = num::settled(n, d) else {
+                    self.redo = true;
+                    return;
+                };
+                match num::align(self.num, self.den, n, d) {
+                    Some((a, c, den)) => match a.checked_add(c) {
+                        Some(s) => (self.num, self.den) = (s, den),
+                        None => self.redo = true,
+                    },
+                    None => self.redo = true,
+                }
+            }
+        }
+    }
+
+    /// The group's value, as the interpreter would find it.
+    fn finish(self) -> Exact {
+        match self.op {
+            Gather::Members => Exact::Value(self.count, 1),
+            // One unknown leaves a count or sum unknown; `any` is true with one true.
+            Gather::Count if self.unknown => Exact::Unknown,
+            Gather::Count => Exact::Value(self.num, 1),
+            Gather::Any if self.num == 1 => Exact::Value(1, 1),
+            Gather::All if self.num == 1 => Exact::Value(0, 1),
+            Gather::Any | Gather::All if self.unknown => Exact::Unknown,
+            Gather::Any => Exact::Value(0, 1),
+            Gather::All => Exact::Value(1, 1),
+            Gather::Sum(_) if self.unknown => Exact::Unknown,
+            // An empty sum is a whole 0 to the interpreter, whatever the values' type.
+            Gather::Sum(_) if self.redo || self.count == 0 => Exact::Redo,
+            Gather::Sum(Some(limit)) if self.num.unsigned_abs() > limit => Exact::Redo,
+            Gather::Sum(Some(_)) => Exact::Value(self.num, 1),
+            Gather::Sum(None) => num::exact(Some(self.num), Some(self.den)),
+        }
+    }
+}
