@@ -26,6 +26,7 @@ impl Batch {
         if rows > self.redo.len() {
             self.grow(program, rows);
         }
+        self.redo[..self.len].fill(false);
         self.redo_persons.clear();
         self.redo_persons.resize(self.persons.max(self.redo.len()), false);
     }

@@ -67,18 +67,20 @@ impl<'m> Columns<'m> {
     /// Decides a part of a chunk; `one` decides a group through the interpreter.
     pub fn decide(
         &self,
+        batch: &mut Option<Batch>,
         layout: &Layout,
         part: &[Read],
         one: &(dyn Fn(&Read) -> Decided + Sync),
     ) -> (Vec<Decided>, usize) {
         let p = &self.program;
-        let mut batch = Batch::new(p, part.len());
+        // A worker's batch serves its parts one after another.
+        let batch = batch.get_or_insert_with(|| Batch::new(p, part.len()));
         let sizes = part.iter().map(|(_, rows)| rows.as_ref().map_or(0, |(_, members)| members.len() as u32));
         batch.groups(p, sizes);
         let mut fallback: Vec<bool> = part.iter().map(|(_, rows)| rows.is_err()).collect();
         for (g, (_, rows)) in part.iter().enumerate() {
             let Ok((record, members)) = rows else { continue };
-            if !self.fill(&mut batch, layout, g, record, members) {
+            if !self.fill(batch, layout, g, record, members) {
                 fallback[g] = true;
             }
         }
@@ -89,7 +91,7 @@ impl<'m> Columns<'m> {
             .iter()
             .enumerate()
             .map(|(g, read)| {
-                if !(fallback[g] || batch.redo[g]) && self.write(&batch, layout, g, read, &mut line) {
+                if !(fallback[g] || batch.redo[g]) && self.write(batch, layout, g, read, &mut line) {
                     columnar += 1;
                     let text = String::from_utf8(std::mem::take(&mut line)).expect("written as UTF-8");
                     return (read.0, Ok((text, None)));

@@ -200,7 +200,7 @@ impl<G: BufRead, P: BufRead> Reader<G, P> {
 
     fn next_person(&mut self) -> Result<Option<(u64, csv::StringRecord)>, String> {
         let line = self.persons.position().line();
-        let mut record = csv::StringRecord::new();
+        let mut record = csv::StringRecord::with_capacity(64, 8);
         match self.persons.read_record(&mut record) {
             Ok(true) => Ok(Some((line, record))),
             Ok(false) => Ok(None),
@@ -210,7 +210,7 @@ impl<G: BufRead, P: BufRead> Reader<G, P> {
 
     fn next(&mut self) -> Option<Read> {
         let line = self.groups.position().line();
-        let mut record = csv::StringRecord::new();
+        let mut record = csv::StringRecord::with_capacity(64, 8);
         match self.groups.read_record(&mut record) {
             Ok(true) => {}
             Ok(false) => return None,
@@ -446,8 +446,10 @@ pub fn run<G: BufRead + Send, P: BufRead + Send, W: Write>(
         let decide_chunk = || -> (Vec<Decided>, usize) {
             match &columns {
                 Some(c) => {
-                    let parts: Vec<_> =
-                        chunk.par_chunks(PART).map(|part| c.decide(&builder.layout, part, &one)).collect();
+                    let parts: Vec<_> = chunk
+                        .par_chunks(PART)
+                        .map_init(|| None, |batch, part| c.decide(batch, &builder.layout, part, &one))
+                        .collect();
                     let n = parts.iter().map(|(_, n)| n).sum();
                     (parts.into_iter().flat_map(|(rows, _)| rows).collect(), n)
                 }

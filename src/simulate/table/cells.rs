@@ -104,7 +104,13 @@ pub fn parse(cell: &[u8], ty: &Type, kind: Option<Kind>, model: &Model) -> Resul
     let fast = match kind {
         Some(Kind::Bool) => whole(boolean),
         Some(Kind::Int | Kind::Term(_)) => whole(integer),
-        Some(Kind::Money) => whole(kopecks),
+        // Decimals written with up to two places, as amounts are.
+        Some(Kind::Money | Kind::Decimal) => whole(kopecks),
+        Some(Kind::Date) => date(cell),
+        Some(Kind::Enum(e)) => {
+            let variants = &model.enums[e].variants;
+            variants.iter().position(|v| v.text.as_bytes() == cell).map(|v| (v as i64, 1))
+        }
         _ => None,
     };
     if let Some((n, d)) = fast {
@@ -220,6 +226,17 @@ pub fn kopecks(bytes: &[u8], p: &mut usize) -> Option<(i64, i64)> {
     Some((if negative { -n } else { n }, 100))
 }
 
+/// A whole cell `YYYY-MM-DD` that is a date, as its day number.
+#[inline(always)]
+fn date(cell: &[u8]) -> Option<(i64, i64)> {
+    let &[y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] = cell else { return None };
+    let digits = [y0, y1, y2, y3, m0, m1, d0, d1];
+    digits.iter().all(u8::is_ascii_digit).then_some(())?;
+    let n = |ds: &[u8]| ds.iter().fold(0u32, |v, d| v * 10 + u32::from(d - b'0'));
+    let d = crate::date::Date::new(n(&digits[..4]) as i32, n(&digits[4..6]), n(&digits[6..]))?;
+    Some((d.day_number(), 1))
+}
+
 /// `true` or `false` at `*p`.
 #[inline(always)]
 pub fn boolean(bytes: &[u8], p: &mut usize) -> Option<(i64, i64)> {
@@ -255,6 +272,8 @@ mod tests {
         assert_eq!(at(kopecks, b"7,"), (Some((700, 100)), 1));
         assert_eq!(at(kopecks, b"7.,").0, None);
         assert_eq!(at(boolean, b"false,"), (Some((0, 1)), 5));
+        assert_eq!(date(b"1970-01-02"), Some((1, 1)));
+        assert_eq!(date(b"2023-02-29"), None); // left to the interpreter's parser, which refuses it
         assert_eq!(at(integer, b"1234567,true,"), (Some((1234567, 1)), 7));
         assert_eq!(at(integer, b"12345678,true"), (Some((12345678, 1)), 8));
         assert_eq!(at(kopecks, b"46358.99,true"), (Some((4635899, 100)), 8));
