@@ -119,7 +119,12 @@ impl<'m> Columns<'m> {
             return false;
         }
         let rows = batch.members(g);
-        let mut counts = vec![0u32; entity.roles.len()];
+        // Members in each role, for the roles' bounds (a group of many roles: the
+        // interpreter's).
+        let mut counts = [0u32; 8];
+        if entity.roles.len() > counts.len() {
+            return false;
+        }
         for (row, (_, p)) in rows.clone().zip(members) {
             let Some(r) = entity.role(p.get(layout.role).unwrap_or_default()) else { return false };
             counts[r] += 1;
@@ -136,21 +141,26 @@ impl<'m> Columns<'m> {
             return false;
         }
         for (f, column) in self.program.facts.iter().zip(&self.facts) {
-            let ty = &m.fact(f.fact).ty;
-            let cells: Box<dyn Iterator<Item = (usize, &str)>> = match f.level {
-                Level::Person => Box::new(rows.clone().zip(members.iter().map(|(_, p)| cell(p, *column)))),
-                _ => Box::new(std::iter::once((g, cell(record, *column)))),
-            };
-            for (row, text) in cells {
+            let put = |batch: &mut Batch, row: usize, text: &str| {
                 let (n, d) = if text.is_empty() {
                     f.default.map_or((0, 0), |(n, d, _)| (n, d))
                 } else {
-                    match cells::parse(text.as_bytes(), ty, Some(f.kind), m) {
+                    match cells::parse(text.as_bytes(), &m.fact(f.fact).ty, Some(f.kind), m) {
                         Ok(Cell::Column(n, d)) => (n, d),
                         _ => return false,
                     }
                 };
                 batch.set(f.reg, row, n, d);
+                true
+            };
+            let all = match f.level {
+                Level::Person => {
+                    rows.clone().zip(members).all(|(row, (_, p))| put(batch, row, cell(p, *column)))
+                }
+                _ => put(batch, g, cell(record, *column)),
+            };
+            if !all {
+                return false;
             }
         }
         true

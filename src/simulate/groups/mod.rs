@@ -183,6 +183,8 @@ struct Reader<G: BufRead, P: BufRead> {
     ahead: Option<(u64, csv::StringRecord)>,
     /// Every person row by group, when the table is held whole (any row order).
     index: Option<std::collections::HashMap<String, Vec<(u64, csv::StringRecord)>>>,
+    /// Records of decided chunks, read into again: no allocation per row.
+    pool: Vec<csv::StringRecord>,
 }
 
 impl<G: BufRead, P: BufRead> Reader<G, P> {
@@ -198,9 +200,23 @@ impl<G: BufRead, P: BufRead> Reader<G, P> {
         Ok(())
     }
 
+    fn record(&mut self) -> csv::StringRecord {
+        self.pool.pop().unwrap_or_else(|| csv::StringRecord::with_capacity(64, 8))
+    }
+
+    /// Keeps a decided chunk's records for the chunks to come.
+    fn recycle(&mut self, chunk: Vec<Read>) {
+        for (_, rows) in chunk {
+            if let Ok((record, members)) = rows {
+                self.pool.push(record);
+                self.pool.extend(members.into_iter().map(|(_, m)| m));
+            }
+        }
+    }
+
     fn next_person(&mut self) -> Result<Option<(u64, csv::StringRecord)>, String> {
         let line = self.persons.position().line();
-        let mut record = csv::StringRecord::with_capacity(64, 8);
+        let mut record = self.record();
         match self.persons.read_record(&mut record) {
             Ok(true) => Ok(Some((line, record))),
             Ok(false) => Ok(None),
@@ -210,7 +226,7 @@ impl<G: BufRead, P: BufRead> Reader<G, P> {
 
     fn next(&mut self) -> Option<Read> {
         let line = self.groups.position().line();
-        let mut record = csv::StringRecord::with_capacity(64, 8);
+        let mut record = self.record();
         match self.groups.read_record(&mut record) {
             Ok(true) => {}
             Ok(false) => return None,
@@ -373,7 +389,8 @@ pub fn run<G: BufRead + Send, P: BufRead + Send, W: Write>(
     };
     writeln!(out, "{}", columns.join(",")).map_err(Failed::Write)?;
     let (group_id, person_group) = (layout.group_id, layout.person_group);
-    let mut reader = Reader { group_id, person_group, groups, persons, ahead: None, index: None };
+    let mut reader =
+        Reader { group_id, person_group, groups, persons, ahead: None, index: None, pool: Vec::new() };
     if whole && let Err(message) = reader.hold_whole() {
         let e = RowError { line: 1, message };
         errors(&e);
@@ -460,6 +477,7 @@ pub fn run<G: BufRead + Send, P: BufRead + Send, W: Write>(
             std::iter::from_fn(|| reader.next()).take(CHUNK).collect::<Vec<Read>>()
         });
         next = read;
+        reader.recycle(chunk);
         summary.columnar += in_columns;
         for (line, row) in rows {
             match row {
