@@ -183,8 +183,10 @@ struct Reader<G: BufRead, P: BufRead> {
     ahead: Option<(u64, csv::StringRecord)>,
     /// Every person row by group, when the table is held whole (any row order).
     index: Option<std::collections::HashMap<String, Vec<(u64, csv::StringRecord)>>>,
-    /// Records of decided chunks, read into again: no allocation per row.
+    /// Records of decided chunks, read into again, and their lists of members: no
+    /// allocation per row.
     pool: Vec<csv::StringRecord>,
+    lists: Vec<Vec<(u64, csv::StringRecord)>>,
 }
 
 impl<G: BufRead, P: BufRead> Reader<G, P> {
@@ -207,9 +209,10 @@ impl<G: BufRead, P: BufRead> Reader<G, P> {
     /// Keeps a decided chunk's records for the chunks to come.
     fn recycle(&mut self, chunk: Vec<Read>) {
         for (_, rows) in chunk {
-            if let Ok((record, members)) = rows {
+            if let Ok((record, mut members)) = rows {
                 self.pool.push(record);
-                self.pool.extend(members.into_iter().map(|(_, m)| m));
+                self.pool.extend(members.drain(..).map(|(_, m)| m));
+                self.lists.push(members);
             }
         }
     }
@@ -238,7 +241,7 @@ impl<G: BufRead, P: BufRead> Reader<G, P> {
             return Some((line, Ok((record, members))));
         }
         // The members: the person rows of this group, which stand together.
-        let mut members = Vec::new();
+        let mut members = self.lists.pop().unwrap_or_else(|| Vec::with_capacity(8));
         loop {
             if self.ahead.is_none() {
                 match self.next_person() {
@@ -389,8 +392,16 @@ pub fn run<G: BufRead + Send, P: BufRead + Send, W: Write>(
     };
     writeln!(out, "{}", columns.join(",")).map_err(Failed::Write)?;
     let (group_id, person_group) = (layout.group_id, layout.person_group);
-    let mut reader =
-        Reader { group_id, person_group, groups, persons, ahead: None, index: None, pool: Vec::new() };
+    let mut reader = Reader {
+        group_id,
+        person_group,
+        groups,
+        persons,
+        ahead: None,
+        index: None,
+        pool: Vec::new(),
+        lists: Vec::new(),
+    };
     if whole && let Err(message) = reader.hold_whole() {
         let e = RowError { line: 1, message };
         errors(&e);
