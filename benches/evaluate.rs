@@ -72,17 +72,10 @@ fn bench(c: &mut Criterion) {
 /// Households through the bundled unified allowance (`evaluate --groups --persons`):
 /// each household read with its members and decided, with the members' incomes summed.
 fn households(c: &mut Criterion) {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("regulations");
-    let sources = reglament::cli::load::load(&[root]).expect("the library is readable");
-    let model = reglament::compile(&sources).into_model().expect("the library checks");
+    let model = model_of("regulations");
     let service = model.service("unified_allowance").expect("the library has the allowance");
     let (groups, persons) = reglament::synthetic::households(10_000, 42);
-    let keys = reglament::simulate::groups::Keys {
-        group_id: "id".into(),
-        person_id: "id".into(),
-        person_group: "household".into(),
-        role: "role".into(),
-    };
+    let keys = keys("id", "id", "household");
     let columns: Vec<String> =
         ["id", "outcome", "income_per_member", "monthly_amount"].map(String::from).to_vec();
     let on = Date::parse("2026-03-01").unwrap();
@@ -114,5 +107,68 @@ fn households(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench, households);
+/// OpenFisca's country template workload (`examples/bench-households/rules.rgl`) over
+/// 10,000 generated households (`synthetic::template_households`), in columns (segment
+/// reductions over each household's members) and, for comparison, one household at a
+/// time through the interpreter.
+fn template_households(c: &mut Criterion) {
+    let model = model_of("examples/bench-households/rules.rgl");
+    let service = model.service("template_month").expect("the rules' service");
+    let (households, persons) = reglament::synthetic::template_households(10_000, 42);
+    let keys = keys("household_id", "person_id", "household_id");
+    let columns: Vec<String> = "household_id,household_income,parenting_allowance,total_benefits,housing_tax,total_taxes,disposable_income,meal_price,swimming_pool_access"
+        .split(',')
+        .map(String::from)
+        .collect();
+    let on = Date::parse("2024-01-01").unwrap();
+    let mut out = Vec::with_capacity(households.len() * 8);
+    let mut group = c.benchmark_group("evaluate");
+    group.throughput(Throughput::Elements(10_000));
+    for (name, columnar) in
+        [("template_households_10k_columns", true), ("template_households_10k_interpreter", false)]
+    {
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                out.clear();
+                let run = reglament::simulate::groups::Population {
+                    service,
+                    keys: &keys,
+                    columns: &columns,
+                    as_of: on,
+                    whole: false,
+                    columnar,
+                };
+                let summary = reglament::simulate::groups::run(
+                    &model,
+                    &run,
+                    black_box(households.as_bytes()),
+                    black_box(persons.as_bytes()),
+                    &mut out,
+                    None,
+                    &mut |_| {},
+                );
+                black_box(summary.expect("the population reads"))
+            })
+        });
+    }
+    group.finish();
+}
+
+/// The checked model of regulations in the repository.
+fn model_of(path: &str) -> reglament::model::Model {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
+    let sources = reglament::cli::load::load(&[path]).expect("the regulations are readable");
+    reglament::compile(&sources).into_model().expect("the regulations check")
+}
+
+fn keys(group_id: &str, person_id: &str, person_group: &str) -> reglament::simulate::groups::Keys {
+    reglament::simulate::groups::Keys {
+        group_id: group_id.into(),
+        person_id: person_id.into(),
+        person_group: person_group.into(),
+        role: "role".into(),
+    }
+}
+
+criterion_group!(benches, bench, households, template_households);
 criterion_main!(benches);
