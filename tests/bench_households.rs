@@ -11,6 +11,11 @@ use std::process::Command;
 const COLUMNS: &str = "household_id,household_income,parenting_allowance,total_benefits,housing_tax,total_taxes,disposable_income,meal_price,swimming_pool_access";
 
 fn evaluate(persons: &Path) -> String {
+    evaluate_with(persons, &[]).0
+}
+
+/// The output and the standard error of a run with more arguments.
+fn evaluate_with(persons: &Path, more: &[&str]) -> (String, String) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let out = Command::new(env!("CARGO_BIN_EXE_reglament"))
         .args(["evaluate", "template_month", "--regulations", "examples/bench-households/rules.rgl"])
@@ -18,11 +23,29 @@ fn evaluate(persons: &Path) -> String {
         .arg(persons)
         .args(["--group-id", "household_id", "--person-id", "person_id", "--person-group", "household_id"])
         .args(["--columns", COLUMNS, "--as-of", "2024-01-01"])
+        .args(more)
         .current_dir(root)
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap()
+    (String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+}
+
+/// `--timings` prints the kit's line: the phases of a batch run, and of single cases
+/// (each household explained).
+#[test]
+fn the_timing_line_has_the_kits_phases() {
+    let persons = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bench-households/persons.csv");
+    let (_, stderr) = evaluate_with(&persons, &["--timings"]);
+    assert!(stderr.starts_with("bench tool=reglament mode=batch n=56 read_s="), "{stderr}");
+    for phase in
+        ["setup_s=", "compute_s=", "write_s=", "total_s=", "households_per_s=", "compute_households_per_s="]
+    {
+        assert!(stderr.contains(phase), "{phase} in {stderr}");
+    }
+    let (_, stderr) = evaluate_with(&persons, &["--timings", "--explain", "/dev/null"]);
+    assert!(stderr.starts_with("bench tool=reglament mode=single n=56 "), "{stderr}");
+    assert!(stderr.contains("cases_per_s="), "{stderr}");
 }
 
 fn expected() -> String {

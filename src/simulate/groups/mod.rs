@@ -16,6 +16,7 @@ use crate::date::Date;
 use crate::model::{EntityId, Local, Model, ServiceId, Value};
 use rayon::prelude::*;
 use std::io::{BufRead, Write};
+use std::time::{Duration, Instant};
 
 /// Groups decided together; bounds memory whatever the population.
 const CHUNK: usize = 4096;
@@ -72,6 +73,11 @@ pub struct Summary {
     pub malformed: usize,
     /// Groups decided in columns.
     pub columnar: usize,
+    /// Time spent reading the tables, deciding and writing. Reading the next chunk overlaps
+    /// deciding the current one, so on several cores the three add up to more than the run.
+    pub read: Duration,
+    pub compute: Duration,
+    pub write: Duration,
 }
 
 fn position(header: &csv::StringRecord, name: &str, file: &str) -> Result<usize, String> {
@@ -402,13 +408,14 @@ pub fn run<G: BufRead + Send, P: BufRead + Send, W: Write>(
         pool: Vec::new(),
         lists: Vec::new(),
     };
+    let holding = Instant::now();
     if whole && let Err(message) = reader.hold_whole() {
         let e = RowError { line: 1, message };
         errors(&e);
         return Err(Failed::Row(e));
     }
     let builder = Builder { model, layout, whole };
-    let mut summary = Summary::default();
+    let mut summary = Summary { read: holding.elapsed(), ..Summary::default() };
     let subject = s.subject.expect("a subject");
     let locals: Vec<Local> =
         outs.iter().filter_map(|o| if let Out::Local(l) = o { Some(*l) } else { None }).collect();
@@ -465,14 +472,21 @@ pub fn run<G: BufRead + Send, P: BufRead + Send, W: Write>(
         .flatten()
         .and_then(|program| columns::Columns::new(model, program, &builder.layout, &outs, &locals));
     // The next chunk is read while the current one is decided: reading is serial.
-    let mut next: Vec<Read> = std::iter::from_fn(|| reader.next()).take(CHUNK).collect();
+    let read_chunk = |reader: &mut Reader<G, P>| {
+        let start = Instant::now();
+        let chunk: Vec<Read> = std::iter::from_fn(|| reader.next()).take(CHUNK).collect();
+        (chunk, start.elapsed())
+    };
+    let (mut next, took) = read_chunk(&mut reader);
+    summary.read += took;
     loop {
         let chunk = std::mem::take(&mut next);
         if chunk.is_empty() {
             break;
         }
-        let decide_chunk = || -> (Vec<Decided>, usize) {
-            match &columns {
+        let decide_chunk = || -> (Vec<Decided>, usize, Duration) {
+            let start = Instant::now();
+            let (rows, n) = match &columns {
                 Some(c) => {
                     let parts: Vec<_> = chunk
                         .par_chunks(PART)
@@ -482,14 +496,17 @@ pub fn run<G: BufRead + Send, P: BufRead + Send, W: Write>(
                     (parts.into_iter().flat_map(|(rows, _)| rows).collect(), n)
                 }
                 None => (chunk.par_iter().map(one).collect(), 0),
-            }
+            };
+            (rows, n, start.elapsed())
         };
-        let ((rows, in_columns), read) = rayon::join(decide_chunk, || {
-            std::iter::from_fn(|| reader.next()).take(CHUNK).collect::<Vec<Read>>()
-        });
+        let ((rows, in_columns, computing), (read, reading)) =
+            rayon::join(decide_chunk, || read_chunk(&mut reader));
         next = read;
+        summary.read += reading;
+        summary.compute += computing;
         reader.recycle(chunk);
         summary.columnar += in_columns;
+        let writing = Instant::now();
         for (line, row) in rows {
             match row {
                 Ok((text, tree)) => {
@@ -505,6 +522,7 @@ pub fn run<G: BufRead + Send, P: BufRead + Send, W: Write>(
                 }
             }
         }
+        summary.write += writing.elapsed();
     }
     // Persons left over belong to no group read, or stand apart from their group.
     let left = reader.index.as_mut().and_then(|index| {
