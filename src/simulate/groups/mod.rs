@@ -178,6 +178,9 @@ struct Explained<'d> {
 /// worker), or why it could not be read.
 type Read = (u64, Result<(csv::StringRecord, Vec<(u64, csv::StringRecord)>), String>);
 
+/// Person rows by group id.
+type Index = foldhash::HashMap<String, Vec<(u64, csv::StringRecord)>>;
+
 /// Reads the next group and its members from both tables.
 struct Reader<G: BufRead, P: BufRead> {
     /// Where the group id is in a groups row, and the group in a persons row.
@@ -188,7 +191,7 @@ struct Reader<G: BufRead, P: BufRead> {
     /// The next person row, read ahead: the first of the next group.
     ahead: Option<(u64, csv::StringRecord)>,
     /// Every person row by group, when the table is held whole (any row order).
-    index: Option<std::collections::HashMap<String, Vec<(u64, csv::StringRecord)>>>,
+    index: Option<Index>,
     /// Records of decided chunks, read into again, and their lists of members: no
     /// allocation per row.
     pool: Vec<csv::StringRecord>,
@@ -198,11 +201,17 @@ struct Reader<G: BufRead, P: BufRead> {
 impl<G: BufRead, P: BufRead> Reader<G, P> {
     /// Reads the whole persons table into an index by group.
     fn hold_whole(&mut self) -> Result<(), String> {
-        let mut index: std::collections::HashMap<String, Vec<(u64, csv::StringRecord)>> =
-            std::collections::HashMap::new();
+        let mut index: Index = Index::default();
         while let Some((line, p)) = self.next_person()? {
-            let group = p.get(self.person_group).unwrap_or_default().to_string();
-            index.entry(group).or_default().push((line, p));
+            let group = p.get(self.person_group).unwrap_or_default();
+            // Most persons join a group already seen: no key is made for them.
+            match index.get_mut(group) {
+                Some(members) => members.push((line, p)),
+                None => {
+                    let group = group.to_string();
+                    index.insert(group, vec![(line, p)]);
+                }
+            }
         }
         self.index = Some(index);
         Ok(())
