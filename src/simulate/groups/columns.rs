@@ -4,7 +4,7 @@
 //! cannot read, members outside the roles' bounds) or whose values only the interpreter
 //! gets exactly is decided by the interpreter, which also reports what is wrong with it.
 
-use super::{Decided, Layout, Out, Read, quoted};
+use super::{Decided, Layout, Out, Read};
 use crate::model::{Local, Model};
 use crate::simulate::columnar::{Batch, Level, Program};
 use crate::simulate::table::cells::{self, Cell};
@@ -174,9 +174,7 @@ impl<'m> Columns<'m> {
                 line.push(b',');
             }
             match target {
-                None => {
-                    line.extend_from_slice(quoted(record.get(layout.group_id).unwrap_or_default()).as_bytes())
-                }
+                None => write::push_cell(line, record.get(layout.group_id).unwrap_or_default().as_bytes()),
                 Some(t) => {
                     let (reg, kind) = self.program.targets[*t];
                     let (n, d) = batch.get(reg, g);
