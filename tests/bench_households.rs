@@ -31,6 +31,86 @@ fn evaluate_with(persons: &Path, more: &[&str]) -> (String, String) {
     (String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
 }
 
+/// A household larger than a batch holds (its columns grow), among small ones; one with no
+/// adult (`count(household.adult)` is 0); both as the interpreter finds them.
+#[test]
+fn large_and_adultless_households_in_columns() {
+    let (households, mut persons) = reglament::synthetic::template_households(40, 7);
+    for i in 0..2_000 {
+        let role = if i % 3 == 0 { "adult" } else { "child" };
+        persons.push_str(&format!("{},41,{role},19{:02}-01-01,{}.00,0.00\n", 10_000 + i, i % 100, i % 700));
+    }
+    persons.push_str("20000,42,child,2020-05-05,0.00,0.00\n");
+    let households = format!("{households}41,0.00,50.00,owner,00001\n42,0.00,10.00,tenant,00002\n");
+    let (columns, out, errors) = run(&households, &persons, true);
+    let (_, expected, _) = run(&households, &persons, false);
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(out, expected);
+    let columns = columns.unwrap();
+    assert_eq!(columns.groups, 42);
+    assert!(columns.columnar >= 40, "{columns:?}");
+}
+
+/// Cells of every form a table may hold, for the tables below.
+fn cell() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    prop_oneof![
+        Just(String::new()),
+        (0u64..3_000_000).prop_map(|c| format!("{}.{:02}", c / 100, c % 100)),
+        (0u64..300).prop_map(|c| c.to_string()),
+        Just("-12.50".to_string()),
+        Just("1.5".to_string()),
+        Just("99999999999999999999.99".to_string()),
+        (1900u32..2025, 1u32..13, 1u32..32).prop_map(|(y, m, d)| format!("{y}-{m:02}-{d:02}")),
+        Just("2024-02-30".to_string()),
+        prop::sample::select(vec![
+            "owner",
+            "tenant",
+            "free_lodger",
+            "homeless",
+            "castle",
+            "adult",
+            "child",
+            "x"
+        ])
+        .prop_map(String::from),
+    ]
+}
+
+/// Mostly a role of the household, sometimes anything.
+fn role() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    prop_oneof![4 => prop::sample::select(vec!["adult", "child"]).prop_map(String::from), 1 => cell()]
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 64, ..Default::default() })]
+
+    /// Whatever the tables hold (cells of any form, unknown roles, households without
+    /// members, members of no household), households in columns give the output and the
+    /// errors the interpreter gives household by household, and nothing panics.
+    #[test]
+    fn any_tables_give_what_the_interpreter_gives(
+        households in proptest::collection::vec((1u32..6, cell(), cell(), cell()), 1..12),
+        persons in proptest::collection::vec((1u32..7, role(), cell(), cell(), cell()), 0..40),
+    ) {
+        let mut h = String::from("household_id,rent,accommodation_size,housing_occupancy_status,postal_code\n");
+        for (id, size, status, rent) in &households {
+            h.push_str(&format!("{id},{rent},{size},{status},00000\n"));
+        }
+        let mut p = String::from("person_id,household_id,role,birth,salary,capital_returns\n");
+        let mut sorted = persons.clone();
+        sorted.sort_by_key(|(group, ..)| *group);
+        for (i, (group, role, birth, salary, capital)) in sorted.iter().enumerate() {
+            p.push_str(&format!("{i},{group},{role},{birth},{salary},{capital}\n"));
+        }
+        let columns = run(&h, &p, true);
+        let interpreted = run(&h, &p, false);
+        proptest::prop_assert_eq!(columns.1, interpreted.1);
+        proptest::prop_assert_eq!(columns.2, interpreted.2);
+    }
+}
+
 /// `--timings` prints the kit's line: the phases of a batch run, and of single cases
 /// (each household explained).
 #[test]
