@@ -83,26 +83,15 @@ fn households(c: &mut Criterion) {
     let mut group = c.benchmark_group("evaluate");
     group.throughput(Throughput::Elements(10_000));
     group.bench_function("households_10k", |b| {
-        b.iter(|| {
-            out.clear();
-            let summary = reglament::simulate::groups::run(
-                &model,
-                &reglament::simulate::groups::Population {
-                    service,
-                    keys: &keys,
-                    columns: &columns,
-                    as_of: on,
-                    whole: false,
-                    columnar: true,
-                },
-                black_box(groups.as_bytes()),
-                black_box(persons.as_bytes()),
-                &mut out,
-                None,
-                &mut |_| {},
-            );
-            black_box(summary.expect("the population reads"))
-        })
+        let run = reglament::simulate::groups::Population {
+            service,
+            keys: &keys,
+            columns: &columns,
+            as_of: on,
+            whole: false,
+            columnar: true,
+        };
+        b.iter(|| decide(&model, &run, &groups, &persons, &mut out))
     });
     group.finish();
 }
@@ -128,30 +117,39 @@ fn template_households(c: &mut Criterion) {
         [("template_households_10k_columns", true), ("template_households_10k_interpreter", false)]
     {
         group.bench_function(name, |b| {
-            b.iter(|| {
-                out.clear();
-                let run = reglament::simulate::groups::Population {
-                    service,
-                    keys: &keys,
-                    columns: &columns,
-                    as_of: on,
-                    whole: false,
-                    columnar,
-                };
-                let summary = reglament::simulate::groups::run(
-                    &model,
-                    &run,
-                    black_box(households.as_bytes()),
-                    black_box(persons.as_bytes()),
-                    &mut out,
-                    None,
-                    &mut |_| {},
-                );
-                black_box(summary.expect("the population reads"))
-            })
+            let run = reglament::simulate::groups::Population {
+                service,
+                keys: &keys,
+                columns: &columns,
+                as_of: on,
+                whole: false,
+                columnar,
+            };
+            b.iter(|| decide(&model, &run, &households, &persons, &mut out))
         });
     }
     group.finish();
+}
+
+/// A population of groups decided into `out`.
+fn decide(
+    model: &reglament::model::Model,
+    run: &reglament::simulate::groups::Population,
+    groups: &str,
+    persons: &str,
+    out: &mut Vec<u8>,
+) -> reglament::simulate::groups::Summary {
+    out.clear();
+    let summary = reglament::simulate::groups::run(
+        model,
+        run,
+        black_box(groups.as_bytes()),
+        black_box(persons.as_bytes()),
+        out,
+        None,
+        &mut |_| {},
+    );
+    black_box(summary.expect("the population reads"))
 }
 
 /// The checked model of regulations in the repository.
