@@ -12,6 +12,7 @@
 
 use super::decision::{Decision, EventNote, Outcome, Report, Route, Stop};
 use super::eval::{Frame, Gap, Missing, World, round_kopecks};
+use super::explain::Explainer;
 use super::profile::{Profile, ProfileEvent};
 use crate::date::Date;
 use crate::model::{
@@ -755,7 +756,7 @@ pub fn decide_alone(
     profile: &Profile,
     request: &Request,
     locals: &[Local],
-    explain: bool,
+    explain: Option<&Explainer>,
 ) -> (Decision, Vec<Option<Value>>) {
     let service = &model.services[request.service];
     let inputs = inputs_for(model, profile, &States::new(), request);
@@ -772,11 +773,12 @@ fn decide(model: &Model, profile: &Profile, state: &States, request: &Request, e
     let inputs = inputs_for(model, profile, state, request);
     let mut frame = Frame::new(model, Some(service), &inputs, &[], request.date);
     frame.world = Some(World { profile, binding: &request.binding });
-    decide_in(&mut frame, profile, request, explain)
+    let explainer = explain.then(|| Explainer::new(model, service));
+    decide_in(&mut frame, profile, request, explainer.as_ref())
 }
 
 /// Decides a request in a frame made for it; the frame keeps every value computed.
-fn decide_in(frame: &mut Frame, profile: &Profile, request: &Request, explain: bool) -> Decision {
+fn decide_in(frame: &mut Frame, profile: &Profile, request: &Request, explain: Option<&Explainer>) -> Decision {
     let model = frame.model;
     let service = &model.services[request.service];
     let name = |i: Option<usize>| {
@@ -795,16 +797,16 @@ fn decide_in(frame: &mut Frame, profile: &Profile, request: &Request, explain: b
             Some(false) => {
                 d.outcome = Outcome::NotApplicable;
                 d.reason = Some("the service does not apply (`applies when` does not hold)".to_string());
-                if explain {
-                    d.explain = super::explain::explain(model, service, frame);
+                if let Some(e) = explain {
+                    d.explain = e.explain(model, service, frame);
                 }
                 return d;
             }
             None => {
                 unknown.take(frame);
                 undecided_because(&mut d, model, profile, service, request, unknown, "whether it applies");
-                if explain {
-                    d.explain = super::explain::explain(model, service, frame);
+                if let Some(e) = explain {
+                    d.explain = e.explain(model, service, frame);
                 }
                 return d;
             }
@@ -837,8 +839,8 @@ fn decide_in(frame: &mut Frame, profile: &Profile, request: &Request, explain: b
             }
         }
     }
-    if explain {
-        d.explain = super::explain::explain(model, service, frame);
+    if let Some(e) = explain {
+        d.explain = e.explain(model, service, frame);
     }
     if !grounds.is_empty() || !failed.is_empty() {
         // An official refusal states every ground.

@@ -47,12 +47,6 @@ pub struct Check {
     pub reads: BTreeMap<String, String>,
 }
 
-/// The decision tree of a service in a frame: every criterion and refusal ground, the
-/// values it read and its result.
-pub fn explain(model: &Model, service: &Service, frame: &mut Frame) -> Vec<Check> {
-    Explainer::new(model, service).explain(model, service, frame)
-}
-
 /// What each criterion and refusal ground of a service reads, found once for all the
 /// cases it explains.
 pub struct Explainer {

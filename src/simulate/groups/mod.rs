@@ -429,6 +429,8 @@ pub fn run<G: BufRead + Send, P: BufRead + Send, W: Write>(
     let locals: Vec<Local> =
         outs.iter().filter_map(|o| if let Out::Local(l) = o { Some(*l) } else { None }).collect();
     let explaining = explain.is_some();
+    // What each check reads, found once for every group explained.
+    let explainer = explaining.then(|| super::explain::Explainer::new(model, s));
     // One group through the interpreter: what explains, and what the columns cannot take.
     let one = |(line, rows): &Read| -> Decided {
         let line = *line;
@@ -450,7 +452,7 @@ pub fn run<G: BufRead + Send, P: BufRead + Send, W: Write>(
             route: super::decision::Route::Application,
             trigger: None,
         };
-        let (decision, values) = decide_alone(model, &p, &request, &locals, explaining);
+        let (decision, values) = decide_alone(model, &p, &request, &locals, explainer.as_ref());
         let tree = explaining.then(|| {
             let explained = Explained {
                 line,
