@@ -778,7 +778,12 @@ fn decide(model: &Model, profile: &Profile, state: &States, request: &Request, e
 }
 
 /// Decides a request in a frame made for it; the frame keeps every value computed.
-fn decide_in(frame: &mut Frame, profile: &Profile, request: &Request, explain: Option<&Explainer>) -> Decision {
+fn decide_in(
+    frame: &mut Frame,
+    profile: &Profile,
+    request: &Request,
+    explain: Option<&Explainer>,
+) -> Decision {
     let model = frame.model;
     let service = &model.services[request.service];
     let name = |i: Option<usize>| {

@@ -123,10 +123,11 @@ impl Batch {
     }
 }
 
-/// A scale on one base `x` (over the thresholds' denominator); the result over the values'
-/// denominator (times the base's for rates).
+/// A scale on one base `x` (over the thresholds' denominator); the result's numerator over
+/// the values' denominator (times the base's for rates), which the register's shape fixes
+/// (so the `Exact` carries 1).
 fn scale(f: Function, x: i64, thresholds: &[i64], values: &[i64], limit: u64) -> Exact {
-    let den = 1; // the result's denominator is fixed by the register's shape
+    let den = 1;
     let fits = |v: i64| v.unsigned_abs() <= limit;
     match f {
         Function::ScaleRate => {
@@ -227,5 +228,39 @@ impl Acc {
             Gather::Sum(Some(_)) => Exact::Value(self.num, 1),
             Gather::Sum(None) => num::exact(Some(self.num), Some(self.den)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn value(e: Exact) -> Option<i64> {
+        match e {
+            Exact::Value(n, _) => Some(n),
+            _ => None,
+        }
+    }
+
+    /// The kit's scales in kopecks: rates over 100, amounts in kopecks.
+    #[test]
+    fn scales_on_their_thresholds() {
+        let limit = num::limit(10_000);
+        // Contribution: 2 % to 6000, 6 % to 12400, 12 % above (result over 100 × 100).
+        let (t, r) = ([0, 600_000, 1_240_000], [2, 6, 12]);
+        let rate = |x| value(scale(Function::ScaleRate, x, &t, &r, limit));
+        assert_eq!(rate(600_000), Some(1_200_000)); // 6000.00 × 2 % = 120.00
+        assert_eq!(rate(600_001), Some(1_200_006));
+        assert_eq!(rate(1_240_000), Some(1_200_000 + 640_000 * 6));
+        assert_eq!(rate(0), Some(0));
+        // Meal price: the bracket the income is in (thresholds inclusive).
+        let (t, v) = ([0, 25_000, 50_000], [0, 100, 200]);
+        let bracket = |x| value(scale(Function::Bracket, x, &t, &v, limit));
+        assert_eq!((bracket(24_999), bracket(25_000), bracket(50_000)), (Some(0), Some(100), Some(200)));
+        assert_eq!(bracket(-1), None, "below the first threshold: unknown, as the interpreter says");
+        // Swimming pool: the amounts of every threshold strictly passed.
+        let (t, v) = ([0, 24_900, 49_900], [0, 100, 100]);
+        let amount = |x| value(scale(Function::ScaleAmount, x, &t, &v, limit));
+        assert_eq!((amount(24_900), amount(24_901), amount(49_901)), (Some(0), Some(100), Some(200)));
     }
 }
