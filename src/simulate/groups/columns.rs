@@ -6,7 +6,7 @@
 
 use super::{Decided, Layout, Out, Read};
 use crate::model::{Local, Model};
-use crate::simulate::columnar::{Batch, Level, Program};
+use crate::simulate::columnar::{Batch, FactInput, Level, Program};
 use crate::simulate::table::cells::{self, Cell};
 use crate::simulate::table::write;
 
@@ -125,11 +125,19 @@ impl<'m> Columns<'m> {
         if entity.roles.len() > counts.len() {
             return false;
         }
-        for (row, (_, p)) in rows.clone().zip(members) {
+        // One pass over the members, each row read once while it is in cache: its role,
+        // then its facts.
+        let facts = || self.program.facts.iter().zip(&self.facts);
+        for (row, (_, p)) in rows.zip(members) {
             let Some(r) = entity.role(p.get(layout.role).unwrap_or_default()) else { return false };
             counts[r] += 1;
             if let Some(reg) = self.program.roles {
                 batch.set(reg, row, r as i64, 1);
+            }
+            for (f, column) in facts().filter(|(f, _)| f.level == Level::Person) {
+                if !self.put(batch, f, row, cell(p, *column)) {
+                    return false;
+                }
             }
         }
         let bounds = entity
@@ -137,32 +145,23 @@ impl<'m> Columns<'m> {
             .iter()
             .zip(&counts)
             .all(|(role, &n)| n >= role.min && role.max.is_none_or(|max| n <= max));
-        if !bounds {
-            return false;
-        }
-        for (f, column) in self.program.facts.iter().zip(&self.facts) {
-            let put = |batch: &mut Batch, row: usize, text: &str| {
-                let (n, d) = if text.is_empty() {
-                    f.default.map_or((0, 0), |(n, d, _)| (n, d))
-                } else {
-                    match cells::parse(text.as_bytes(), &m.fact(f.fact).ty, Some(f.kind), m) {
-                        Ok(Cell::Column(n, d)) => (n, d),
-                        _ => return false,
-                    }
-                };
-                batch.set(f.reg, row, n, d);
-                true
-            };
-            let all = match f.level {
-                Level::Person => {
-                    rows.clone().zip(members).all(|(row, (_, p))| put(batch, row, cell(p, *column)))
-                }
-                _ => put(batch, g, cell(record, *column)),
-            };
-            if !all {
-                return false;
+        bounds
+            && facts()
+                .filter(|(f, _)| f.level != Level::Person)
+                .all(|(f, c)| self.put(batch, f, g, cell(record, *c)))
+    }
+
+    /// Puts one cell of a fact into its row; `false` when only the interpreter can read it.
+    fn put(&self, batch: &mut Batch, f: &FactInput, row: usize, text: &str) -> bool {
+        let (n, d) = if text.is_empty() {
+            f.default.map_or((0, 0), |(n, d, _)| (n, d))
+        } else {
+            match cells::parse(text.as_bytes(), &self.model.fact(f.fact).ty, Some(f.kind), self.model) {
+                Ok(Cell::Column(n, d)) => (n, d),
+                _ => return false,
             }
-        }
+        };
+        batch.set(f.reg, row, n, d);
         true
     }
 
