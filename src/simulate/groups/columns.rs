@@ -93,7 +93,9 @@ impl<'m> Columns<'m> {
             .map(|(g, read)| {
                 if !(fallback[g] || batch.redo[g]) && self.write(batch, layout, g, read, &mut line) {
                     columnar += 1;
-                    let text = String::from_utf8(std::mem::take(&mut line)).expect("written as UTF-8");
+                    // A copy of the line's size; the buffer stays for the next line.
+                    let text = String::from_utf8(line.clone()).expect("written as UTF-8");
+                    line.clear();
                     return (read.0, Ok((text, None)));
                 }
                 line.clear();

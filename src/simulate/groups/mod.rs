@@ -522,7 +522,9 @@ pub fn run<G: BufRead + Send, P: BufRead + Send, W: Write>(
             match row {
                 Ok((text, tree)) => {
                     summary.groups += 1;
-                    writeln!(out, "{text}").map_err(Failed::Write)?;
+                    out.write_all(text.as_bytes())
+                        .and_then(|()| out.write_all(b"\n"))
+                        .map_err(Failed::Write)?;
                     if let (Some(w), Some(tree)) = (explain.as_mut(), tree) {
                         writeln!(w, "{tree}").map_err(Failed::Write)?;
                     }
