@@ -3,7 +3,7 @@
 //! columns of member rows; an aggregate over the members is a segment reduction, and a
 //! group's value read for its members is spread over their rows.
 
-use super::compile::{Col, Compiler};
+use super::compile::{Col, Compiler, constant};
 use super::{FactInput, Gather, Kind, Level, Step, input_kind, num};
 use crate::model::{Expr, ExprKind, FactRef, Value};
 use crate::vocabulary::Function;
@@ -53,7 +53,7 @@ impl Compiler<'_> {
         // interpreter.
         let default = match &declared.default {
             None => None,
-            Some(v) => Some(constant_parts(v)?),
+            Some(v) => Some(constant(v)?),
         };
         let at = std::mem::replace(&mut self.at, level);
         let den = super::compile::natural_den(kind);
@@ -129,9 +129,9 @@ impl Compiler<'_> {
         let mut thresholds = Vec::with_capacity(brackets.len());
         let mut values = Vec::with_capacity(brackets.len());
         for (t, v) in brackets.iter() {
-            let (tn, td, _) = constant_parts(t)?;
+            let (tn, td, _) = constant(t)?;
             thresholds.push(tn.checked_mul(xden)?.checked_div(td).filter(|q| q * td == tn * xden)?);
-            values.push(constant_parts(v)?);
+            values.push(constant(v)?);
         }
         let vden = values.iter().try_fold(1i64, |d, (_, vd, _)| lcm(d, *vd))?;
         let values: Vec<i64> =
@@ -153,11 +153,6 @@ impl Compiler<'_> {
         let limit = num::limit(den);
         self.step(kind, Some(den), |dst| Step::Scale { dst, x: x.reg, f, thresholds, values, limit })
     }
-}
-
-/// A value as `(num, den, kind)`, if columns hold it.
-pub(super) fn constant_parts(v: &Value) -> Option<(i64, i64, Kind)> {
-    super::compile::constant(v)
 }
 
 fn lcm(a: i64, b: i64) -> Option<i64> {
