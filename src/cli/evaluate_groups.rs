@@ -6,7 +6,7 @@ use super::output::{Replacing, same_file};
 use super::{Color, Exit};
 use crate::simulate::batch::Failed;
 use crate::simulate::groups::{self, Keys, Population};
-use std::io::{BufReader, BufWriter, Write};
+use std::io::{BufWriter, Write};
 use std::time::Instant;
 
 /// The largest persons table held whole (in any row order): beyond it, tables stream.
@@ -22,8 +22,9 @@ pub fn run(args: &EvaluateArgs, color: Color) -> Exit {
         Ok(c) => c,
         Err(exit) => return exit,
     };
+    // Read in large blocks by the reader itself: no buffer between.
     let open = |path: &std::path::Path| match std::fs::File::open(path) {
-        Ok(f) => Ok(BufReader::with_capacity(1 << 20, f)),
+        Ok(f) => Ok(f),
         Err(e) => {
             eprintln!("error: cannot read `{}`: {e}", path.display());
             Err(Exit::Usage)

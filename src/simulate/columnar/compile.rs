@@ -36,6 +36,11 @@ pub(super) struct Compiler<'m> {
     pub(super) spread: HashMap<Reg, Col>,
     /// The members' roles in the group, when a rule reads them.
     pub(super) roles: Option<Reg>,
+    /// Each constant's register, and each step's destination by what it computes from
+    /// which registers at which rows: an expression written twice (`age(p.birth)` in two
+    /// rules) is computed once.
+    known: HashMap<(i64, i64, Kind), Col>,
+    done: HashMap<(Step, Level, Kind, Option<i64>), Reg>,
 }
 
 impl Program {
@@ -56,6 +61,8 @@ impl Program {
             facts: Vec::new(),
             spread: HashMap::new(),
             roles: None,
+            known: HashMap::new(),
+            done: HashMap::new(),
         };
         let targets =
             targets.iter().map(|t| c.local(*t).map(|c| (c.reg, c.kind))).collect::<Option<Vec<_>>>()?;
@@ -155,11 +162,16 @@ impl Compiler<'_> {
     }
 
     pub(super) fn constant(&mut self, num: i64, den: i64, kind: Kind) -> Col {
+        if let Some(col) = self.known.get(&(num, den, kind)) {
+            return *col;
+        }
         let fixed = if den == 0 { natural_den(kind) } else { Some(den) };
         let reg = self.reg(kind, fixed);
         self.levels[reg] = Level::Any;
         self.consts.push((reg, num, den));
-        Col { reg, kind, den: fixed }
+        let col = Col { reg, kind, den: fixed };
+        self.known.insert((num, den, kind), col);
+        col
     }
 
     pub(super) fn step(
@@ -168,8 +180,16 @@ impl Compiler<'_> {
         den: Option<i64>,
         make: impl FnOnce(Reg) -> Step,
     ) -> Option<Col> {
+        // Made with no destination yet, to look it up among the steps made.
+        let key = (make(Reg::MAX), self.at, kind, den);
+        if let Some(&reg) = self.done.get(&key) {
+            return Some(Col { reg, kind, den });
+        }
         let reg = self.reg(kind, den);
-        self.steps.push(make(reg));
+        let mut step = key.0.clone();
+        *step.dst_mut() = reg;
+        self.steps.push(step);
+        self.done.insert(key, reg);
         Some(Col { reg, kind, den })
     }
 

@@ -366,6 +366,17 @@ impl Batch {
                     },
                 )
             }
+            // Ages on one date (the decision's): that date's calendar worked out once.
+            Step::Age { dst, birth, on } if self.levels[on] == Level::Any && self.len > 0 => {
+                let (c, d) = self.get(on, 0);
+                let on = Date::from_day_number(c);
+                self.unary(dst, birth, |a, b| {
+                    if b == 0 || d == 0 {
+                        return Exact::Unknown;
+                    }
+                    Exact::Value(Date::from_day_number(a).years_until(on), 1)
+                })
+            }
             Step::Age { dst, birth, on } => self.binary(dst, birth, on, |a, b, c, d| {
                 if b == 0 || d == 0 {
                     return Exact::Unknown;

@@ -19,7 +19,7 @@ use crate::vocabulary::{BinOp, Function, Unit};
 
 /// Whose rows a register has: the groups' (one decision each), their members', or any
 /// (a constant, the same on every row).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Level {
     Any,
     Group,
@@ -38,7 +38,7 @@ pub struct FactInput {
 }
 
 /// How the members of a group are reduced to one value.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum Gather {
     /// How many members there are (in the role).
     Members,
@@ -51,7 +51,7 @@ enum Gather {
 }
 
 /// The static type of a column.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Kind {
     Bool,
     Int,
@@ -91,7 +91,7 @@ impl Shape {
 pub type Reg = usize;
 
 /// One step over all rows of a batch; `dst` never names an operand.
-#[derive(Debug)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 enum Step {
     Not {
         dst: Reg,
@@ -260,6 +260,38 @@ enum Step {
 impl Step {
     fn dst(&self) -> Reg {
         match *self {
+            Step::Not { dst, .. }
+            | Step::NegInt { dst, .. }
+            | Step::Neg { dst, .. }
+            | Step::And { dst, .. }
+            | Step::Or { dst, .. }
+            | Step::Cmp { dst, .. }
+            | Step::CmpMixed { dst, .. }
+            | Step::DivFixed { dst, .. }
+            | Step::CmpSame { dst, .. }
+            | Step::AddSame { dst, .. }
+            | Step::MulFixed { dst, .. }
+            | Step::IntArith { dst, .. }
+            | Step::Arith { dst, .. }
+            | Step::Div { dst, .. }
+            | Step::Days { dst, .. }
+            | Step::Shift { dst, .. }
+            | Step::DateDiff { dst, .. }
+            | Step::If { dst, .. }
+            | Step::In { dst, .. }
+            | Step::Age { dst, .. }
+            | Step::DaysBetween { dst, .. }
+            | Step::Round { dst, .. }
+            | Step::Extreme { dst, .. }
+            | Step::Spread { dst, .. }
+            | Step::Gather { dst, .. }
+            | Step::Scale { dst, .. } => dst,
+        }
+    }
+
+    /// Where the step writes: set once the step is known to be new.
+    fn dst_mut(&mut self) -> &mut Reg {
+        match self {
             Step::Not { dst, .. }
             | Step::NegInt { dst, .. }
             | Step::Neg { dst, .. }

@@ -4,11 +4,14 @@
 //! cannot read, members outside the roles' bounds) or whose values only the interpreter
 //! gets exactly is decided by the interpreter, which also reports what is wrong with it.
 
-use super::{Decided, Layout, Out, Read};
+use super::read::{self, Chunk, Cutter};
+use super::{Interpreter, Layout, Out, Part, Work};
 use crate::model::{Local, Model};
 use crate::simulate::columnar::{Batch, FactInput, Level, Program};
-use crate::simulate::table::cells::{self, Cell};
+use crate::simulate::table::cells::{self, Cell, Cells};
 use crate::simulate::table::write;
+use std::ops::Range;
+use std::time::{Duration, Instant};
 
 /// The program and where its facts are in the two tables.
 pub struct Columns<'m> {
@@ -64,80 +67,88 @@ impl<'m> Columns<'m> {
         Some(Columns { model, program, facts, targets })
     }
 
-    /// Decides a part of a chunk; `one` decides a group through the interpreter.
+    /// Decides groups `range` of a chunk into `part`; the interpreter decides the groups
+    /// the columns cannot take.
     pub fn decide(
         &self,
-        batch: &mut Option<Batch>,
+        work: &mut Work,
         layout: &Layout,
-        part: &[Read],
-        one: &(dyn Fn(&Read) -> Decided + Sync),
-    ) -> (Vec<Decided>, usize) {
+        chunk: &Chunk,
+        range: Range<usize>,
+        interpreter: &Interpreter,
+        part: &mut Part,
+    ) {
         let p = &self.program;
+        let started = Instant::now();
         // A worker's batch serves its parts one after another.
-        let batch = batch.get_or_insert_with(|| Batch::new(p, part.len()));
-        let sizes = part.iter().map(|(_, rows)| rows.as_ref().map_or(0, |(_, members)| members.len() as u32));
-        batch.groups(p, sizes);
-        let mut fallback: Vec<bool> = part.iter().map(|(_, rows)| rows.is_err()).collect();
-        for (g, (_, rows)) in part.iter().enumerate() {
-            let Ok((record, members)) = rows else { continue };
-            if !self.fill(batch, layout, g, record, members) {
-                fallback[g] = true;
-            }
-        }
-        batch.run(p);
-        let mut line = Vec::with_capacity(128);
-        let mut columnar = 0;
-        let rows = part
-            .iter()
-            .enumerate()
-            .map(|(g, read)| {
-                if !(fallback[g] || batch.redo[g]) && self.write(batch, layout, g, read, &mut line) {
-                    columnar += 1;
-                    // A copy of the line's size; the buffer stays for the next line.
-                    let text = String::from_utf8(line.clone()).expect("written as UTF-8");
-                    line.clear();
-                    return (read.0, Ok((text, None)));
-                }
-                line.clear();
-                one(read)
-            })
+        let batch = work.batch.get_or_insert_with(|| Batch::new(p, range.len()));
+        batch.groups(p, range.clone().map(|g| chunk.members(g).len() as u32));
+        let fallback: Vec<bool> = range
+            .clone()
+            .map(|g| !self.fill(batch, layout, &mut work.member, chunk, g, g - range.start))
             .collect();
-        (rows, columnar)
+        let filled = Instant::now();
+        part.read += filled - started;
+        batch.run(p);
+        let ran = Instant::now();
+        part.compute += ran - filled;
+        let mut aside = Duration::ZERO;
+        for g in range.clone() {
+            let i = g - range.start;
+            let at = part.out.len();
+            if !(fallback[i] || batch.redo[i]) && self.write(batch, layout, chunk, g, i, &mut part.out) {
+                part.columnar += 1;
+                part.decided += 1;
+                continue;
+            }
+            part.out.truncate(at);
+            // The interpreter counts its own phases.
+            let t = Instant::now();
+            interpreter.one(chunk, g, &mut work.group, part);
+            aside += t.elapsed();
+        }
+        part.write += ran.elapsed() - aside;
     }
 
-    /// Puts one group's cells into the batch; `false` when only the interpreter can take
-    /// the group (or say what is wrong with it).
+    /// Puts group `g` of the chunk (group `i` of the batch) into the batch; `false` when
+    /// only the interpreter can take the group (or say what is wrong with it).
     fn fill(
         &self,
         batch: &mut Batch,
         layout: &Layout,
+        cutter: &mut Cutter,
+        chunk: &Chunk,
         g: usize,
-        record: &csv::StringRecord,
-        members: &[(u64, csv::StringRecord)],
+        i: usize,
     ) -> bool {
-        let m = self.model;
-        let entity = &m.entities[layout.entity];
-        if members.is_empty() {
+        let entity = &self.model.entities[layout.entity];
+        let members = chunk.members(g);
+        if members.len() == 0 {
             return false;
         }
-        let rows = batch.members(g);
         // Members in each role, for the roles' bounds (a group of many roles: the
         // interpreter's).
         let mut counts = [0u32; 8];
         if entity.roles.len() > counts.len() {
             return false;
         }
-        // One pass over the members, each row read once while it is in cache: its role,
-        // then its facts.
         let facts = || self.program.facts.iter().zip(&self.facts);
-        for (row, (_, p)) in rows.zip(members) {
-            let Some(r) = entity.role(p.get(layout.role).unwrap_or_default()) else { return false };
+        // One pass over the members, each record cut once: its role, then its facts.
+        for (row, (_, record)) in batch.members(i).zip(members) {
+            let cells = cutter.cut(record);
+            if cells.count() != layout.person_width {
+                return false;
+            }
+            let role = cells.cell(layout.role);
+            let Some(r) = entity.roles.iter().position(|r| r.name.text.as_bytes() == role) else {
+                return false;
+            };
             counts[r] += 1;
             if let Some(reg) = self.program.roles {
                 batch.set(reg, row, r as i64, 1);
             }
             for (f, column) in facts().filter(|(f, _)| f.level == Level::Person) {
-                if !self.put(batch, f, row, cell(p, *column)) {
+                if !self.put(batch, f, row, column.map_or(&b""[..], |c| cells.cell(c))) {
                     return false;
                 }
             }
@@ -147,18 +158,22 @@ impl<'m> Columns<'m> {
             .iter()
             .zip(&counts)
             .all(|(role, &n)| n >= role.min && role.max.is_none_or(|max| n <= max));
-        bounds
+        if !bounds {
+            return false;
+        }
+        let cells = cutter.cut(chunk.group(g).1);
+        cells.count() == layout.group_width
             && facts()
                 .filter(|(f, _)| f.level != Level::Person)
-                .all(|(f, c)| self.put(batch, f, g, cell(record, *c)))
+                .all(|(f, c)| self.put(batch, f, i, c.map_or(&b""[..], |c| cells.cell(c))))
     }
 
     /// Puts one cell of a fact into its row; `false` when only the interpreter can read it.
-    fn put(&self, batch: &mut Batch, f: &FactInput, row: usize, text: &str) -> bool {
-        let (n, d) = if text.is_empty() {
+    fn put(&self, batch: &mut Batch, f: &FactInput, row: usize, cell: &[u8]) -> bool {
+        let (n, d) = if cell.is_empty() {
             f.default.map_or((0, 0), |(n, d, _)| (n, d))
         } else {
-            match cells::parse(text.as_bytes(), &self.model.fact(f.fact).ty, Some(f.kind), self.model) {
+            match cells::parse(cell, &self.model.fact(f.fact).ty, Some(f.kind), self.model) {
                 Ok(Cell::Column(n, d)) => (n, d),
                 _ => return false,
             }
@@ -167,28 +182,33 @@ impl<'m> Columns<'m> {
         true
     }
 
-    /// Writes one group's line; `false` when a value is only the interpreter's to write.
-    fn write(&self, batch: &Batch, layout: &Layout, g: usize, read: &Read, line: &mut Vec<u8>) -> bool {
-        let Ok((record, _)) = &read.1 else { return false };
-        for (i, target) in self.targets.iter().enumerate() {
-            if i > 0 {
+    /// Writes the line of group `g` of the chunk (group `i` of the batch); `false` when a
+    /// value is only the interpreter's to write.
+    fn write(
+        &self,
+        batch: &Batch,
+        layout: &Layout,
+        chunk: &Chunk,
+        g: usize,
+        i: usize,
+        line: &mut Vec<u8>,
+    ) -> bool {
+        for (k, target) in self.targets.iter().enumerate() {
+            if k > 0 {
                 line.push(b',');
             }
             match target {
-                None => write::push_cell(line, record.get(layout.group_id).unwrap_or_default().as_bytes()),
+                None => write::push_cell(line, &read::nth_cell(chunk.group(g).1, layout.group_id)),
                 Some(t) => {
                     let (reg, kind) = self.program.targets[*t];
-                    let (n, d) = batch.get(reg, g);
+                    let (n, d) = batch.get(reg, i);
                     if !write::column(self.model, line, kind, n, d) {
                         return false;
                     }
                 }
             }
         }
+        line.push(b'\n');
         true
     }
-}
-
-fn cell(record: &csv::StringRecord, column: Option<usize>) -> &str {
-    column.and_then(|c| record.get(c)).unwrap_or_default()
 }

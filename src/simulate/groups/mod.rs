@@ -6,20 +6,23 @@
 //! are decided over all cores and written in input order.
 
 mod columns;
+mod read;
 
 use super::batch::{Failed, RowError};
-use super::columnar::Program;
+use super::columnar::{Batch, Program};
 use super::engine::{Request, decide_alone};
 use super::profile::{Facts, Group, Person, Profile};
 use super::scalar::{fact_column, put_cell};
+use super::table::cells::Cells;
 use crate::date::Date;
 use crate::model::{EntityId, Local, Model, ServiceId, Value};
 use rayon::prelude::*;
-use std::io::{BufRead, Write};
+use read::{Chunk, Cutter, Held, Reader, Source};
+use std::io::{Read, Write};
 use std::time::{Duration, Instant};
 
 /// Groups decided together; bounds memory whatever the population.
-const CHUNK: usize = 4096;
+const CHUNK: usize = 8192;
 /// Groups in one columnar batch: long loops, columns in cache.
 const PART: usize = 256;
 
@@ -57,6 +60,9 @@ enum Out {
 /// How the two tables map onto the model.
 struct Layout {
     entity: EntityId,
+    /// The cells of a groups and of a persons record.
+    group_width: usize,
+    person_width: usize,
     group_id: usize,
     /// Column → fact of the group (and the months of a monthly fact's column).
     group_facts: Vec<(usize, FactColumn)>,
@@ -73,14 +79,16 @@ pub struct Summary {
     pub malformed: usize,
     /// Groups decided in columns.
     pub columnar: usize,
-    /// Time spent reading the tables, deciding and writing. Reading the next chunk overlaps
-    /// deciding the current one, so on several cores the three add up to more than the run.
+    /// Time spent reading the tables (records cut, members matched, cells parsed into
+    /// columns), deciding and writing, summed over the workers. Reading the next chunk
+    /// overlaps deciding the current one, so on several cores the three add up to more than
+    /// the run.
     pub read: Duration,
     pub compute: Duration,
     pub write: Duration,
 }
 
-fn position(header: &csv::StringRecord, name: &str, file: &str) -> Result<usize, String> {
+fn position(header: &[String], name: &str, file: &str) -> Result<usize, String> {
     header.iter().position(|h| h == name).ok_or_else(|| format!("{file}: no column `{name}` in the header"))
 }
 
@@ -91,15 +99,15 @@ type FactColumn = (usize, Option<(i64, i64)>);
 fn layout(
     model: &Model,
     entity: EntityId,
-    groups: &csv::StringRecord,
-    persons: &csv::StringRecord,
+    groups: &[String],
+    persons: &[String],
     keys: &Keys,
 ) -> Result<Layout, String> {
     let group_id = position(groups, &keys.group_id, "groups")?;
     let person_id = position(persons, &keys.person_id, "persons")?;
     let person_group = position(persons, &keys.person_group, "persons")?;
     let role = position(persons, &keys.role, "persons")?;
-    let facts = |header: &csv::StringRecord, e: EntityId, skip: &[usize], file: &str| {
+    let facts = |header: &[String], e: EntityId, skip: &[usize], file: &str| {
         let entity = &model.entities[e];
         header
             .iter()
@@ -122,6 +130,8 @@ fn layout(
     let person = model.person().ok_or("the regulation set declares no `person`")?;
     Ok(Layout {
         entity,
+        group_width: groups.len(),
+        person_width: persons.len(),
         group_id,
         group_facts: facts(groups, entity, &[group_id], "groups")?,
         person_id,
@@ -158,11 +168,19 @@ fn outputs(model: &Model, service: ServiceId, names: &[String], id: &str) -> Res
         .collect()
 }
 
-/// A decided group: its output line, and its decision tree when asked for.
-type Row = (String, Option<String>);
-
-/// A group's line (from the groups table) and what deciding it gave.
-type Decided = (u64, Result<Row, String>);
+/// What deciding a part of a chunk gave: its groups' lines (and decision trees), in
+/// order, and the groups that could not be read.
+#[derive(Default)]
+struct Part {
+    out: Vec<u8>,
+    trees: Vec<u8>,
+    errors: Vec<(u64, String)>,
+    decided: usize,
+    columnar: usize,
+    read: Duration,
+    compute: Duration,
+    write: Duration,
+}
 
 /// A group's decision explained: what `--explain` writes, one JSON line per group.
 #[derive(serde::Serialize)]
@@ -174,108 +192,20 @@ struct Explained<'d> {
     explain: &'d [super::explain::Check],
 }
 
-/// One group as read: its line, its row and its members' rows (turned into a profile by a
-/// worker), or why it could not be read.
-type Read = (u64, Result<(csv::StringRecord, Vec<(u64, csv::StringRecord)>), String>);
-
-/// Person rows by group id.
-type Index = foldhash::HashMap<String, Vec<(u64, csv::StringRecord)>>;
-
-/// Reads the next group and its members from both tables.
-struct Reader<G: BufRead, P: BufRead> {
-    /// Where the group id is in a groups row, and the group in a persons row.
-    group_id: usize,
-    person_group: usize,
-    groups: csv::Reader<G>,
-    persons: csv::Reader<P>,
-    /// The next person row, read ahead: the first of the next group.
-    ahead: Option<(u64, csv::StringRecord)>,
-    /// Every person row by group, when the table is held whole (any row order).
-    index: Option<Index>,
-    /// Records of decided chunks, read into again, and their lists of members: no
-    /// allocation per row.
-    pool: Vec<csv::StringRecord>,
-    lists: Vec<Vec<(u64, csv::StringRecord)>>,
+/// A worker's buffers, kept from part to part.
+#[derive(Default)]
+struct Work {
+    batch: Option<Batch>,
+    group: Cutter,
+    member: Cutter,
 }
 
-impl<G: BufRead, P: BufRead> Reader<G, P> {
-    /// Reads the whole persons table into an index by group.
-    fn hold_whole(&mut self) -> Result<(), String> {
-        let mut index: Index = Index::default();
-        while let Some((line, p)) = self.next_person()? {
-            let group = p.get(self.person_group).unwrap_or_default();
-            // Most persons join a group already seen: no key is made for them.
-            match index.get_mut(group) {
-                Some(members) => members.push((line, p)),
-                None => {
-                    let group = group.to_string();
-                    index.insert(group, vec![(line, p)]);
-                }
-            }
-        }
-        self.index = Some(index);
-        Ok(())
-    }
-
-    fn record(&mut self) -> csv::StringRecord {
-        self.pool.pop().unwrap_or_else(|| csv::StringRecord::with_capacity(64, 8))
-    }
-
-    /// Keeps a decided chunk's records for the chunks to come.
-    fn recycle(&mut self, chunk: Vec<Read>) {
-        for (_, rows) in chunk {
-            if let Ok((record, mut members)) = rows {
-                self.pool.push(record);
-                self.pool.extend(members.drain(..).map(|(_, m)| m));
-                self.lists.push(members);
-            }
-        }
-    }
-
-    fn next_person(&mut self) -> Result<Option<(u64, csv::StringRecord)>, String> {
-        let line = self.persons.position().line();
-        let mut record = self.record();
-        match self.persons.read_record(&mut record) {
-            Ok(true) => Ok(Some((line, record))),
-            Ok(false) => Ok(None),
-            Err(e) => Err(format!("persons:{line}: {e}")),
-        }
-    }
-
-    fn next(&mut self) -> Option<Read> {
-        let line = self.groups.position().line();
-        let mut record = self.record();
-        match self.groups.read_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => return None,
-            Err(e) => return Some((line, Err(format!("groups:{line}: {e}")))),
-        }
-        let id = record.get(self.group_id).unwrap_or_default();
-        if let Some(index) = &mut self.index {
-            let members = index.remove(id).unwrap_or_default();
-            return Some((line, Ok((record, members))));
-        }
-        // The members: the person rows of this group, which stand together.
-        let mut members = self.lists.pop().unwrap_or_else(|| Vec::with_capacity(8));
-        loop {
-            if self.ahead.is_none() {
-                match self.next_person() {
-                    Ok(p) => self.ahead = p,
-                    Err(e) => return Some((line, Err(e))),
-                }
-            }
-            match &self.ahead {
-                Some((_, p)) if p.get(self.person_group) == Some(id) => {
-                    members.push(self.ahead.take().expect("a person"));
-                }
-                _ => break,
-            }
-        }
-        Some((line, Ok((record, members))))
-    }
+/// A cell as text, or what is wrong with it.
+fn text<'a>(cell: &'a [u8], what: &str) -> Result<&'a str, String> {
+    std::str::from_utf8(cell).map_err(|_| format!("{what}: is not UTF-8"))
 }
 
-/// Turns a group's rows into a profile.
+/// Turns a group's records into a profile.
 struct Builder<'m> {
     model: &'m Model,
     layout: Layout,
@@ -284,47 +214,52 @@ struct Builder<'m> {
 }
 
 impl Builder<'_> {
-    fn profile(
-        &self,
-        line: u64,
-        record: &csv::StringRecord,
-        members: &[(u64, csv::StringRecord)],
-    ) -> Result<Profile, String> {
-        let id = record.get(self.layout.group_id).unwrap_or_default();
+    fn profile(&self, chunk: &Chunk, g: usize, cutter: &mut Cutter) -> Result<Profile, String> {
         let m = self.model;
         let l = &self.layout;
         let entity = &m.entities[l.entity];
-        if members.is_empty() {
+        let (line, record) = chunk.group(g);
+        let at = |e: String| format!("groups:{line}: {e}");
+        let cells = cutter.cut(record);
+        if cells.count() != l.group_width {
+            return Err(at(format!("{} fields, but the header has {}", cells.count(), l.group_width)));
+        }
+        let id = text(cells.cell(l.group_id), "the id").map_err(at)?.to_string();
+        if chunk.members(g).len() == 0 {
             let order = if self.whole {
                 ""
             } else {
                 " (the persons of each group stand together, in the order of the groups table)"
             };
-            return Err(format!("groups:{line}: `{id}` has no members in the persons table{order}"));
+            return Err(at(format!("`{id}` has no members in the persons table{order}")));
         }
         let mut facts = Facts::default();
         for &(c, target) in &l.group_facts {
-            put_cell(m, entity, &mut facts, target, record.get(c).unwrap_or_default())
-                .map_err(|e| format!("groups:{line}: {e}"))?;
+            let cell = text(cells.cell(c), &entity.facts[target.0].name.text).map_err(at)?;
+            put_cell(m, entity, &mut facts, target, cell).map_err(at)?;
         }
-        let person = m.person().expect("a person entity");
-        let mut persons = Vec::with_capacity(members.len());
-        let mut roles = Vec::with_capacity(members.len());
-        for (line, p) in members {
+        let person = &m.entities[m.person().expect("a person entity")];
+        let mut persons = Vec::with_capacity(chunk.members(g).len());
+        let mut roles = Vec::with_capacity(persons.capacity());
+        for (line, p) in chunk.members(g) {
             let at = |e: String| format!("persons:{line}: {e}");
-            let role = p.get(l.role).unwrap_or_default();
+            let cells = cutter.cut(p);
+            if cells.count() != l.person_width {
+                return Err(at(format!("{} fields, but the header has {}", cells.count(), l.person_width)));
+            }
+            let role = text(cells.cell(l.role), "the role").map_err(at)?;
             let r = entity.role(role).ok_or_else(|| {
                 let names: Vec<&str> = entity.roles.iter().map(|r| r.name.as_str()).collect();
                 at(format!("`{role}` is not a role of `{}` ({})", entity.name.text, names.join(", ")))
             })?;
             let mut values = Facts::default();
             for &(c, target) in &l.person_facts {
-                put_cell(m, &m.entities[person], &mut values, target, p.get(c).unwrap_or_default())
-                    .map_err(at)?;
+                let cell = text(cells.cell(c), &person.facts[target.0].name.text).map_err(at)?;
+                put_cell(m, person, &mut values, target, cell).map_err(at)?;
             }
             let index = persons.len() as u32;
             persons.push(Person {
-                id: p.get(l.person_id).unwrap_or_default().to_string(),
+                id: text(cells.cell(l.person_id), "the id").map_err(at)?.to_string(),
                 facts: values,
                 groups: vec![(l.entity, 0)],
                 ..Person::default()
@@ -334,17 +269,17 @@ impl Builder<'_> {
         for (r, role) in entity.roles.iter().enumerate() {
             let n = roles.iter().filter(|(_, x)| *x == r).count();
             if n < role.min as usize || role.max.is_some_and(|max| n > max as usize) {
-                return Err(format!(
-                    "groups:{line}: `{id}`: role `{}` of `{}` holds {}, and {n} are given",
+                return Err(at(format!(
+                    "`{id}`: role `{}` of `{}` holds {}, and {n} are given",
                     role.name.text,
                     entity.name.text,
                     role.cardinality()
-                ));
+                )));
             }
         }
-        let group = Group { id: id.to_string(), entity: l.entity, facts, members: roles };
+        let group = Group { id: id.clone(), entity: l.entity, facts, members: roles };
         Ok(Profile {
-            id: id.to_string(),
+            id,
             persons,
             groups: vec![group],
             applications: Vec::new(),
@@ -366,10 +301,81 @@ fn quoted(text: &str) -> String {
     }
 }
 
+/// What decides a group through the interpreter: the explanations, and what the columns
+/// cannot take.
+struct Interpreter<'a> {
+    builder: &'a Builder<'a>,
+    service: ServiceId,
+    as_of: Date,
+    outs: &'a [Out],
+    locals: &'a [Local],
+    explainer: Option<&'a super::explain::Explainer>,
+}
+
+impl Interpreter<'_> {
+    /// Decides group `g` of the chunk and appends its line (and tree) to the part.
+    fn one(&self, chunk: &Chunk, g: usize, cutter: &mut Cutter, part: &mut Part) {
+        let model = self.builder.model;
+        let s = &model.services[self.service];
+        let started = Instant::now();
+        let profile = self.builder.profile(chunk, g, cutter);
+        let read = started.elapsed();
+        part.read += read;
+        let p = match profile {
+            Ok(p) => p,
+            Err(e) => {
+                part.errors.push((chunk.entries[g].line, e));
+                return;
+            }
+        };
+        let mut binding = vec![None; s.roles.len()];
+        binding[s.subject.expect("a subject")] = Some(Value::Group(0));
+        let request = Request {
+            service: self.service,
+            date: self.as_of,
+            binding,
+            event: None,
+            route: super::decision::Route::Application,
+            trigger: None,
+        };
+        let (decision, values) = decide_alone(model, &p, &request, self.locals, self.explainer);
+        let decided = started.elapsed();
+        part.compute += decided - read;
+        if self.explainer.is_some() {
+            let explained = Explained {
+                line: chunk.entries[g].line,
+                group: &p.id,
+                service: &s.name.text,
+                outcome: decision.outcome.as_str(),
+                explain: &decision.explain,
+            };
+            serde_json::to_writer(&mut part.trees, &explained).expect("a tree serialises");
+            part.trees.push(b'\n');
+        }
+        let mut values = values.into_iter();
+        for (i, o) in self.outs.iter().enumerate() {
+            if i > 0 {
+                part.out.push(b',');
+            }
+            let cell = match o {
+                Out::GroupId => quoted(&p.id),
+                Out::Outcome => decision.outcome.as_str().to_string(),
+                Out::Local(_) => {
+                    values.next().flatten().map_or_else(String::new, |v| quoted(&model.show(&v)))
+                }
+            };
+            part.out.extend_from_slice(cell.as_bytes());
+        }
+        part.out.push(b'\n');
+        part.decided += 1;
+        part.write += started.elapsed() - decided;
+    }
+}
+
 /// Decides the service for every group of the tables and writes one CSV row per group.
 /// With `whole`, the persons table is held in memory by group, so its rows may come in any
 /// order; otherwise both tables stream, the members of each group together in group order.
-pub fn run<G: BufRead + Send, P: BufRead + Send, W: Write>(
+pub fn run<G: Read + Send, P: Read + Send, W: Write>(
     model: &Model,
     run: &Population,
     groups: G,
@@ -380,187 +386,122 @@ pub fn run<G: BufRead + Send, P: BufRead + Send, W: Write>(
 ) -> Result<Summary, Failed> {
     let Population { service, keys, columns, as_of, whole, columnar } = *run;
     let s = &model.services[service];
-    let setup_error = |message: String| RowError { line: 1, message };
-    let subject = s.subject.map(|i| s.roles[i].entity).filter(|&e| model.entities[e].group);
-    let Some(entity) = subject else {
-        let e = setup_error(format!(
-            "`{}` is not decided for a group: give its cases in one table (`--in`)",
-            s.name.text
-        ));
-        errors(&e);
-        return Err(Failed::Row(e));
-    };
-    let mut groups = csv::ReaderBuilder::new().flexible(false).from_reader(groups);
-    let mut persons = csv::ReaderBuilder::new().flexible(false).from_reader(persons);
-    let headers = groups.headers().cloned().map_err(|e| format!("groups: {e}"));
-    let mapped = headers.and_then(|g| {
-        let p = persons.headers().cloned().map_err(|e| format!("persons: {e}"))?;
-        Ok((layout(model, entity, &g, &p, keys)?, outputs(model, service, columns, &keys.group_id)?))
-    });
-    let (layout, outs) = match mapped {
-        Ok(x) => x,
-        Err(message) => {
-            let e = setup_error(message);
-            errors(&e);
-            return Err(Failed::Row(e));
-        }
-    };
-    writeln!(out, "{}", columns.join(",")).map_err(Failed::Write)?;
-    let (group_id, person_group) = (layout.group_id, layout.person_group);
-    let mut reader = Reader {
-        group_id,
-        person_group,
-        groups,
-        persons,
-        ahead: None,
-        index: None,
-        pool: Vec::new(),
-        lists: Vec::new(),
-    };
-    let holding = Instant::now();
-    if whole && let Err(message) = reader.hold_whole() {
+    let mut stop = |message: String| {
         let e = RowError { line: 1, message };
         errors(&e);
-        return Err(Failed::Row(e));
+        Failed::Row(e)
+    };
+    let subject = s.subject.map(|i| s.roles[i].entity).filter(|&e| model.entities[e].group);
+    let Some(entity) = subject else {
+        return Err(stop(format!(
+            "`{}` is not decided for a group: give its cases in one table (`--in`)",
+            s.name.text
+        )));
+    };
+    let started = Instant::now();
+    let (mut groups, mut persons) = (Source::new(groups), Source::new(persons));
+    let mapped = header(&mut groups, "groups").and_then(|g| Ok((g, header(&mut persons, "persons")?)));
+    let (group_header, person_header) = match mapped {
+        Ok(h) => h,
+        Err(Failed::Row(e)) => return Err(stop(e.message)),
+        Err(f) => return Err(f),
+    };
+    let mapped = layout(model, entity, &group_header, &person_header, keys)
+        .and_then(|l| Ok((l, outputs(model, service, columns, &keys.group_id)?)));
+    let (layout, outs) = mapped.map_err(&mut stop)?;
+    writeln!(out, "{}", columns.join(",")).map_err(Failed::Write)?;
+    let (group_id, person_group) = (layout.group_id, layout.person_group);
+    let mut reader = Reader { groups, persons, group_id, person_group, held: None };
+    if whole {
+        reader.held = Some(Held::read(&mut reader.persons, person_group).map_err(Failed::Read)?);
     }
     let builder = Builder { model, layout, whole };
-    let mut summary = Summary { read: holding.elapsed(), ..Summary::default() };
-    let subject = s.subject.expect("a subject");
+    let mut summary = Summary { read: started.elapsed(), ..Summary::default() };
     let locals: Vec<Local> =
         outs.iter().filter_map(|o| if let Out::Local(l) = o { Some(*l) } else { None }).collect();
     let explaining = explain.is_some();
     // What each check reads, found once for every group explained.
     let explainer = explaining.then(|| super::explain::Explainer::new(model, s));
-    // One group through the interpreter: what explains, and what the columns cannot take.
-    let one = |(line, rows): &Read| -> Decided {
-        let line = *line;
-        let p = match rows
-            .as_ref()
-            .map_err(Clone::clone)
-            .and_then(|(record, members)| builder.profile(line, record, members))
-        {
-            Ok(p) => p,
-            Err(e) => return (line, Err(e)),
-        };
-        let mut binding = vec![None; s.roles.len()];
-        binding[subject] = Some(Value::Group(0));
-        let request = Request {
-            service,
-            date: as_of,
-            binding,
-            event: None,
-            route: super::decision::Route::Application,
-            trigger: None,
-        };
-        let (decision, values) = decide_alone(model, &p, &request, &locals, explainer.as_ref());
-        let tree = explaining.then(|| {
-            let explained = Explained {
-                line,
-                group: &p.id,
-                service: &s.name.text,
-                outcome: decision.outcome.as_str(),
-                explain: &decision.explain,
-            };
-            serde_json::to_string(&explained).expect("a tree serialises")
-        });
-        let outcome = decision.outcome.as_str();
-        let mut values = values.into_iter();
-        let cells: Vec<String> = outs
-            .iter()
-            .map(|o| match o {
-                Out::GroupId => quoted(&p.id),
-                Out::Outcome => outcome.to_string(),
-                Out::Local(_) => {
-                    values.next().flatten().map_or_else(String::new, |v| quoted(&model.show(&v)))
-                }
-            })
-            .collect();
-        (line, Ok((cells.join(","), tree)))
+    let interpreter = Interpreter {
+        builder: &builder,
+        service,
+        as_of,
+        outs: &outs,
+        locals: &locals,
+        explainer: explainer.as_ref(),
     };
     // Without explanations, groups are decided in columns where the program compiles.
     let columns = (columnar && !explaining)
         .then(|| Program::compile(model, s, as_of, &locals))
         .flatten()
         .and_then(|program| columns::Columns::new(model, program, &builder.layout, &outs, &locals));
-    // The next chunk is read while the current one is decided: reading is serial.
-    let read_chunk = |reader: &mut Reader<G, P>| {
-        let start = Instant::now();
-        let chunk: Vec<Read> = std::iter::from_fn(|| reader.next()).take(CHUNK).collect();
-        (chunk, start.elapsed())
+    let decide_part = |work: &mut Work, chunk: &Chunk, from: usize| {
+        let to = (from + PART).min(chunk.entries.len());
+        let mut part = Part { out: Vec::with_capacity((to - from) * 64), ..Part::default() };
+        match &columns {
+            Some(c) => c.decide(work, &builder.layout, chunk, from..to, &interpreter, &mut part),
+            None => (from..to).for_each(|g| interpreter.one(chunk, g, &mut work.group, &mut part)),
+        }
+        part
     };
-    let (mut next, took) = read_chunk(&mut reader);
-    summary.read += took;
+    // The next chunk is read while the current one is decided: reading is serial.
+    let read_chunk = |reader: &mut Reader<G, P>, chunk: &mut Chunk| {
+        let start = Instant::now();
+        reader.chunk(chunk, CHUNK).map(|()| start.elapsed())
+    };
+    let (mut current, mut next) = (Chunk::default(), Chunk::default());
+    summary.read += read_chunk(&mut reader, &mut next).map_err(Failed::Read)?;
     loop {
-        let chunk = std::mem::take(&mut next);
-        if chunk.is_empty() {
+        std::mem::swap(&mut current, &mut next);
+        if current.entries.is_empty() {
             break;
         }
-        let decide_chunk = || -> (Vec<Decided>, usize, Duration) {
-            let start = Instant::now();
-            let (rows, n) = match &columns {
-                Some(c) => {
-                    let parts: Vec<_> = chunk
-                        .par_chunks(PART)
-                        .map_init(|| None, |batch, part| c.decide(batch, &builder.layout, part, &one))
-                        .collect();
-                    let n = parts.iter().map(|(_, n)| n).sum();
-                    (parts.into_iter().flat_map(|(rows, _)| rows).collect(), n)
-                }
-                None => (chunk.par_iter().map(one).collect(), 0),
-            };
-            (rows, n, start.elapsed())
+        let chunk = &current;
+        let decide_chunk = || -> Vec<Part> {
+            let starts: Vec<usize> = (0..chunk.entries.len()).step_by(PART).collect();
+            starts.par_iter().map_init(Work::default, |work, &from| decide_part(work, chunk, from)).collect()
         };
-        let ((rows, in_columns, computing), (read, reading)) =
-            rayon::join(decide_chunk, || read_chunk(&mut reader));
-        next = read;
-        summary.read += reading;
-        summary.compute += computing;
-        reader.recycle(chunk);
-        summary.columnar += in_columns;
+        let (parts, reading) = rayon::join(decide_chunk, || read_chunk(&mut reader, &mut next));
+        summary.read += reading.map_err(Failed::Read)?;
         let writing = Instant::now();
-        for (line, row) in rows {
-            match row {
-                Ok((text, tree)) => {
-                    summary.groups += 1;
-                    out.write_all(text.as_bytes())
-                        .and_then(|()| out.write_all(b"\n"))
-                        .map_err(Failed::Write)?;
-                    if let (Some(w), Some(tree)) = (explain.as_mut(), tree) {
-                        writeln!(w, "{tree}").map_err(Failed::Write)?;
-                    }
-                }
-                Err(message) => {
-                    summary.malformed += 1;
-                    errors(&RowError { line: line as usize, message });
-                }
+        for part in parts {
+            summary.groups += part.decided;
+            summary.columnar += part.columnar;
+            summary.read += part.read;
+            summary.compute += part.compute;
+            summary.write += part.write;
+            out.write_all(&part.out).map_err(Failed::Write)?;
+            if let Some(w) = explain.as_mut() {
+                w.write_all(&part.trees).map_err(Failed::Write)?;
+            }
+            for (line, message) in part.errors {
+                summary.malformed += 1;
+                errors(&RowError { line: line as usize, message });
             }
         }
         summary.write += writing.elapsed();
     }
     // Persons left over belong to no group read, or stand apart from their group.
-    let left = reader.index.as_mut().and_then(|index| {
-        let (group, rows) = index.iter_mut().min_by_key(|(_, rows)| rows.first().map(|r| r.0))?;
-        let (line, _) = rows.first()?;
-        Some((*line, group.clone()))
-    });
-    if let Some((line, group)) = left {
-        let e = RowError {
-            line: line as usize,
-            message: format!("persons:{line}: a member of `{group}`, which the groups table does not have"),
-        };
-        errors(&e);
-        return Err(Failed::Row(e));
-    }
-    if let Some((line, p)) = reader.ahead.take() {
-        let group = p.get(person_group).unwrap_or_default().to_string();
-        let e = RowError {
-            line: line as usize,
-            message: format!(
+    if let Some((line, group)) = reader.left().map_err(Failed::Read)? {
+        let message = match reader.held {
+            Some(_) => format!("persons:{line}: a member of `{group}`, which the groups table does not have"),
+            None => format!(
                 "persons:{line}: a member of `{group}`, which is not the group at this place of the groups table (the persons of each group stand together, in the order of the groups table)"
             ),
         };
+        let e = RowError { line: line as usize, message };
         errors(&e);
         return Err(Failed::Row(e));
     }
     Ok(summary)
+}
+
+/// A table's column names (none in an empty table); a header that cannot be read is
+/// named by its table.
+fn header<R: Read>(source: &mut Source<R>, file: &str) -> Result<Vec<String>, Failed> {
+    match source.next_record().map_err(Failed::Read)? {
+        Some((_, record)) => read::header(&record)
+            .map_err(|message| Failed::Row(RowError { line: 1, message: format!("{file}: {message}") })),
+        None => Ok(Vec::new()),
+    }
 }

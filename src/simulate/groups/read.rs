@@ -1,0 +1,400 @@
+//! The two tables read as bytes. Records are cut at line ends found by memchr (a record
+//! with a quote as the csv reader reads it), each member is matched to its group by the
+//! bytes of its group cell, and a chunk's records are copied together into two buffers,
+//! which workers cut into cells ([`Cutter`]).
+
+use crate::simulate::table::blocks;
+use crate::simulate::table::cells::Line;
+use std::borrow::Cow;
+use std::io::Read;
+use std::ops::Range;
+
+/// Bytes asked of a file at once.
+const READ: usize = 1 << 20;
+
+/// A table read record by record from a buffer of its bytes.
+pub struct Source<R> {
+    file: R,
+    buf: Vec<u8>,
+    /// Where the next record starts in `buf`, and its line in the file.
+    start: usize,
+    line: u64,
+    /// The first quote in the buffer at or after where it was last looked for (`buf.len()`
+    /// when there is none; `None` when not looked for): records before it are cut at
+    /// memchr speed.
+    quote: Option<usize>,
+    eof: bool,
+    /// The record at `start`, once found: its bytes (without the line end) and the lines
+    /// it spans.
+    found: Option<(Range<usize>, u64)>,
+}
+
+/// A record: its first line in the file and its bytes.
+pub type Record<'a> = (u64, &'a [u8]);
+
+impl<R: Read> Source<R> {
+    pub fn new(file: R) -> Self {
+        Source { file, buf: Vec::new(), start: 0, line: 1, quote: None, eof: false, found: None }
+    }
+
+    /// The next record, not consumed: skips blank lines.
+    pub fn peek(&mut self) -> std::io::Result<Option<Record<'_>>> {
+        loop {
+            if self.found.is_none() {
+                self.found = self.find()?;
+            }
+            let Some((range, lines)) = self.found.clone() else { return Ok(None) };
+            if !range.is_empty() {
+                return Ok(Some((self.line, &self.buf[range])));
+            }
+            self.advance_by(range.end, lines);
+        }
+    }
+
+    /// Consumes the record `peek` gave.
+    pub fn advance(&mut self) {
+        if let Some((range, lines)) = self.found.take() {
+            self.advance_by(range.end, lines);
+        }
+    }
+
+    /// The next record, consumed.
+    pub fn next_record(&mut self) -> std::io::Result<Option<(u64, Vec<u8>)>> {
+        let record = self.peek()?.map(|(line, bytes)| (line, bytes.to_vec()));
+        self.advance();
+        Ok(record)
+    }
+
+    fn advance_by(&mut self, end: usize, lines: u64) {
+        self.found = None;
+        // Past the record's line end (and the carriage return before it).
+        let rest = &self.buf[end..];
+        let skip = match rest {
+            [b'\r', b'\n', ..] => 2,
+            [b'\n', ..] => 1,
+            // The end of the file (or a lone carriage return, which ends the last record).
+            _ => rest.len(),
+        };
+        self.start = end + skip;
+        self.line += lines;
+    }
+
+    /// Finds the record at `start`, reading more of the file until it is whole.
+    fn find(&mut self) -> std::io::Result<Option<(Range<usize>, u64)>> {
+        loop {
+            if let Some(found) = self.cut() {
+                return Ok(Some(found));
+            }
+            if self.eof {
+                if self.start >= self.buf.len() {
+                    return Ok(None);
+                }
+                // The last record, without a line end.
+                let lines = 1 + memchr::memchr_iter(b'\n', &self.buf[self.start..]).count() as u64;
+                let end = strip_cr(&self.buf, self.start, self.buf.len());
+                return Ok(Some((self.start..end, lines)));
+            }
+            self.fill()?;
+        }
+    }
+
+    /// The record at `start` if the buffer holds its line end.
+    fn cut(&mut self) -> Option<(Range<usize>, u64)> {
+        let bytes = &self.buf[self.start..];
+        let nl = self.start + memchr::memchr(b'\n', bytes)?;
+        let quote = match self.quote {
+            Some(q) if q >= self.start => q,
+            _ => memchr::memchr(b'"', bytes).map_or(self.buf.len(), |q| self.start + q),
+        };
+        self.quote = Some(quote);
+        if nl < quote {
+            return Some((self.start..strip_cr(&self.buf, self.start, nl), 1));
+        }
+        // Quotes may hold line ends: the record ends at the first one outside them.
+        let end = self.start + blocks::first_record(bytes)? - 1;
+        let lines = 1 + memchr::memchr_iter(b'\n', &self.buf[self.start..end]).count() as u64;
+        Some((self.start..strip_cr(&self.buf, self.start, end), lines))
+    }
+
+    /// Reads more of the file, keeping the bytes from `start` on.
+    fn fill(&mut self) -> std::io::Result<()> {
+        self.buf.drain(..self.start);
+        self.start = 0;
+        // A record longer than the buffer doubles what is asked.
+        let want = READ.max(self.buf.len());
+        let n = Read::by_ref(&mut self.file).take(want as u64).read_to_end(&mut self.buf)?;
+        self.eof = n < want;
+        // The quotes of the new bytes are looked for again.
+        self.quote = None;
+        Ok(())
+    }
+}
+
+/// The end of a record's bytes without the carriage return of a `\r\n`.
+fn strip_cr(buf: &[u8], start: usize, end: usize) -> usize {
+    if end > start && buf[end - 1] == b'\r' { end - 1 } else { end }
+}
+
+/// Cuts records into cells, reusing its buffers.
+#[derive(Default)]
+pub struct Cutter {
+    spans: Vec<(usize, usize)>,
+    /// The cells of a quoted record, unquoted.
+    unquoted: Vec<u8>,
+    record: csv::ByteRecord,
+}
+
+impl Cutter {
+    /// The cells of a record.
+    pub fn cut<'a>(&'a mut self, record: &'a [u8]) -> Line<'a> {
+        self.spans.clear();
+        if memchr::memchr(b'"', record).is_none() {
+            let mut from = 0;
+            for comma in memchr::memchr_iter(b',', record) {
+                self.spans.push((from, comma));
+                from = comma + 1;
+            }
+            self.spans.push((from, record.len()));
+            return Line { bytes: record, spans: &self.spans };
+        }
+        let mut reader = crate::simulate::table::cells::reader(record);
+        self.unquoted.clear();
+        if !matches!(reader.read_byte_record(&mut self.record), Ok(true)) {
+            self.record.clear();
+        }
+        for cell in &self.record {
+            let from = self.unquoted.len();
+            self.unquoted.extend_from_slice(cell);
+            self.spans.push((from, self.unquoted.len()));
+        }
+        Line { bytes: &self.unquoted, spans: &self.spans }
+    }
+}
+
+/// Cell `k` of a record (empty when it has fewer cells).
+pub fn nth_cell(record: &[u8], k: usize) -> Cow<'_, [u8]> {
+    if memchr::memchr(b'"', record).is_none() {
+        let mut from = 0;
+        let mut commas = memchr::memchr_iter(b',', record);
+        for _ in 0..k {
+            match commas.next() {
+                Some(c) => from = c + 1,
+                None => return Cow::Borrowed(b""),
+            }
+        }
+        let to = commas.next().unwrap_or(record.len());
+        return Cow::Borrowed(&record[from..to]);
+    }
+    let mut cutter = Cutter::default();
+    use crate::simulate::table::cells::Cells;
+    Cow::Owned(cutter.cut(record).cell(k).to_vec())
+}
+
+/// The header's column names.
+pub fn header(record: &[u8]) -> Result<Vec<String>, String> {
+    use crate::simulate::table::cells::Cells;
+    let mut cutter = Cutter::default();
+    let line = cutter.cut(record);
+    (0..line.count())
+        .map(|i| {
+            String::from_utf8(line.cell(i).to_vec())
+                .map_err(|_| format!("column {} of the header is not UTF-8", i + 1))
+        })
+        .collect()
+}
+
+/// Groups and their members as read: whole records copied into two buffers.
+#[derive(Default)]
+pub struct Chunk {
+    pub groups: Vec<u8>,
+    pub persons: Vec<u8>,
+    pub entries: Vec<Entry>,
+    pub members: Vec<Member>,
+}
+
+/// A group: its line, its record in `groups` and its members in `members`.
+pub struct Entry {
+    pub line: u64,
+    pub record: Range<usize>,
+    pub members: Range<usize>,
+}
+
+/// A member: its line and its record in `persons`.
+#[derive(Clone)]
+pub struct Member {
+    pub line: u64,
+    pub record: Range<usize>,
+}
+
+impl Chunk {
+    pub fn clear(&mut self) {
+        self.groups.clear();
+        self.persons.clear();
+        self.entries.clear();
+        self.members.clear();
+    }
+
+    pub fn group(&self, g: usize) -> Record<'_> {
+        let e = &self.entries[g];
+        (e.line, &self.groups[e.record.clone()])
+    }
+
+    pub fn members(&self, g: usize) -> impl ExactSizeIterator<Item = Record<'_>> {
+        self.members[self.entries[g].members.clone()]
+            .iter()
+            .map(|m| (m.line, &self.persons[m.record.clone()]))
+    }
+
+    fn push_member(&mut self, line: u64, record: &[u8]) {
+        let from = self.persons.len();
+        self.persons.extend_from_slice(record);
+        self.members.push(Member { line, record: from..self.persons.len() });
+    }
+}
+
+/// The persons table held whole: records by group, in any order.
+pub struct Held {
+    bytes: Vec<u8>,
+    records: Vec<Member>,
+    by_group: foldhash::HashMap<Vec<u8>, Vec<u32>>,
+}
+
+impl Held {
+    pub fn read<R: Read>(persons: &mut Source<R>, group: usize) -> std::io::Result<Self> {
+        let mut held = Held { bytes: Vec::new(), records: Vec::new(), by_group: Default::default() };
+        while let Some((line, record)) = persons.peek()? {
+            let from = held.bytes.len();
+            held.bytes.extend_from_slice(record);
+            let index = held.records.len() as u32;
+            held.records.push(Member { line, record: from..held.bytes.len() });
+            let key = nth_cell(record, group);
+            // Most persons join a group already seen: no key is made for them.
+            match held.by_group.get_mut(key.as_ref()) {
+                Some(members) => members.push(index),
+                None => {
+                    held.by_group.insert(key.into_owned(), vec![index]);
+                }
+            }
+            persons.advance();
+        }
+        Ok(held)
+    }
+
+    /// The first person left (by line) once every group has taken its members: a member
+    /// of a group the groups table does not have.
+    pub fn left(&self) -> Option<(u64, String)> {
+        let (group, first) = self
+            .by_group
+            .iter()
+            .filter_map(|(group, members)| Some((group, self.records[*members.first()? as usize].line)))
+            .min_by_key(|(_, line)| *line)?;
+        Some((first, String::from_utf8_lossy(group).into_owned()))
+    }
+}
+
+/// Reads chunks of groups with their members from the two tables.
+pub struct Reader<G, P> {
+    pub groups: Source<G>,
+    pub persons: Source<P>,
+    /// Where the group id is in a groups record, and the group in a persons record.
+    pub group_id: usize,
+    pub person_group: usize,
+    /// The persons table, when held whole.
+    pub held: Option<Held>,
+}
+
+impl<G: Read, P: Read> Reader<G, P> {
+    /// Up to `n` groups and their members into `chunk` (cleared first).
+    pub fn chunk(&mut self, chunk: &mut Chunk, n: usize) -> std::io::Result<()> {
+        chunk.clear();
+        while chunk.entries.len() < n {
+            let Some((line, record)) = self.groups.peek()? else { break };
+            let from = chunk.groups.len();
+            chunk.groups.extend_from_slice(record);
+            let record = from..chunk.groups.len();
+            let id = nth_cell(&chunk.groups[record.clone()], self.group_id).into_owned();
+            self.groups.advance();
+            let first = chunk.members.len();
+            match &mut self.held {
+                Some(held) => {
+                    for &i in held.by_group.remove(&id).iter().flatten() {
+                        let m = &held.records[i as usize];
+                        chunk.push_member(m.line, &held.bytes[m.record.clone()]);
+                    }
+                }
+                // The members: the person records of this group, which stand together.
+                None => {
+                    while let Some((line, person)) = self.persons.peek()? {
+                        if nth_cell(person, self.person_group) != id.as_slice() {
+                            break;
+                        }
+                        chunk.push_member(line, person);
+                        self.persons.advance();
+                    }
+                }
+            }
+            chunk.entries.push(Entry { line, record, members: first..chunk.members.len() });
+        }
+        Ok(())
+    }
+
+    /// A person left unread once the groups are all read: its line and group.
+    pub fn left(&mut self) -> std::io::Result<Option<(u64, String)>> {
+        if let Some(held) = &self.held {
+            return Ok(held.left());
+        }
+        let group = self.person_group;
+        Ok(self
+            .persons
+            .peek()?
+            .map(|(line, p)| (line, String::from_utf8_lossy(&nth_cell(p, group)).into_owned())))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::simulate::table::cells::Cells;
+
+    fn records(text: &[u8]) -> Vec<(u64, String)> {
+        let mut s = Source::new(text);
+        std::iter::from_fn(|| s.next_record().unwrap())
+            .map(|(l, r)| (l, String::from_utf8(r).unwrap()))
+            .collect()
+    }
+
+    #[test]
+    fn records_end_at_line_ends_outside_quotes() {
+        assert_eq!(
+            records(b"a,b\r\n\nc,\"d\ne\"\nf"),
+            vec![(1, "a,b".into()), (3, "c,\"d\ne\"".into()), (5, "f".into())]
+        );
+        assert_eq!(records(b""), vec![]);
+        assert_eq!(records(b"\r\n\n"), vec![]);
+    }
+
+    #[test]
+    fn cells_of_plain_and_quoted_records() {
+        let mut c = Cutter::default();
+        let line = c.cut(b"1,,x");
+        assert_eq!(
+            (line.count(), line.cell(0), line.cell(1), line.cell(2)),
+            (3, &b"1"[..], &b""[..], &b"x"[..])
+        );
+        let line = c.cut(b"\"a,\"\"b\",c");
+        assert_eq!((line.count(), line.cell(0), line.cell(1)), (2, &b"a,\"b"[..], &b"c"[..]));
+        assert_eq!(nth_cell(b"1,2,3", 1).as_ref(), b"2");
+        assert_eq!(nth_cell(b"1,2,3", 5).as_ref(), b"");
+        assert_eq!(nth_cell(b"\"1,2\",3", 0).as_ref(), b"1,2");
+    }
+
+    #[test]
+    fn a_record_longer_than_a_read_is_read_whole() {
+        let long = "x".repeat(3 * READ);
+        let text = format!("{long},1\nb,2\n");
+        let got = records(text.as_bytes());
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[0].1.len(), long.len() + 2);
+        assert_eq!(got[1], (2, "b,2".into()));
+    }
+}
