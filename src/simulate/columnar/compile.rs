@@ -389,8 +389,8 @@ impl Compiler<'_> {
         let regs: Vec<Reg> = compiled.iter().map(|c| c.reg).collect();
         match (f, kinds.as_slice()) {
             (Function::Age, [Kind::Date]) => {
-                let on = self.constant(self.on.day_number(), 1, Kind::Date).reg;
-                self.step(Kind::Int, Some(1), |dst| Step::Age { dst, birth: regs[0], on })
+                let ages = super::ages::Ages::new(self.on);
+                self.step(Kind::Int, Some(1), |dst| Step::AgeOn { dst, birth: regs[0], ages })
             }
             (Function::Age, [Kind::Date, Kind::Date]) => {
                 self.step(Kind::Int, Some(1), |dst| Step::Age { dst, birth: regs[0], on: regs[1] })

@@ -300,8 +300,12 @@ impl Batch {
                 if b == 0 || d == 0 {
                     return Exact::Unknown;
                 }
-                let (Some((a, b)), Some((c, d))) = (num::settled(a, b), num::settled(c, d)) else {
-                    return if op == BinOp::Mul { Exact::Redo } else { num::add_inexact(op, a, b, c, d) };
+                let ((a, b), (c, d)) = match (num::settled(a, b), num::settled(c, d)) {
+                    (Some(x), Some(y)) => (x, y),
+                    // A decimal and a quotient with no decimal form.
+                    (Some((a, b)), None) if op != BinOp::Mul => return num::add_inexact(op, a, b, c, d),
+                    (None, Some((c, d))) if op != BinOp::Mul => return num::add_inexact(op, a, b, c, d),
+                    _ => return Exact::Redo,
                 };
                 if op == BinOp::Mul {
                     return num::exact(a.checked_mul(c), b.checked_mul(d));
@@ -366,17 +370,8 @@ impl Batch {
                     },
                 )
             }
-            // Ages on one date (the decision's): that date's calendar worked out once.
-            Step::Age { dst, birth, on } if self.levels[on] == Level::Any && self.len > 0 => {
-                let (c, d) = self.get(on, 0);
-                let on = Date::from_day_number(c);
-                self.unary(dst, birth, |a, b| {
-                    if b == 0 || d == 0 {
-                        return Exact::Unknown;
-                    }
-                    Exact::Value(Date::from_day_number(a).years_until(on), 1)
-                })
-            }
+            Step::AgeOn { dst, birth, ref ages } => self
+                .unary(dst, birth, |a, b| if b == 0 { Exact::Unknown } else { Exact::Value(ages.age(a), 1) }),
             Step::Age { dst, birth, on } => self.binary(dst, birth, on, |a, b, c, d| {
                 if b == 0 || d == 0 {
                     return Exact::Unknown;

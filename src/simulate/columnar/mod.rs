@@ -5,6 +5,7 @@
 //! is left to the interpreter, and so is any row where exact 64-bit arithmetic would not
 //! give what the interpreter gives (see `num`): both paths always agree.
 
+mod ages;
 mod compile;
 mod exec;
 mod members;
@@ -218,6 +219,12 @@ enum Step {
         birth: Reg,
         on: Reg,
     },
+    /// Ages on the decision date.
+    AgeOn {
+        dst: Reg,
+        birth: Reg,
+        ages: ages::Ages,
+    },
     DaysBetween {
         dst: Reg,
         a: Reg,
@@ -280,6 +287,7 @@ impl Step {
             | Step::If { dst, .. }
             | Step::In { dst, .. }
             | Step::Age { dst, .. }
+            | Step::AgeOn { dst, .. }
             | Step::DaysBetween { dst, .. }
             | Step::Round { dst, .. }
             | Step::Extreme { dst, .. }
@@ -312,6 +320,7 @@ impl Step {
             | Step::If { dst, .. }
             | Step::In { dst, .. }
             | Step::Age { dst, .. }
+            | Step::AgeOn { dst, .. }
             | Step::DaysBetween { dst, .. }
             | Step::Round { dst, .. }
             | Step::Extreme { dst, .. }

@@ -1,7 +1,7 @@
 //! The steps of a batch of groups: a group's value spread over its members' rows, the
 //! members' values gathered into their group's, and scales.
 
-use super::exec::{Batch, put};
+use super::exec::{Batch, Column, put};
 use super::num::{self, Exact};
 use super::{Gather, Program, Reg, Shape};
 use crate::vocabulary::Function;
@@ -80,22 +80,63 @@ impl Batch {
         self.cols[dst] = o;
     }
 
-    /// Runs at the groups' rows.
+    /// Runs at the groups' rows: one loop per reduction and per shape of the members'
+    /// values, so that neither is looked at member by member.
     pub(super) fn gather(&mut self, dst: Reg, src: Option<Reg>, op: Gather, mask: Option<(Reg, i64)>) {
+        macro_rules! by_op {
+            ($value:expr) => {
+                match op {
+                    Gather::Members => self.reduce(dst, Gather::Members, mask, $value),
+                    Gather::Count => self.reduce(dst, Gather::Count, mask, $value),
+                    Gather::Any => self.reduce(dst, Gather::Any, mask, $value),
+                    Gather::All => self.reduce(dst, Gather::All, mask, $value),
+                    Gather::Sum(Some(limit)) => self.reduce(dst, Gather::Sum(Some(limit)), mask, $value),
+                    Gather::Sum(None) => self.reduce(dst, Gather::Sum(None), mask, $value),
+                }
+            };
+        }
+        let Some(src) = src else { return by_op!(|_, _| (1, 1)) };
+        match self.shapes[src] {
+            Shape::Bool => by_op!(move |c: &[Column], p: usize| {
+                let c = &c[src];
+                (i64::from(c.truth[p]), i64::from(c.known[p]))
+            }),
+            Shape::Fixed(den) => by_op!(move |c: &[Column], p: usize| {
+                let c = &c[src];
+                (c.num[p], den * i64::from(c.known[p]))
+            }),
+            Shape::Dynamic => by_op!(move |c: &[Column], p: usize| (c[src].num[p], c[src].den[p])),
+        }
+    }
+
+    #[inline(always)]
+    fn reduce(
+        &mut self,
+        dst: Reg,
+        op: Gather,
+        mask: Option<(Reg, i64)>,
+        value: impl Fn(&[Column], usize) -> (i64, i64),
+    ) {
         let mut o = self.take(dst);
         let shape = self.shapes[dst];
+        let cols = &self.cols;
+        let roles = mask.map(|(r, role)| (&cols[r].num, role));
         for g in 0..self.len {
             let mut acc = Acc::new(op);
-            for p in self.members(g) {
-                if let Some((roles, role)) = mask
-                    && self.get(roles, p).0 != role
-                {
+            for p in self.offsets[g] as usize..self.offsets[g + 1] as usize {
+                if roles.is_some_and(|(roles, role)| roles[p] != role) {
                     continue;
                 }
-                let value = src.map_or((1, 1), |s| self.get(s, p));
-                acc.add(value);
+                acc.add(value(cols, p));
             }
-            let (n, d) = self.settle(g, acc.finish());
+            let (n, d) = match acc.finish() {
+                Exact::Value(n, d) => (n, d),
+                Exact::Unknown => (0, 0),
+                Exact::Redo => {
+                    self.redo[g] = true;
+                    (0, 0)
+                }
+            };
             put(&mut o, shape, g, n, d);
         }
         self.cols[dst] = o;
@@ -173,6 +214,7 @@ struct Acc {
 }
 
 impl Acc {
+    #[inline(always)]
     fn new(op: Gather) -> Acc {
         Acc { op, count: 0, num: 0, den: 1, unknown: false, redo: false }
     }
@@ -210,6 +252,7 @@ impl Acc {
     }
 
     /// The group's value, as the interpreter would find it.
+    #[inline(always)]
     fn finish(self) -> Exact {
         match self.op {
             Gather::Members => Exact::Value(self.count, 1),
