@@ -6,8 +6,8 @@
 
 use super::read::{self, Chunk, Cutter};
 use super::{Interpreter, Layout, Out, Part, Work};
-use crate::model::{Local, Model};
-use crate::simulate::columnar::{Batch, FactInput, Level, Program};
+use crate::model::{EntityId, Local, Model};
+use crate::simulate::columnar::{Batch, FactInput, Kind, Level, Program};
 use crate::simulate::table::cells::{self, Cell, Cells};
 use crate::simulate::table::write;
 use std::ops::Range;
@@ -21,6 +21,20 @@ pub struct Columns<'m> {
     facts: Vec<Option<usize>>,
     /// For each output column, the program's target (for a local).
     targets: Vec<Option<usize>>,
+    /// How the one-pass reader takes each column of a persons and of a groups record.
+    person_plan: Vec<Take>,
+    group_plan: Vec<Take>,
+    /// The kind of group.
+    entity: EntityId,
+}
+
+/// What the one-pass reader does with a column of a record.
+#[derive(Clone, Copy, PartialEq)]
+enum Take {
+    Skip,
+    Role,
+    /// The program's fact of this index.
+    Fact(usize),
 }
 
 impl<'m> Columns<'m> {
@@ -64,7 +78,23 @@ impl<'m> Columns<'m> {
                 Out::Outcome => return None,
             }
         }
-        Some(Columns { model, program, facts, targets })
+        let plan = |width: usize, level: Level, role: Option<usize>| {
+            let mut plan = vec![Take::Skip; width];
+            if let Some(r) = role {
+                plan[r] = Take::Role;
+            }
+            for (i, (f, column)) in program.facts.iter().zip(&facts).enumerate() {
+                if let Some(c) = *column
+                    && (f.level == Level::Person) == (level == Level::Person)
+                {
+                    plan[c] = Take::Fact(i);
+                }
+            }
+            plan
+        };
+        let person_plan = plan(layout.person_width, Level::Person, Some(layout.role));
+        let group_plan = plan(layout.group_width, Level::Group, None);
+        Some(Columns { model, program, facts, targets, person_plan, group_plan, entity: layout.entity })
     }
 
     /// Decides groups `range` of a chunk into `part`; the interpreter decides the groups
@@ -133,9 +163,25 @@ impl<'m> Columns<'m> {
             return false;
         }
         let facts = || self.program.facts.iter().zip(&self.facts);
-        // One pass over the members, each record cut once: its role, then its facts.
+        // Facts no column gives are unknown (or their default) in every row.
+        for (f, _) in facts().filter(|(_, c)| c.is_none()) {
+            let rows = if f.level == Level::Person { batch.members(i) } else { i..i + 1 };
+            for row in rows {
+                self.put(batch, f, row, b"");
+            }
+        }
+        // One pass over the members, each record read once: its role, then its facts.
         for (row, (_, record)) in batch.members(i).zip(members) {
-            let cells = cutter.cut(record);
+            if chunk.plain
+                && let Some(Some(r)) = self.fast(&self.person_plan, record, batch, row)
+            {
+                counts[r] += 1;
+                if let Some(reg) = self.program.roles {
+                    batch.set(reg, row, r as i64, 1);
+                }
+                continue;
+            }
+            let cells = cutter.cut(record, chunk.plain);
             if cells.count() != layout.person_width {
                 return false;
             }
@@ -148,7 +194,9 @@ impl<'m> Columns<'m> {
                 batch.set(reg, row, r as i64, 1);
             }
             for (f, column) in facts().filter(|(f, _)| f.level == Level::Person) {
-                if !self.put(batch, f, row, column.map_or(&b""[..], |c| cells.cell(c))) {
+                if let Some(c) = column
+                    && !self.put(batch, f, row, cells.cell(*c))
+                {
                     return false;
                 }
             }
@@ -161,11 +209,76 @@ impl<'m> Columns<'m> {
         if !bounds {
             return false;
         }
-        let cells = cutter.cut(chunk.group(g).1);
+        let record = chunk.group(g).1;
+        if chunk.plain && self.fast(&self.group_plan, record, batch, i).is_some() {
+            return true;
+        }
+        let cells = cutter.cut(record, chunk.plain);
         cells.count() == layout.group_width
             && facts()
-                .filter(|(f, _)| f.level != Level::Person)
+                .filter(|(f, c)| f.level != Level::Person && c.is_some())
                 .all(|(f, c)| self.put(batch, f, i, c.map_or(&b""[..], |c| cells.cell(c))))
+    }
+
+    /// Reads a plain record into row `row` in one pass, each number parsed where it
+    /// stands: the member's role, if the plan reads one; `None` when the record needs the
+    /// general path (a cell of another form, or not as many cells as the header).
+    #[inline]
+    fn fast(&self, plan: &[Take], record: &[u8], batch: &mut Batch, row: usize) -> Option<Option<usize>> {
+        let entity = &self.model.entities[self.entity];
+        let mut p = 0;
+        let mut role = None;
+        let end_of_cell = |p: &mut usize| {
+            while *p < record.len() && record[*p] != b',' {
+                *p += 1;
+            }
+        };
+        for (c, take) in plan.iter().enumerate() {
+            if c > 0 {
+                (record.get(p) == Some(&b',')).then_some(())?;
+                p += 1;
+            }
+            let start = p;
+            match *take {
+                Take::Skip => end_of_cell(&mut p),
+                Take::Role => {
+                    end_of_cell(&mut p);
+                    let name = &record[start..p];
+                    role = Some(entity.roles.iter().position(|r| r.name.text.as_bytes() == name)?);
+                }
+                Take::Fact(i) => {
+                    let f = &self.program.facts[i];
+                    let parsed = match f.kind {
+                        Kind::Money | Kind::Decimal => cells::kopecks(record, &mut p),
+                        Kind::Int | Kind::Term(_) => cells::integer(record, &mut p),
+                        Kind::Bool => cells::boolean(record, &mut p),
+                        Kind::Date => record.get(p..p + 10).and_then(cells::date).inspect(|_| p += 10),
+                        Kind::Enum(_) => None,
+                    };
+                    let (n, d) = match parsed {
+                        Some(v) if p == record.len() || record[p] == b',' => v,
+                        _ => {
+                            p = start;
+                            end_of_cell(&mut p);
+                            match &record[start..p] {
+                                [] => f.default.map_or((0, 0), |(n, d, _)| (n, d)),
+                                cell => match cells::parse(
+                                    cell,
+                                    &self.model.fact(f.fact).ty,
+                                    Some(f.kind),
+                                    self.model,
+                                ) {
+                                    Ok(Cell::Column(n, d)) => (n, d),
+                                    _ => return None,
+                                },
+                            }
+                        }
+                    };
+                    batch.set(f.reg, row, n, d);
+                }
+            }
+        }
+        (p == record.len()).then_some(role)
     }
 
     /// Puts one cell of a fact into its row; `false` when only the interpreter can read it.
@@ -198,7 +311,9 @@ impl<'m> Columns<'m> {
                 line.push(b',');
             }
             match target {
-                None => write::push_cell(line, &read::nth_cell(chunk.group(g).1, layout.group_id)),
+                None => {
+                    write::push_cell(line, &read::nth_cell(chunk.group(g).1, layout.group_id, chunk.plain))
+                }
                 Some(t) => {
                     let (reg, kind) = self.program.targets[*t];
                     let (n, d) = batch.get(reg, i);

@@ -220,7 +220,7 @@ impl Builder<'_> {
         let entity = &m.entities[l.entity];
         let (line, record) = chunk.group(g);
         let at = |e: String| format!("groups:{line}: {e}");
-        let cells = cutter.cut(record);
+        let cells = cutter.cut(record, chunk.plain);
         if cells.count() != l.group_width {
             return Err(at(format!("{} fields, but the header has {}", cells.count(), l.group_width)));
         }
@@ -243,7 +243,7 @@ impl Builder<'_> {
         let mut roles = Vec::with_capacity(persons.capacity());
         for (line, p) in chunk.members(g) {
             let at = |e: String| format!("persons:{line}: {e}");
-            let cells = cutter.cut(p);
+            let cells = cutter.cut(p, chunk.plain);
             if cells.count() != l.person_width {
                 return Err(at(format!("{} fields, but the header has {}", cells.count(), l.person_width)));
             }

@@ -24,13 +24,17 @@ pub struct Source<R> {
     /// memchr speed.
     quote: Option<usize>,
     eof: bool,
-    /// The record at `start`, once found: its bytes (without the line end) and the lines
-    /// it spans.
-    found: Option<(Range<usize>, u64)>,
+    /// The record at `start`, once found: its bytes (without the line end), the lines it
+    /// spans and whether it is plain.
+    found: Option<(Range<usize>, u64, bool)>,
 }
 
 /// A record: its first line in the file and its bytes.
 pub type Record<'a> = (u64, &'a [u8]);
+
+/// A record as read, and whether it is plain (holds no quote, so its cells are cut at
+/// every comma).
+pub type Found<'a> = (u64, &'a [u8], bool);
 
 impl<R: Read> Source<R> {
     pub fn new(file: R) -> Self {
@@ -38,14 +42,14 @@ impl<R: Read> Source<R> {
     }
 
     /// The next record, not consumed: skips blank lines.
-    pub fn peek(&mut self) -> std::io::Result<Option<Record<'_>>> {
+    pub fn peek(&mut self) -> std::io::Result<Option<Found<'_>>> {
         loop {
             if self.found.is_none() {
                 self.found = self.find()?;
             }
-            let Some((range, lines)) = self.found.clone() else { return Ok(None) };
+            let Some((range, lines, plain)) = self.found.clone() else { return Ok(None) };
             if !range.is_empty() {
-                return Ok(Some((self.line, &self.buf[range])));
+                return Ok(Some((self.line, &self.buf[range], plain)));
             }
             self.advance_by(range.end, lines);
         }
@@ -53,14 +57,14 @@ impl<R: Read> Source<R> {
 
     /// Consumes the record `peek` gave.
     pub fn advance(&mut self) {
-        if let Some((range, lines)) = self.found.take() {
+        if let Some((range, lines, _)) = self.found.take() {
             self.advance_by(range.end, lines);
         }
     }
 
     /// The next record, consumed.
     pub fn next_record(&mut self) -> std::io::Result<Option<(u64, Vec<u8>)>> {
-        let record = self.peek()?.map(|(line, bytes)| (line, bytes.to_vec()));
+        let record = self.peek()?.map(|(line, bytes, _)| (line, bytes.to_vec()));
         self.advance();
         Ok(record)
     }
@@ -80,7 +84,7 @@ impl<R: Read> Source<R> {
     }
 
     /// Finds the record at `start`, reading more of the file until it is whole.
-    fn find(&mut self) -> std::io::Result<Option<(Range<usize>, u64)>> {
+    fn find(&mut self) -> std::io::Result<Option<(Range<usize>, u64, bool)>> {
         loop {
             if let Some(found) = self.cut() {
                 return Ok(Some(found));
@@ -90,16 +94,18 @@ impl<R: Read> Source<R> {
                     return Ok(None);
                 }
                 // The last record, without a line end.
-                let lines = 1 + memchr::memchr_iter(b'\n', &self.buf[self.start..]).count() as u64;
+                let rest = &self.buf[self.start..];
+                let lines = 1 + memchr::memchr_iter(b'\n', rest).count() as u64;
+                let plain = memchr::memchr(b'"', rest).is_none();
                 let end = strip_cr(&self.buf, self.start, self.buf.len());
-                return Ok(Some((self.start..end, lines)));
+                return Ok(Some((self.start..end, lines, plain)));
             }
             self.fill()?;
         }
     }
 
     /// The record at `start` if the buffer holds its line end.
-    fn cut(&mut self) -> Option<(Range<usize>, u64)> {
+    fn cut(&mut self) -> Option<(Range<usize>, u64, bool)> {
         let bytes = &self.buf[self.start..];
         let nl = self.start + memchr::memchr(b'\n', bytes)?;
         let quote = match self.quote {
@@ -108,12 +114,12 @@ impl<R: Read> Source<R> {
         };
         self.quote = Some(quote);
         if nl < quote {
-            return Some((self.start..strip_cr(&self.buf, self.start, nl), 1));
+            return Some((self.start..strip_cr(&self.buf, self.start, nl), 1, true));
         }
         // Quotes may hold line ends: the record ends at the first one outside them.
         let end = self.start + blocks::first_record(bytes)? - 1;
         let lines = 1 + memchr::memchr_iter(b'\n', &self.buf[self.start..end]).count() as u64;
-        Some((self.start..strip_cr(&self.buf, self.start, end), lines))
+        Some((self.start..strip_cr(&self.buf, self.start, end), lines, false))
     }
 
     /// Reads more of the file, keeping the bytes from `start` on.
@@ -145,14 +151,17 @@ pub struct Cutter {
 }
 
 impl Cutter {
-    /// The cells of a record.
-    pub fn cut<'a>(&'a mut self, record: &'a [u8]) -> Line<'a> {
+    /// The cells of a record; a `plain` one (without quotes) is cut at every comma.
+    pub fn cut<'a>(&'a mut self, record: &'a [u8], plain: bool) -> Line<'a> {
         self.spans.clear();
-        if memchr::memchr(b'"', record).is_none() {
+        if plain {
+            // Records are short: a loop over their bytes beats a search per cell.
             let mut from = 0;
-            for comma in memchr::memchr_iter(b',', record) {
-                self.spans.push((from, comma));
-                from = comma + 1;
+            for (i, &b) in record.iter().enumerate() {
+                if b == b',' {
+                    self.spans.push((from, i));
+                    from = i + 1;
+                }
             }
             self.spans.push((from, record.len()));
             return Line { bytes: record, spans: &self.spans };
@@ -171,30 +180,31 @@ impl Cutter {
     }
 }
 
-/// Cell `k` of a record (empty when it has fewer cells).
-pub fn nth_cell(record: &[u8], k: usize) -> Cow<'_, [u8]> {
-    if memchr::memchr(b'"', record).is_none() {
-        let mut from = 0;
-        let mut commas = memchr::memchr_iter(b',', record);
-        for _ in 0..k {
-            match commas.next() {
-                Some(c) => from = c + 1,
-                None => return Cow::Borrowed(b""),
+/// Cell `k` of a record (empty when it has fewer cells); see [`Cutter::cut`].
+pub fn nth_cell(record: &[u8], k: usize, plain: bool) -> Cow<'_, [u8]> {
+    if plain {
+        let (mut from, mut seen) = (0, 0);
+        for (i, &b) in record.iter().enumerate() {
+            if b == b',' {
+                if seen == k {
+                    return Cow::Borrowed(&record[from..i]);
+                }
+                seen += 1;
+                from = i + 1;
             }
         }
-        let to = commas.next().unwrap_or(record.len());
-        return Cow::Borrowed(&record[from..to]);
+        return Cow::Borrowed(if seen == k { &record[from..] } else { b"" });
     }
     let mut cutter = Cutter::default();
     use crate::simulate::table::cells::Cells;
-    Cow::Owned(cutter.cut(record).cell(k).to_vec())
+    Cow::Owned(cutter.cut(record, false).cell(k).to_vec())
 }
 
 /// The header's column names.
 pub fn header(record: &[u8]) -> Result<Vec<String>, String> {
     use crate::simulate::table::cells::Cells;
     let mut cutter = Cutter::default();
-    let line = cutter.cut(record);
+    let line = cutter.cut(record, memchr::memchr(b'"', record).is_none());
     (0..line.count())
         .map(|i| {
             String::from_utf8(line.cell(i).to_vec())
@@ -210,6 +220,8 @@ pub struct Chunk {
     pub persons: Vec<u8>,
     pub entries: Vec<Entry>,
     pub members: Vec<Member>,
+    /// Whether no record holds a quote.
+    pub plain: bool,
 }
 
 /// A group: its line, its record in `groups` and its members in `members`.
@@ -227,13 +239,6 @@ pub struct Member {
 }
 
 impl Chunk {
-    pub fn clear(&mut self) {
-        self.groups.clear();
-        self.persons.clear();
-        self.entries.clear();
-        self.members.clear();
-    }
-
     pub fn group(&self, g: usize) -> Record<'_> {
         let e = &self.entries[g];
         (e.line, &self.groups[e.record.clone()])
@@ -244,12 +249,13 @@ impl Chunk {
             .iter()
             .map(|m| (m.line, &self.persons[m.record.clone()]))
     }
+}
 
-    fn push_member(&mut self, line: u64, record: &[u8]) {
-        let from = self.persons.len();
-        self.persons.extend_from_slice(record);
-        self.members.push(Member { line, record: from..self.persons.len() });
-    }
+/// Appends a record to a buffer and its place to a list.
+fn copy(bytes: &mut Vec<u8>, records: &mut Vec<Member>, line: u64, record: &[u8]) {
+    let from = bytes.len();
+    bytes.extend_from_slice(record);
+    records.push(Member { line, record: from..bytes.len() });
 }
 
 /// The persons table held whole: records by group, in any order.
@@ -257,17 +263,18 @@ pub struct Held {
     bytes: Vec<u8>,
     records: Vec<Member>,
     by_group: foldhash::HashMap<Vec<u8>, Vec<u32>>,
+    plain: bool,
 }
 
 impl Held {
     pub fn read<R: Read>(persons: &mut Source<R>, group: usize) -> std::io::Result<Self> {
-        let mut held = Held { bytes: Vec::new(), records: Vec::new(), by_group: Default::default() };
-        while let Some((line, record)) = persons.peek()? {
-            let from = held.bytes.len();
-            held.bytes.extend_from_slice(record);
+        let mut held =
+            Held { bytes: Vec::new(), records: Vec::new(), by_group: Default::default(), plain: true };
+        while let Some((line, record, plain)) = persons.peek()? {
+            held.plain &= plain;
             let index = held.records.len() as u32;
-            held.records.push(Member { line, record: from..held.bytes.len() });
-            let key = nth_cell(record, group);
+            copy(&mut held.bytes, &mut held.records, line, record);
+            let key = nth_cell(record, group, plain);
             // Most persons join a group already seen: no key is made for them.
             match held.by_group.get_mut(key.as_ref()) {
                 Some(members) => members.push(index),
@@ -304,36 +311,43 @@ pub struct Reader<G, P> {
 }
 
 impl<G: Read, P: Read> Reader<G, P> {
-    /// Up to `n` groups and their members into `chunk` (cleared first).
+    /// Up to `n` groups and their members into `chunk` (emptied first).
     pub fn chunk(&mut self, chunk: &mut Chunk, n: usize) -> std::io::Result<()> {
-        chunk.clear();
-        while chunk.entries.len() < n {
-            let Some((line, record)) = self.groups.peek()? else { break };
-            let from = chunk.groups.len();
-            chunk.groups.extend_from_slice(record);
-            let record = from..chunk.groups.len();
-            let id = nth_cell(&chunk.groups[record.clone()], self.group_id).into_owned();
+        let Chunk { groups, persons, entries, members, plain } = chunk;
+        for list in [&mut *groups, &mut *persons] {
+            list.clear();
+        }
+        entries.clear();
+        members.clear();
+        *plain = self.held.as_ref().is_none_or(|h| h.plain);
+        while entries.len() < n {
+            let Some((line, record, is_plain)) = self.groups.peek()? else { break };
+            *plain &= is_plain;
+            let from = groups.len();
+            groups.extend_from_slice(record);
             self.groups.advance();
-            let first = chunk.members.len();
+            let id = nth_cell(&groups[from..], self.group_id, is_plain);
+            let first = members.len();
             match &mut self.held {
                 Some(held) => {
-                    for &i in held.by_group.remove(&id).iter().flatten() {
+                    for &i in held.by_group.remove(id.as_ref()).iter().flatten() {
                         let m = &held.records[i as usize];
-                        chunk.push_member(m.line, &held.bytes[m.record.clone()]);
+                        copy(persons, members, m.line, &held.bytes[m.record.clone()]);
                     }
                 }
                 // The members: the person records of this group, which stand together.
                 None => {
-                    while let Some((line, person)) = self.persons.peek()? {
-                        if nth_cell(person, self.person_group) != id.as_slice() {
+                    while let Some((line, person, is_plain)) = self.persons.peek()? {
+                        if nth_cell(person, self.person_group, is_plain) != id.as_ref() {
                             break;
                         }
-                        chunk.push_member(line, person);
+                        *plain &= is_plain;
+                        copy(persons, members, line, person);
                         self.persons.advance();
                     }
                 }
             }
-            chunk.entries.push(Entry { line, record, members: first..chunk.members.len() });
+            entries.push(Entry { line, record: from..groups.len(), members: first..members.len() });
         }
         Ok(())
     }
@@ -344,10 +358,9 @@ impl<G: Read, P: Read> Reader<G, P> {
             return Ok(held.left());
         }
         let group = self.person_group;
-        Ok(self
-            .persons
-            .peek()?
-            .map(|(line, p)| (line, String::from_utf8_lossy(&nth_cell(p, group)).into_owned())))
+        let left = self.persons.peek()?;
+        Ok(left
+            .map(|(line, p, plain)| (line, String::from_utf8_lossy(&nth_cell(p, group, plain)).into_owned())))
     }
 }
 
@@ -376,16 +389,17 @@ mod tests {
     #[test]
     fn cells_of_plain_and_quoted_records() {
         let mut c = Cutter::default();
-        let line = c.cut(b"1,,x");
+        let line = c.cut(b"1,,x", true);
         assert_eq!(
             (line.count(), line.cell(0), line.cell(1), line.cell(2)),
             (3, &b"1"[..], &b""[..], &b"x"[..])
         );
-        let line = c.cut(b"\"a,\"\"b\",c");
+        let line = c.cut(b"\"a,\"\"b\",c", false);
         assert_eq!((line.count(), line.cell(0), line.cell(1)), (2, &b"a,\"b"[..], &b"c"[..]));
-        assert_eq!(nth_cell(b"1,2,3", 1).as_ref(), b"2");
-        assert_eq!(nth_cell(b"1,2,3", 5).as_ref(), b"");
-        assert_eq!(nth_cell(b"\"1,2\",3", 0).as_ref(), b"1,2");
+        assert_eq!(nth_cell(b"1,2,3", 1, true).as_ref(), b"2");
+        assert_eq!(nth_cell(b"1,2,3", 2, true).as_ref(), b"3");
+        assert_eq!(nth_cell(b"1,2,3", 5, true).as_ref(), b"");
+        assert_eq!(nth_cell(b"\"1,2\",3", 0, false).as_ref(), b"1,2");
     }
 
     #[test]

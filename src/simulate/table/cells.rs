@@ -228,7 +228,7 @@ pub fn kopecks(bytes: &[u8], p: &mut usize) -> Option<(i64, i64)> {
 
 /// A whole cell `YYYY-MM-DD` that is a date, as its day number.
 #[inline(always)]
-fn date(cell: &[u8]) -> Option<(i64, i64)> {
+pub fn date(cell: &[u8]) -> Option<(i64, i64)> {
     let &[y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] = cell else { return None };
     let digits = [y0, y1, y2, y3, m0, m1, d0, d1];
     digits.iter().all(u8::is_ascii_digit).then_some(())?;
