@@ -9,6 +9,7 @@ use super::{Interpreter, Layout, Out, Part, Work};
 use crate::model::{EntityId, Local, Model};
 use crate::simulate::columnar::{Batch, FactInput, Kind, Level, Program};
 use crate::simulate::table::cells::{self, Cell, Cells};
+use crate::simulate::table::sheet::Slots;
 use crate::simulate::table::write;
 use std::ops::Range;
 use std::time::{Duration, Instant};
@@ -122,16 +123,17 @@ impl<'m> Columns<'m> {
         batch.run(p);
         let ran = Instant::now();
         part.compute += ran - filled;
+        let mut fallback: Vec<bool> = fallback.iter().zip(&batch.redo).map(|(f, r)| *f || *r).collect();
+        work.slots.format(self.model, batch, &p.targets, &mut fallback);
         let mut aside = Duration::ZERO;
         for g in range.clone() {
             let i = g - range.start;
-            let at = part.out.len();
-            if !(fallback[i] || batch.redo[i]) && self.write(batch, layout, chunk, g, i, &mut part.out) {
+            if !fallback[i] {
+                self.write(&work.slots, layout, chunk, g, i, &mut part.out);
                 part.columnar += 1;
                 part.decided += 1;
                 continue;
             }
-            part.out.truncate(at);
             // The interpreter counts its own phases.
             let t = Instant::now();
             interpreter.one(chunk, g, &mut work.group, part);
@@ -295,17 +297,8 @@ impl<'m> Columns<'m> {
         true
     }
 
-    /// Writes the line of group `g` of the chunk (group `i` of the batch); `false` when a
-    /// value is only the interpreter's to write.
-    fn write(
-        &self,
-        batch: &Batch,
-        layout: &Layout,
-        chunk: &Chunk,
-        g: usize,
-        i: usize,
-        line: &mut Vec<u8>,
-    ) -> bool {
+    /// Writes the line of group `g` of the chunk (group `i` of the batch).
+    fn write(&self, slots: &Slots, layout: &Layout, chunk: &Chunk, g: usize, i: usize, line: &mut Vec<u8>) {
         for (k, target) in self.targets.iter().enumerate() {
             if k > 0 {
                 line.push(b',');
@@ -314,16 +307,9 @@ impl<'m> Columns<'m> {
                 None => {
                     write::push_cell(line, &read::nth_cell(chunk.group(g).1, layout.group_id, chunk.plain))
                 }
-                Some(t) => {
-                    let (reg, kind) = self.program.targets[*t];
-                    let (n, d) = batch.get(reg, i);
-                    if !write::column(self.model, line, kind, n, d) {
-                        return false;
-                    }
-                }
+                Some(t) => line.extend_from_slice(slots.text(*t, i)),
             }
         }
         line.push(b'\n');
-        true
     }
 }

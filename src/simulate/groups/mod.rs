@@ -196,6 +196,7 @@ struct Explained<'d> {
 #[derive(Default)]
 struct Work {
     batch: Option<Batch>,
+    slots: super::table::sheet::Slots,
     group: Cutter,
     member: Cutter,
 }

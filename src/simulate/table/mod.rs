@@ -9,7 +9,7 @@
 pub mod blocks;
 pub mod cells;
 mod plain;
-mod sheet;
+pub mod sheet;
 pub mod write;
 
 use super::columnar::{Batch, Kind, Program, Reg, Shape, input_kind};

@@ -6,7 +6,7 @@
 use super::cells::Cells;
 use super::{Put, Table, write};
 use crate::model::Model;
-use crate::simulate::columnar::{Batch, Kind, View, num};
+use crate::simulate::columnar::{Batch, Kind, Reg, View, num};
 
 /// Room for one formatted value (an `i64` takes 20 bytes, kopecks with a sign and a point
 /// 21), written at its end (digits come from the right, so their count need not be known
@@ -114,6 +114,36 @@ impl Table<'_> {
         }
         out.extend_from_slice(&lines[..pos]);
         redone
+    }
+}
+
+/// Number columns of a batch formatted into slots, column by column, for lines assembled
+/// after (the lines of a batch of groups).
+#[derive(Default)]
+pub struct Slots {
+    slots: Vec<[u8; SLOT]>,
+    lens: Vec<u8>,
+    rows: usize,
+}
+
+impl Slots {
+    /// Formats the `columns` over the batch's rows, marking in `fallback` the rows whose
+    /// values only the interpreter writes exactly.
+    pub fn format(&mut self, model: &Model, batch: &Batch, columns: &[(Reg, Kind)], fallback: &mut [bool]) {
+        let rows = fallback.len();
+        self.rows = rows;
+        self.slots.resize(columns.len() * rows, [0; SLOT]);
+        self.lens.resize(columns.len() * rows, 0);
+        for (k, &(reg, kind)) in columns.iter().enumerate() {
+            let (slots, lens) = (&mut self.slots[k * rows..][..rows], &mut self.lens[k * rows..][..rows]);
+            format(model, batch.view(reg), kind, slots, lens, fallback);
+        }
+    }
+
+    /// The text of column `k` at row `row` (empty: unknown).
+    pub fn text(&self, k: usize, row: usize) -> &[u8] {
+        let at = k * self.rows + row;
+        &self.slots[at][SLOT - usize::from(self.lens[at])..]
     }
 }
 
