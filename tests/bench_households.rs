@@ -151,13 +151,20 @@ fn streamed(persons: &str) -> (Option<usize>, String, Vec<String>) {
     (summary.map(|s| s.groups), out, errors)
 }
 
+type Run = (Option<reglament::simulate::groups::Summary>, String, Vec<String>);
+
 /// The rules over two tables, streamed, in columns or (`columnar` false) one household at a
 /// time through the interpreter.
-fn run(
-    households: &str,
-    persons: &str,
-    columnar: bool,
-) -> (Option<reglament::simulate::groups::Summary>, String, Vec<String>) {
+fn run(households: &str, persons: &str, columnar: bool) -> Run {
+    run_held(households, persons, columnar, false)
+}
+
+/// `run` with the persons table held whole, in any order.
+fn run_whole(households: &str, persons: &str, columnar: bool) -> Run {
+    run_held(households, persons, columnar, true)
+}
+
+fn run_held(households: &str, persons: &str, columnar: bool, whole: bool) -> Run {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let sources = reglament::cli::load::load(&[root.join("examples/bench-households/rules.rgl")]).unwrap();
     let model = reglament::compile(&sources).into_model().expect("the rules check");
@@ -173,7 +180,7 @@ fn run(
         keys: &keys,
         columns: &columns,
         as_of: reglament::date::Date::parse("2024-01-01").unwrap(),
-        whole: false,
+        whole,
         columnar,
     };
     let (mut out, mut errors) = (Vec::new(), Vec::new());
@@ -203,6 +210,27 @@ fn the_columnar_household_path_equals_the_interpreter() {
         let (columns, interpreted) = (columns.unwrap(), interpreted.unwrap());
         assert_eq!(interpreted.columnar, 0);
         assert!(columns.columnar * 10 > columns.groups * 9, "{columns:?}");
+    }
+}
+
+/// Tables written with `\r\n` line ends and every cell quoted give what the plain
+/// tables give, in columns and through the interpreter.
+#[test]
+fn quoted_cells_and_crlf_line_ends_read_as_plain_ones() {
+    let households = read("households.csv");
+    let persons = read("persons.csv");
+    let quoted = |table: &str| {
+        let lines =
+            table.lines().map(|l| l.split(',').map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(","));
+        lines.map(|l| l + "\r\n").collect::<String>()
+    };
+    let (_, plain, errors) = run_whole(&households, &persons, true);
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(plain, expected());
+    for columnar in [true, false] {
+        let (_, out, errors) = run_whole(&quoted(&households), &quoted(&persons), columnar);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(out, plain, "columnar: {columnar}");
     }
 }
 

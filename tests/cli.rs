@@ -463,6 +463,21 @@ cli_snapshot!(
     "--as-of",
     "2026-03-01"
 );
+// Line ends `\r\n`, a blank line, a quoted cell holding a comma, a record with a cell
+// missing, a cell that is not UTF-8, a last record without a line end.
+cli_snapshot!(
+    evaluate_groups_malformed,
+    "evaluate",
+    "unified_allowance",
+    "--groups",
+    "tests/groups/households.csv",
+    "--persons",
+    "tests/groups/persons_malformed.csv",
+    "--columns",
+    "id,outcome",
+    "--as-of",
+    "2026-03-01"
+);
 cli_snapshot!(
     evaluate_groups_out_of_order,
     "evaluate",
