@@ -234,6 +234,26 @@ fn quoted_cells_and_crlf_line_ends_read_as_plain_ones() {
     }
 }
 
+/// Held whole, a member of a household the households table does not have stops the run
+/// once every household is decided, naming the first such line; a household given twice
+/// has its members the first time.
+#[test]
+fn held_members_of_no_household_stop_the_run() {
+    let households = read("households.csv");
+    let first = households.lines().nth(1).unwrap().to_string();
+    let households = format!("{households}{first}\n");
+    let mut persons: Vec<String> = read("persons.csv").lines().map(String::from).collect();
+    persons.insert(5, "p-1,nowhere,adult,1990-01-01,0.00,0.00".into());
+    persons.insert(9, "p-2,nowhere-else,adult,1990-01-01,0.00,0.00".into());
+    let (summary, out, errors) = run_whole(&households, &(persons.join("\n") + "\n"), true);
+    assert!(summary.is_none());
+    assert_eq!(out, expected(), "every household is decided first");
+    let id = first.split(',').next().unwrap();
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(errors[0].ends_with(&format!("`{id}` has no members in the persons table")), "{errors:?}");
+    assert_eq!(errors[1], "persons:6: a member of `nowhere`, which the groups table does not have");
+}
+
 /// Streamed, a member apart from its household stops the run, naming its line.
 #[test]
 fn streamed_members_out_of_order_stop_the_run() {

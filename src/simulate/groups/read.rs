@@ -6,6 +6,7 @@
 use crate::simulate::table::blocks;
 use crate::simulate::table::cells::Line;
 use std::borrow::Cow;
+use std::hash::BuildHasher;
 use std::io::Read;
 use std::ops::Range;
 
@@ -258,44 +259,101 @@ fn copy(bytes: &mut Vec<u8>, records: &mut Vec<Member>, line: u64, record: &[u8]
     records.push(Member { line, record: from..bytes.len() });
 }
 
-/// The persons table held whole: records by group, in any order.
+/// The persons table held whole: records by group, in any order. Each group's records are
+/// found through one hash table of group numbers (no allocation per group) and stand
+/// together in `order`, in line order.
 pub struct Held {
     bytes: Vec<u8>,
     records: Vec<Member>,
-    by_group: foldhash::HashMap<Vec<u8>, Vec<u32>>,
+    /// Each record's group, numbered in order of first appearance.
+    group_of: Vec<u32>,
+    /// Each group's id (in `keys`), where its records start in `order`, whether a group of
+    /// the groups table has taken them.
+    keys: Vec<u8>,
+    ids: Vec<Range<usize>>,
+    starts: Vec<u32>,
+    order: Vec<u32>,
+    taken: Vec<bool>,
+    table: hashbrown::HashTable<u32>,
+    hasher: foldhash::fast::FixedState,
     plain: bool,
 }
 
 impl Held {
     pub fn read<R: Read>(persons: &mut Source<R>, group: usize) -> std::io::Result<Self> {
-        let mut held =
-            Held { bytes: Vec::new(), records: Vec::new(), by_group: Default::default(), plain: true };
+        let mut held = Held {
+            bytes: Vec::new(),
+            records: Vec::new(),
+            group_of: Vec::new(),
+            keys: Vec::new(),
+            ids: Vec::new(),
+            starts: Vec::new(),
+            order: Vec::new(),
+            taken: Vec::new(),
+            table: hashbrown::HashTable::new(),
+            hasher: foldhash::fast::FixedState::default(),
+            plain: true,
+        };
         while let Some((line, record, plain)) = persons.peek()? {
             held.plain &= plain;
-            let index = held.records.len() as u32;
             copy(&mut held.bytes, &mut held.records, line, record);
             let key = nth_cell(record, group, plain);
-            // Most persons join a group already seen: no key is made for them.
-            match held.by_group.get_mut(key.as_ref()) {
-                Some(members) => members.push(index),
+            let slot = match held.find(&key) {
+                Some(slot) => slot,
                 None => {
-                    held.by_group.insert(key.into_owned(), vec![index]);
+                    let slot = held.ids.len() as u32;
+                    let from = held.keys.len();
+                    held.keys.extend_from_slice(&key);
+                    held.ids.push(from..held.keys.len());
+                    let (ids, keys, hasher) = (&held.ids, &held.keys, &held.hasher);
+                    let hash = hasher.hash_one(&*key);
+                    held.table
+                        .insert_unique(hash, slot, |&s| hasher.hash_one(&keys[ids[s as usize].clone()]));
+                    slot
                 }
-            }
+            };
+            held.group_of.push(slot);
             persons.advance();
         }
+        // Records by group, in line order within each (a counting sort).
+        let groups = held.ids.len();
+        let mut starts = vec![0u32; groups + 1];
+        for &g in &held.group_of {
+            starts[g as usize + 1] += 1;
+        }
+        for g in 0..groups {
+            starts[g + 1] += starts[g];
+        }
+        let mut next = starts.clone();
+        held.order = vec![0; held.records.len()];
+        for (r, &g) in held.group_of.iter().enumerate() {
+            held.order[next[g as usize] as usize] = r as u32;
+            next[g as usize] += 1;
+        }
+        held.starts = starts;
+        held.taken = vec![false; groups];
         Ok(held)
     }
 
-    /// The first person left (by line) once every group has taken its members: a member
-    /// of a group the groups table does not have.
+    fn find(&self, key: &[u8]) -> Option<u32> {
+        let hash = self.hasher.hash_one(key);
+        self.table.find(hash, |&s| &self.keys[self.ids[s as usize].clone()] == key).copied()
+    }
+
+    /// The records of group `id`, the first time it is asked for (none after).
+    fn take(&mut self, id: &[u8]) -> impl Iterator<Item = &Member> {
+        let slot = self.find(id).filter(|&s| !std::mem::replace(&mut self.taken[s as usize], true));
+        let range =
+            slot.map_or(0..0, |s| self.starts[s as usize] as usize..self.starts[s as usize + 1] as usize);
+        self.order[range].iter().map(|&r| &self.records[r as usize])
+    }
+
+    /// The first person (by line) of a group no group of the groups table took: a member of
+    /// a group the groups table does not have.
     pub fn left(&self) -> Option<(u64, String)> {
-        let (group, first) = self
-            .by_group
-            .iter()
-            .filter_map(|(group, members)| Some((group, self.records[*members.first()? as usize].line)))
-            .min_by_key(|(_, line)| *line)?;
-        Some((first, String::from_utf8_lossy(group).into_owned()))
+        let (record, &g) =
+            self.records.iter().zip(&self.group_of).find(|(_, g)| !self.taken[**g as usize])?;
+        Some((record.line, String::from_utf8_lossy(&self.keys[self.ids[g as usize].clone()]).into_owned()))
     }
 }
 
@@ -330,10 +388,11 @@ impl<G: Read, P: Read> Reader<G, P> {
             let first = members.len();
             match &mut self.held {
                 Some(held) => {
-                    for &i in held.by_group.remove(id.as_ref()).iter().flatten() {
-                        let m = &held.records[i as usize];
-                        copy(persons, members, m.line, &held.bytes[m.record.clone()]);
+                    let bytes = std::mem::take(&mut held.bytes);
+                    for m in held.take(&id) {
+                        copy(persons, members, m.line, &bytes[m.record.clone()]);
                     }
+                    held.bytes = bytes;
                 }
                 // The members: the person records of this group, which stand together.
                 None => {
