@@ -8,6 +8,7 @@
 //! costs divisions, so a division leaves it to the few rows that need it.
 
 use crate::vocabulary::BinOp;
+use std::cell::Cell;
 use std::cmp::Ordering;
 
 pub const POW18: i64 = 1_000_000_000_000_000_000;
@@ -29,20 +30,69 @@ pub enum Exact {
 /// `num / den` (den > 0) as an exact decimal, or else as an inexact quotient. The quotient
 /// terminates when the part of `den` prime to 10 divides `num`; no gcd is needed.
 pub fn quotient(num: i64, den: i64) -> Exact {
-    let twos = den.trailing_zeros();
-    let mut odd = den >> twos;
-    let mut fives = 0;
-    while odd % 5 == 0 {
-        odd /= 5;
-        fives += 1;
+    // Rows in a column mostly share their denominator: its odd part is worked out once.
+    thread_local! {
+        static LAST: Cell<Odd> = const { Cell::new(Odd::of_one()) };
     }
-    if odd == 1 || num % odd == 0 {
-        let (n, d) = (num / odd, den / odd);
-        if twos <= 18 && fives <= 18 && fits(n, d) {
-            return Exact::Value(n, d);
+    let odd = LAST.with(|last| {
+        let mut odd = last.get();
+        if odd.den != den {
+            odd = Odd::of(den);
+            last.set(odd);
         }
+        odd
+    });
+    if let Some(n) = odd.divide(num)
+        && odd.decimal
+        && fits(n, odd.reduced)
+    {
+        return Exact::Value(n, odd.reduced);
     }
     Exact::Value(num, -den)
+}
+
+/// A denominator's part prime to 10, and what dividing by it takes: its inverse modulo
+/// 2^64, with which a multiplication both tests divisibility and divides (Granlund and
+/// Montgomery), instead of a hardware division per row.
+#[derive(Clone, Copy)]
+struct Odd {
+    den: i64,
+    odd: u64,
+    inverse: u64,
+    /// `den / odd`, and whether it divides 10^18 (at most 18 twos and fives).
+    reduced: i64,
+    decimal: bool,
+}
+
+impl Odd {
+    const fn of_one() -> Odd {
+        Odd { den: 1, odd: 1, inverse: 1, reduced: 1, decimal: true }
+    }
+
+    fn of(den: i64) -> Odd {
+        let twos = den.trailing_zeros();
+        let mut odd = den >> twos;
+        let mut fives = 0;
+        while odd % 5 == 0 {
+            odd /= 5;
+            fives += 1;
+        }
+        let odd = odd as u64;
+        // Newton's iteration doubles the correct low bits; an odd number is its own
+        // inverse modulo 8.
+        let mut inverse = odd;
+        for _ in 0..5 {
+            inverse = inverse.wrapping_mul(2u64.wrapping_sub(odd.wrapping_mul(inverse)));
+        }
+        Odd { den, odd, inverse, reduced: den / odd as i64, decimal: twos <= 18 && fives <= 18 }
+    }
+
+    /// `num / odd` when it divides exactly.
+    #[inline]
+    fn divide(&self, num: i64) -> Option<i64> {
+        let q = num.unsigned_abs().wrapping_mul(self.inverse);
+        (q <= u64::MAX / self.odd).then(|| if num < 0 { (q as i64).wrapping_neg() } else { q as i64 })
+    }
 }
 
 /// A known value as an exact decimal, settling a quotient; `None` for a quotient that is
@@ -187,6 +237,17 @@ mod tests {
         assert!(matches!(quotient(300, 30), Exact::Value(100, 10)));
         assert!(matches!(quotient(100, 8), Exact::Value(100, 8)));
         assert!(matches!(quotient(4635899, 300), Exact::Value(4635899, -300)));
+    }
+
+    #[test]
+    fn division_by_the_inverse_is_division() {
+        for den in [1, 3, 7, 12, 75, 1200, 999_983, 1 << 40, 3 * (1 << 40), i64::MAX] {
+            let odd = Odd::of(den);
+            for num in [0, 1, 2, 3, 6, 7, 21, 1199, 1200, 3600, -3600, -7, i64::MAX, i64::MIN, i64::MIN + 1] {
+                let expected = (num % odd.odd as i64 == 0).then(|| num / odd.odd as i64);
+                assert_eq!(odd.divide(num), expected, "{num} / {}", odd.odd);
+            }
+        }
     }
 
     #[test]

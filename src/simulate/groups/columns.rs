@@ -301,7 +301,13 @@ impl<'m> Columns<'m> {
             }
             match target {
                 None => {
-                    write::push_cell(line, &read::nth_cell(chunk.group(g).1, layout.group_id, chunk.plain))
+                    let id = read::nth_cell(chunk.group(g).1, layout.group_id, chunk.plain);
+                    // A plain cell has no comma, quote or line end: only a carriage return
+                    // would need quotes.
+                    match chunk.plain && !id.contains(&b'\r') {
+                        true => line.extend_from_slice(&id),
+                        false => write::push_cell(line, &id),
+                    }
                 }
                 Some(t) => line.extend_from_slice(slots.text(*t, i)),
             }
