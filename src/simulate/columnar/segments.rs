@@ -84,28 +84,27 @@ impl Batch {
     /// values, so that neither is looked at member by member.
     pub(super) fn gather(&mut self, dst: Reg, src: Option<Reg>, op: Gather, mask: Option<(Reg, i64)>) {
         macro_rules! by_op {
-            ($value:expr) => {
+            ($src:expr, $value:expr) => {
                 match op {
-                    Gather::Members => self.reduce(dst, Gather::Members, mask, $value),
-                    Gather::Count => self.reduce(dst, Gather::Count, mask, $value),
-                    Gather::Any => self.reduce(dst, Gather::Any, mask, $value),
-                    Gather::All => self.reduce(dst, Gather::All, mask, $value),
-                    Gather::Sum(Some(limit)) => self.reduce(dst, Gather::Sum(Some(limit)), mask, $value),
-                    Gather::Sum(None) => self.reduce(dst, Gather::Sum(None), mask, $value),
+                    Gather::Members => self.reduce(dst, Gather::Members, mask, $src, $value),
+                    Gather::Count => self.reduce(dst, Gather::Count, mask, $src, $value),
+                    Gather::Any => self.reduce(dst, Gather::Any, mask, $src, $value),
+                    Gather::All => self.reduce(dst, Gather::All, mask, $src, $value),
+                    Gather::Sum(Some(limit)) => {
+                        self.reduce(dst, Gather::Sum(Some(limit)), mask, $src, $value)
+                    }
+                    Gather::Sum(None) => self.reduce(dst, Gather::Sum(None), mask, $src, $value),
                 }
             };
         }
-        let Some(src) = src else { return by_op!(|_, _| (1, 1)) };
+        // Without values (a count of members), any column serves as the source: unread.
+        let Some(src) = src else { return by_op!(dst, |_, _| (1, 1)) };
         match self.shapes[src] {
-            Shape::Bool => by_op!(move |c: &[Column], p: usize| {
-                let c = &c[src];
-                (i64::from(c.truth[p]), i64::from(c.known[p]))
-            }),
-            Shape::Fixed(den) => by_op!(move |c: &[Column], p: usize| {
-                let c = &c[src];
-                (c.num[p], den * i64::from(c.known[p]))
-            }),
-            Shape::Dynamic => by_op!(move |c: &[Column], p: usize| (c[src].num[p], c[src].den[p])),
+            Shape::Bool => by_op!(src, |c: &Column, p: usize| (i64::from(c.truth[p]), i64::from(c.known[p]))),
+            Shape::Fixed(den) => {
+                by_op!(src, move |c: &Column, p: usize| (c.num[p], den * i64::from(c.known[p])))
+            }
+            Shape::Dynamic => by_op!(src, |c: &Column, p: usize| (c.num[p], c.den[p])),
         }
     }
 
@@ -115,25 +114,27 @@ impl Batch {
         dst: Reg,
         op: Gather,
         mask: Option<(Reg, i64)>,
-        value: impl Fn(&[Column], usize) -> (i64, i64),
+        src: Reg,
+        value: impl Fn(&Column, usize) -> (i64, i64),
     ) {
         let mut o = self.take(dst);
         let shape = self.shapes[dst];
-        let cols = &self.cols;
+        let (cols, offsets, redo) = (&self.cols, &self.offsets[..=self.len], &mut self.redo);
         let roles = mask.map(|(r, role)| (&cols[r].num, role));
-        for g in 0..self.len {
+        let c = &cols[src];
+        for (g, run) in offsets.windows(2).enumerate() {
             let mut acc = Acc::new(op);
-            for p in self.offsets[g] as usize..self.offsets[g + 1] as usize {
+            for p in run[0] as usize..run[1] as usize {
                 if roles.is_some_and(|(roles, role)| roles[p] != role) {
                     continue;
                 }
-                acc.add(value(cols, p));
+                acc.add(value(c, p));
             }
             let (n, d) = match acc.finish() {
                 Exact::Value(n, d) => (n, d),
                 Exact::Unknown => (0, 0),
                 Exact::Redo => {
-                    self.redo[g] = true;
+                    redo[g] = true;
                     (0, 0)
                 }
             };
