@@ -155,9 +155,15 @@ impl Batch {
     ) {
         let mut o = self.take(dst);
         let shape = self.shapes[dst];
+        // A marginal scale's total at each threshold, once: a row then takes one product.
+        let rate = (f == Function::ScaleRate).then(|| Marginal::new(thresholds, values));
         for i in 0..self.len {
             let (a, b) = self.get(x, i);
-            let e = if b == 0 { Exact::Unknown } else { scale(f, a, thresholds, values, limit) };
+            let e = match &rate {
+                _ if b == 0 => Exact::Unknown,
+                Some(rate) => rate.total(a, limit),
+                None => scale(f, a, thresholds, values, limit),
+            };
             let (n, d) = self.settle(i, e);
             put(&mut o, shape, i, n, d);
         }
@@ -172,20 +178,7 @@ fn scale(f: Function, x: i64, thresholds: &[i64], values: &[i64], limit: u64) ->
     let den = 1;
     let fits = |v: i64| v.unsigned_abs() <= limit;
     match f {
-        Function::ScaleRate => {
-            let mut total: i64 = 0;
-            for (i, (&low, &rate)) in thresholds.iter().zip(values).enumerate() {
-                let high = thresholds.get(i + 1).map_or(x, |&h| x.min(h));
-                let part = high - low;
-                if part > 0 {
-                    let Some(t) = part.checked_mul(rate).and_then(|v| total.checked_add(v)) else {
-                        return Exact::Redo;
-                    };
-                    total = t;
-                }
-            }
-            if fits(total) { Exact::Value(total, den) } else { Exact::Redo }
-        }
+        Function::ScaleRate => Marginal::new(thresholds, values).total(x, limit),
         Function::ScaleAmount => {
             let mut total: i64 = 0;
             for (&t, &v) in thresholds.iter().zip(values) {
@@ -200,6 +193,36 @@ fn scale(f: Function, x: i64, thresholds: &[i64], values: &[i64], limit: u64) ->
             Some(i) => Exact::Value(values[i], den),
             None => Exact::Unknown,
         },
+    }
+}
+
+/// A marginal scale: each bracket's threshold and rate, and the total of the brackets
+/// below it (`None` past an overflow).
+struct Marginal<'a> {
+    thresholds: &'a [i64],
+    rates: &'a [i64],
+    below: Vec<Option<i64>>,
+}
+
+impl<'a> Marginal<'a> {
+    fn new(thresholds: &'a [i64], rates: &'a [i64]) -> Self {
+        let mut below = vec![Some(0i64)];
+        for (i, pair) in thresholds.windows(2).enumerate() {
+            let bracket = (pair[1] - pair[0]).checked_mul(rates[i]);
+            below.push(below[i].zip(bracket).and_then(|(t, b)| t.checked_add(b)));
+        }
+        Marginal { thresholds, rates, below }
+    }
+
+    /// What `scale` gives for `ScaleRate` on `x`.
+    #[inline(always)]
+    fn total(&self, x: i64, limit: u64) -> Exact {
+        let Some(i) = self.thresholds.iter().rposition(|&t| t < x) else { return Exact::Value(0, 1) };
+        let part = (x - self.thresholds[i]).checked_mul(self.rates[i]);
+        match self.below[i].zip(part).and_then(|(t, p)| t.checked_add(p)) {
+            Some(total) if total.unsigned_abs() <= limit => Exact::Value(total, 1),
+            _ => Exact::Redo,
+        }
     }
 }
 
@@ -284,6 +307,21 @@ mod tests {
             Exact::Value(n, _) => Some(n),
             _ => None,
         }
+    }
+
+    /// The total of a marginal scale at its thresholds is the sum of its brackets.
+    #[test]
+    fn marginal_totals_are_the_brackets_summed() {
+        let (t, r) = ([0, 600_000, 1_240_000], [2, 6, 12]);
+        let marginal = Marginal::new(&t, &r);
+        for x in [-5, 0, 1, 599_999, 600_000, 600_001, 1_239_999, 1_240_000, 1_240_001, 99_999_999] {
+            // Each bracket's part of `x` at its rate.
+            let bracket = |i: usize| (x.min(*t.get(i + 1).unwrap_or(&i64::MAX)) - t[i]).max(0) * r[i];
+            let summed: i64 = (0..t.len()).map(bracket).sum();
+            assert_eq!(value(marginal.total(x, num::limit(10_000))), Some(summed), "{x}");
+        }
+        let huge = Marginal::new(&[0, i64::MAX / 2], &[4, 1]);
+        assert!(matches!(huge.total(i64::MAX / 2 + 1, u64::MAX), Exact::Redo));
     }
 
     /// The kit's scales in kopecks: rates over 100, amounts in kopecks.
