@@ -1,9 +1,10 @@
 //! Populations of groups: a table of groups (households, families …) and a table of their
-//! members, read together, one group at a time, and a service decided for each group.
+//! members, read together as bytes (`read.rs`), and a service decided for each group.
 //! When the members of each group stand together in the persons table, in the order of
 //! the groups table, both files stream: memory holds a chunk of groups, whatever the size
 //! of the population; otherwise the persons table is held whole, indexed by group. Chunks
-//! are decided over all cores and written in input order.
+//! are decided over all cores, in columns where the service compiles to them
+//! (`columns.rs`), and written in input order.
 
 mod columns;
 mod read;
