@@ -23,9 +23,9 @@ use std::io::{Read, Write};
 use std::time::{Duration, Instant};
 
 /// Groups decided together; bounds memory whatever the population.
-const CHUNK: usize = 8192;
+const CHUNK: usize = 4096;
 /// Groups in one columnar batch: long loops, columns in cache.
-const PART: usize = 256;
+const PART: usize = 128;
 
 /// The column names that say which person is which, and where.
 pub struct Keys {
