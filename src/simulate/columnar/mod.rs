@@ -264,9 +264,10 @@ enum Step {
     },
 }
 
-impl Step {
-    fn dst(&self) -> Reg {
-        match *self {
+/// A step's destination, by reference or by mutable reference as the step is given.
+macro_rules! dst_of {
+    ($step:expr) => {
+        match $step {
             Step::Not { dst, .. }
             | Step::NegInt { dst, .. }
             | Step::Neg { dst, .. }
@@ -295,39 +296,17 @@ impl Step {
             | Step::Gather { dst, .. }
             | Step::Scale { dst, .. } => dst,
         }
+    };
+}
+
+impl Step {
+    fn dst(&self) -> Reg {
+        *dst_of!(self)
     }
 
     /// Where the step writes: set once the step is known to be new.
     fn dst_mut(&mut self) -> &mut Reg {
-        match self {
-            Step::Not { dst, .. }
-            | Step::NegInt { dst, .. }
-            | Step::Neg { dst, .. }
-            | Step::And { dst, .. }
-            | Step::Or { dst, .. }
-            | Step::Cmp { dst, .. }
-            | Step::CmpMixed { dst, .. }
-            | Step::DivFixed { dst, .. }
-            | Step::CmpSame { dst, .. }
-            | Step::AddSame { dst, .. }
-            | Step::MulFixed { dst, .. }
-            | Step::IntArith { dst, .. }
-            | Step::Arith { dst, .. }
-            | Step::Div { dst, .. }
-            | Step::Days { dst, .. }
-            | Step::Shift { dst, .. }
-            | Step::DateDiff { dst, .. }
-            | Step::If { dst, .. }
-            | Step::In { dst, .. }
-            | Step::Age { dst, .. }
-            | Step::AgeOn { dst, .. }
-            | Step::DaysBetween { dst, .. }
-            | Step::Round { dst, .. }
-            | Step::Extreme { dst, .. }
-            | Step::Spread { dst, .. }
-            | Step::Gather { dst, .. }
-            | Step::Scale { dst, .. } => dst,
-        }
+        dst_of!(self)
     }
 }
 
