@@ -230,7 +230,7 @@ impl<'m> Columns<'m> {
         let entity = &self.model.entities[self.entity];
         let mut p = 0;
         let mut role = None;
-        let end_of_cell = |p: &mut usize| *p = next_comma(record, *p);
+        let end_of_cell = |p: &mut usize| *p = read::next_comma(record, *p);
         for (c, take) in plan.iter().enumerate() {
             if c > 0 {
                 (record.get(p) == Some(&b',')).then_some(())?;
@@ -317,44 +317,5 @@ impl<'m> Columns<'m> {
             }
         }
         line.push(b'\n');
-    }
-}
-
-/// Where the cell at `p` ends: the next comma, or the end of the record. Eight bytes at a
-/// time: a comma is a zero byte of the word xor commas (the lowest one found is exact).
-#[inline(always)]
-fn next_comma(record: &[u8], mut p: usize) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    while let Some(word) = record.get(p..p + 8) {
-        let x = u64::from_le_bytes(word.try_into().expect("eight bytes")) ^ (b',' as u64 * ONES);
-        let zero = x.wrapping_sub(ONES) & !x & (0x80 * ONES);
-        if zero != 0 {
-            return p + (zero.trailing_zeros() / 8) as usize;
-        }
-        p += 8;
-    }
-    p + record[p.min(record.len())..]
-        .iter()
-        .position(|&b| b == b',')
-        .unwrap_or(record.len().saturating_sub(p))
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn commas_are_found_eight_bytes_at_a_time() {
-        let record = b"12345678,a,,bcdefghijklmnop,\x80\xff,z";
-        let mut cells = Vec::new();
-        let mut p = 0;
-        loop {
-            let end = super::next_comma(record, p);
-            cells.push(&record[p..end]);
-            if end == record.len() {
-                break;
-            }
-            p = end + 1;
-        }
-        let expected: Vec<&[u8]> = record.split(|&b| b == b',').collect();
-        assert_eq!(cells, expected);
     }
 }
