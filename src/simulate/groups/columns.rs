@@ -7,7 +7,7 @@
 use super::read::{self, Chunk, Cutter};
 use super::{Interpreter, Layout, Out, Part, Work};
 use crate::model::{EntityId, Local, Model};
-use crate::simulate::columnar::{Batch, FactInput, Kind, Level, Program};
+use crate::simulate::columnar::{Batch, FactInput, Kind, Level, Program, Reg, Shape};
 use crate::simulate::table::cells::{self, Cell, Cells};
 use crate::simulate::table::sheet::Slots;
 use crate::simulate::table::write;
@@ -29,13 +29,26 @@ pub struct Columns<'m> {
     entity: EntityId,
 }
 
-/// What the one-pass reader does with a column of a record.
+/// What the one-pass reader does with a column of a record: by the form it parses in
+/// place (an amount or decimal, a whole number, a truth value, a date; anything else
+/// through the general parser), one choice per cell.
 #[derive(Clone, Copy, PartialEq)]
 enum Take {
     Skip,
     Role,
-    /// The program's fact of this index.
-    Fact(usize),
+    Amount(Put),
+    Whole(Put),
+    Truth(Put),
+    Day(Put),
+    Other(Put),
+}
+
+/// Where a fact's cell goes: the program's fact of this index, its register and shape.
+#[derive(Clone, Copy, PartialEq)]
+struct Put {
+    fact: usize,
+    reg: Reg,
+    shape: Shape,
 }
 
 impl<'m> Columns<'m> {
@@ -88,7 +101,14 @@ impl<'m> Columns<'m> {
                 if let Some(c) = *column
                     && (f.level == Level::Person) == (level == Level::Person)
                 {
-                    plan[c] = Take::Fact(i);
+                    let put = Put { fact: i, reg: f.reg, shape: program.shape(f.reg) };
+                    plan[c] = match f.kind {
+                        Kind::Money | Kind::Decimal => Take::Amount(put),
+                        Kind::Int | Kind::Term(_) => Take::Whole(put),
+                        Kind::Bool => Take::Truth(put),
+                        Kind::Date => Take::Day(put),
+                        Kind::Enum(_) => Take::Other(put),
+                    };
                 }
             }
             plan
@@ -237,8 +257,16 @@ impl<'m> Columns<'m> {
                 p += 1;
             }
             let start = p;
-            match *take {
-                Take::Skip => end_of_cell(&mut p),
+            let (put, parsed) = match *take {
+                Take::Skip => {
+                    end_of_cell(&mut p);
+                    continue;
+                }
+                Take::Amount(put) => (put, cells::kopecks(record, &mut p)),
+                Take::Whole(put) => (put, cells::integer(record, &mut p)),
+                Take::Truth(put) => (put, cells::boolean(record, &mut p)),
+                Take::Day(put) => (put, record.get(p..p + 10).and_then(cells::date).inspect(|_| p += 10)),
+                Take::Other(put) => (put, None),
                 Take::Role => {
                     end_of_cell(&mut p);
                     let name = &record[start..p];
@@ -247,38 +275,27 @@ impl<'m> Columns<'m> {
                         r.len() == name.len() && r.iter().zip(name).fold(true, |same, (a, b)| same & (a == b))
                     };
                     role = Some(entity.roles.iter().position(|r| same(r.name.text.as_bytes()))?);
+                    continue;
                 }
-                Take::Fact(i) => {
-                    let f = &self.program.facts[i];
-                    let parsed = match f.kind {
-                        Kind::Money | Kind::Decimal => cells::kopecks(record, &mut p),
-                        Kind::Int | Kind::Term(_) => cells::integer(record, &mut p),
-                        Kind::Bool => cells::boolean(record, &mut p),
-                        Kind::Date => record.get(p..p + 10).and_then(cells::date).inspect(|_| p += 10),
-                        Kind::Enum(_) => None,
-                    };
-                    let (n, d) = match parsed {
-                        Some(v) if p == record.len() || record[p] == b',' => v,
-                        _ => {
-                            p = start;
-                            end_of_cell(&mut p);
-                            match &record[start..p] {
-                                [] => f.default.map_or((0, 0), |(n, d, _)| (n, d)),
-                                cell => match cells::parse(
-                                    cell,
-                                    &self.model.fact(f.fact).ty,
-                                    Some(f.kind),
-                                    self.model,
-                                ) {
-                                    Ok(Cell::Column(n, d)) => (n, d),
-                                    _ => return None,
-                                },
+            };
+            let (n, d) = match parsed {
+                Some(v) if p == record.len() || record[p] == b',' => v,
+                _ => {
+                    p = start;
+                    end_of_cell(&mut p);
+                    let f = &self.program.facts[put.fact];
+                    match &record[start..p] {
+                        [] => f.default.map_or((0, 0), |(n, d, _)| (n, d)),
+                        cell => {
+                            match cells::parse(cell, &self.model.fact(f.fact).ty, Some(f.kind), self.model) {
+                                Ok(Cell::Column(n, d)) => (n, d),
+                                _ => return None,
                             }
                         }
-                    };
-                    batch.set(f.reg, row, n, d);
+                    }
                 }
-            }
+            };
+            batch.set_shaped(put.reg, put.shape, row, n, d);
         }
         (p == record.len()).then_some(role)
     }
