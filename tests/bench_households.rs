@@ -111,6 +111,23 @@ proptest::proptest! {
     }
 }
 
+/// A cell of a column no rule reads (the rent, an id) is still checked as the interpreter
+/// checks it: the household is left out with the same error, in columns or not.
+#[test]
+fn unread_cells_are_checked_as_the_interpreter_checks_them() {
+    let h = "household_id,rent,accommodation_size,housing_occupancy_status,postal_code\n\
+             1,1900-01-01,,owner,00000\n2,10.00,,owner,00000\n3,10.00,,owner,00000\n";
+    let p = "person_id,household_id,role,birth,salary,capital_returns\n\
+             0,1,adult,1900-01-01,,\n1,2,adult,1990-01-01,,\n\u{fffd}2,3,adult,1990-01-01,,\n";
+    let p = p.replace('\u{fffd}', "\u{e9}");
+    let (_, out, errors) = run(h, &p, true);
+    let (_, expected, interpreted) = run(h, &p, false);
+    assert_eq!(out, expected);
+    assert_eq!(errors, interpreted);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].starts_with("groups:2: rent:"), "{errors:?}");
+}
+
 /// `--timings` prints the kit's line: the phases of a batch run, and of single cases
 /// (each household explained).
 #[test]

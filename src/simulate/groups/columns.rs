@@ -5,9 +5,10 @@
 //! gets exactly is decided by the interpreter, which also reports what is wrong with it.
 
 use super::read::{self, Chunk, Cutter};
-use super::{Interpreter, Layout, Out, Part, Work};
-use crate::model::{EntityId, Local, Model};
+use super::{FactColumn, Interpreter, Layout, Out, Part, Work};
+use crate::model::{EntityId, Local, Model, Type};
 use crate::simulate::columnar::{Batch, FactInput, Kind, Level, Program, Reg, Shape};
+use crate::simulate::scalar::parse_scalar;
 use crate::simulate::table::cells::{self, Cell, Cells};
 use crate::simulate::table::sheet::Slots;
 use crate::simulate::table::write;
@@ -25,6 +26,8 @@ pub struct Columns<'m> {
     /// How the one-pass reader takes each column of a persons and of a groups record.
     person_plan: Vec<Take>,
     group_plan: Vec<Take>,
+    /// The types of the facts no rule here reads, whose cells are only checked.
+    checked: Vec<Type>,
     /// The kind of group.
     entity: EntityId,
 }
@@ -36,6 +39,11 @@ pub struct Columns<'m> {
 enum Take {
     Skip,
     Role,
+    /// An id: checked to be text, as the interpreter reads it.
+    Id,
+    /// A fact no rule here reads: checked to be of its type (the `checked` one of this
+    /// index), as the interpreter reads every cell.
+    Check(usize),
     Amount(Put),
     Whole(Put),
     Truth(Put),
@@ -62,6 +70,10 @@ impl<'m> Columns<'m> {
         locals: &[Local],
     ) -> Option<Self> {
         program.inputs.iter().all(Option::is_none).then_some(())?;
+        // A table with a column by month is the interpreter's (it checks that no month is
+        // given twice).
+        let monthly = |c: &[(usize, FactColumn)]| c.iter().any(|(_, (_, months))| months.is_some());
+        (!monthly(&layout.person_facts) && !monthly(&layout.group_facts)).then_some(())?;
         let facts = program
             .facts
             .iter()
@@ -92,10 +104,20 @@ impl<'m> Columns<'m> {
                 Out::Outcome => return None,
             }
         }
-        let plan = |width: usize, level: Level, role: Option<usize>| {
+        let mut checked = Vec::new();
+        let mut plan = |width: usize, level: Level, role: Option<usize>, id: usize| {
             let mut plan = vec![Take::Skip; width];
+            plan[id] = Take::Id;
             if let Some(r) = role {
                 plan[r] = Take::Role;
+            }
+            let (columns, entity) = match level {
+                Level::Person => (&layout.person_facts, model.person().expect("members are persons")),
+                _ => (&layout.group_facts, layout.entity),
+            };
+            for &(c, (fact, _)) in columns {
+                plan[c] = Take::Check(checked.len());
+                checked.push(model.entities[entity].facts[fact].ty.clone());
             }
             for (i, (f, column)) in program.facts.iter().zip(&facts).enumerate() {
                 if let Some(c) = *column
@@ -113,9 +135,18 @@ impl<'m> Columns<'m> {
             }
             plan
         };
-        let person_plan = plan(layout.person_width, Level::Person, Some(layout.role));
-        let group_plan = plan(layout.group_width, Level::Group, None);
-        Some(Columns { model, program, facts, targets, person_plan, group_plan, entity: layout.entity })
+        let person_plan = plan(layout.person_width, Level::Person, Some(layout.role), layout.person_id);
+        let group_plan = plan(layout.group_width, Level::Group, None, layout.group_id);
+        Some(Columns {
+            model,
+            program,
+            facts,
+            targets,
+            person_plan,
+            group_plan,
+            checked,
+            entity: layout.entity,
+        })
     }
 
     /// Decides groups `range` of a chunk into `part`; the interpreter decides the groups
@@ -204,7 +235,7 @@ impl<'m> Columns<'m> {
                 continue;
             }
             let cells = cutter.cut(record, chunk.plain);
-            if cells.count() != layout.person_width {
+            if cells.count() != layout.person_width || !self.all_readable(&self.person_plan, &cells) {
                 return false;
             }
             let role = cells.cell(layout.role);
@@ -237,6 +268,7 @@ impl<'m> Columns<'m> {
         }
         let cells = cutter.cut(record, chunk.plain);
         cells.count() == layout.group_width
+            && self.all_readable(&self.group_plan, &cells)
             && facts()
                 .filter(|(f, c)| f.level != Level::Person && c.is_some())
                 .all(|(f, c)| self.put(batch, f, i, c.map_or(&b""[..], |c| cells.cell(c))))
@@ -260,6 +292,11 @@ impl<'m> Columns<'m> {
             let (put, parsed) = match *take {
                 Take::Skip => {
                     end_of_cell(&mut p);
+                    continue;
+                }
+                Take::Id | Take::Check(_) => {
+                    end_of_cell(&mut p);
+                    self.readable(take, &record[start..p]).then_some(())?;
                     continue;
                 }
                 Take::Amount(put) => (put, cells::kopecks(record, &mut p)),
@@ -298,6 +335,34 @@ impl<'m> Columns<'m> {
             batch.set_shaped(put.reg, put.shape, row, n, d);
         }
         (p == record.len()).then_some(role)
+    }
+
+    /// Whether the interpreter reads a cell of a column the rules do not read: an id as
+    /// text, a fact's cell as a value of its type. The common forms are checked in place.
+    fn readable(&self, take: &Take, cell: &[u8]) -> bool {
+        let ty = match *take {
+            Take::Id => return cell.is_ascii() || std::str::from_utf8(cell).is_ok(),
+            Take::Check(k) => &self.checked[k],
+            _ => return true,
+        };
+        let whole = |parse: cells::InPlace| {
+            let mut p = 0;
+            parse(cell, &mut p).is_some() && p == cell.len()
+        };
+        let fast = match ty {
+            _ if cell.is_empty() => true,
+            Type::Money | Type::Decimal => whole(cells::kopecks),
+            Type::Int | Type::Term(_) => whole(cells::integer),
+            Type::Date => cells::date(cell).is_some(),
+            Type::Text => return cell.is_ascii() || std::str::from_utf8(cell).is_ok(),
+            _ => false,
+        };
+        fast || std::str::from_utf8(cell).is_ok_and(|text| parse_scalar(ty, text, self.model).is_ok())
+    }
+
+    /// Whether every checked cell of a record cut in cells is readable.
+    fn all_readable(&self, plan: &[Take], cells: &impl Cells) -> bool {
+        plan.iter().enumerate().all(|(c, take)| self.readable(take, cells.cell(c)))
     }
 
     /// Puts one cell of a fact into its row; `false` when only the interpreter can read it.

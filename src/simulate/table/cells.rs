@@ -84,7 +84,7 @@ impl Cells for Line<'_> {
 }
 
 /// A parser of a form at a position, moving past it: `(num, den)` as the columns hold it.
-type InPlace = fn(&[u8], &mut usize) -> Option<(i64, i64)>;
+pub type InPlace = fn(&[u8], &mut usize) -> Option<(i64, i64)>;
 
 /// A parsed cell: `(num, den)` as the columns hold it (`den` 0: unknown), or a value the
 /// columns cannot hold exactly, for which the row goes to the interpreter.
