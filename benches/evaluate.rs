@@ -83,14 +83,7 @@ fn households(c: &mut Criterion) {
     let mut group = c.benchmark_group("evaluate");
     group.throughput(Throughput::Elements(10_000));
     group.bench_function("households_10k", |b| {
-        let run = reglament::simulate::groups::Population {
-            service,
-            keys: &keys,
-            columns: &columns,
-            as_of: on,
-            whole: false,
-            columnar: true,
-        };
+        let run = streamed(service, &keys, &columns, on, true);
         b.iter(|| decide(&model, &run, &groups, &persons, &mut out))
     });
     group.finish();
@@ -117,18 +110,22 @@ fn template_households(c: &mut Criterion) {
         [("template_households_10k_columns", true), ("template_households_10k_interpreter", false)]
     {
         group.bench_function(name, |b| {
-            let run = reglament::simulate::groups::Population {
-                service,
-                keys: &keys,
-                columns: &columns,
-                as_of: on,
-                whole: false,
-                columnar,
-            };
+            let run = streamed(service, &keys, &columns, on, columnar);
             b.iter(|| decide(&model, &run, &households, &persons, &mut out))
         });
     }
     group.finish();
+}
+
+/// A run over tables that stream (members in group order), in columns or not.
+fn streamed<'a>(
+    service: reglament::model::ServiceId,
+    keys: &'a reglament::simulate::groups::Keys,
+    columns: &'a [String],
+    as_of: Date,
+    columnar: bool,
+) -> reglament::simulate::groups::Population<'a> {
+    reglament::simulate::groups::Population { service, keys, columns, as_of, whole: false, columnar }
 }
 
 /// A population of groups decided into `out`.
