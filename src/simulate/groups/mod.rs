@@ -20,6 +20,7 @@ use crate::model::{EntityId, Local, Model, ServiceId, Value};
 use rayon::prelude::*;
 use read::{Chunk, Cutter, Held, Reader, Source};
 use std::io::{Read, Write};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// Groups decided together; bounds memory whatever the population.
@@ -451,6 +452,9 @@ pub fn run<G: Read + Send, P: Read + Send, W: Write>(
         let start = Instant::now();
         reader.chunk(chunk, CHUNK).map(|()| start.elapsed())
     };
+    // One worker's buffers per thread, kept from chunk to chunk (a batch allocated afresh
+    // for every chunk costs its pages again).
+    let works: Vec<Mutex<Work>> = (0..rayon::current_num_threads()).map(|_| Mutex::default()).collect();
     let (mut current, mut next) = (Chunk::default(), Chunk::default());
     summary.read += read_chunk(&mut reader, &mut next).map_err(Failed::Read)?;
     loop {
@@ -461,7 +465,15 @@ pub fn run<G: Read + Send, P: Read + Send, W: Write>(
         let chunk = &current;
         let decide_chunk = || -> Vec<Part> {
             let starts: Vec<usize> = (0..chunk.entries.len()).step_by(PART).collect();
-            starts.par_iter().map_init(Work::default, |work, &from| decide_part(work, chunk, from)).collect()
+            starts
+                .par_iter()
+                .map(|&from| {
+                    // Deciding a part calls no rayon: a thread holds its lock alone.
+                    let thread = rayon::current_thread_index().unwrap_or(0) % works.len();
+                    let mut work = works[thread].lock().unwrap_or_else(|e| e.into_inner());
+                    decide_part(&mut work, chunk, from)
+                })
+                .collect()
         };
         let (parts, reading) = rayon::join(decide_chunk, || read_chunk(&mut reader, &mut next));
         summary.read += reading.map_err(Failed::Read)?;
