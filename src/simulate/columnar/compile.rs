@@ -274,6 +274,14 @@ impl Compiler<'_> {
                     comparable(x.kind, item.kind).then_some(())?;
                     regs.push(item.reg);
                 }
+                // Constants of the value's own denominator (an enum's variants): numerators
+                // compare.
+                let same = |reg: Reg| {
+                    self.consts.iter().find(|c| c.0 == reg).filter(|c| Some(c.2) == x.den).map(|c| c.1)
+                };
+                if let Some(values) = regs.iter().map(|&r| same(r)).collect::<Option<Vec<i64>>>() {
+                    return self.step(Kind::Bool, Some(1), |dst| Step::InSame { dst, x: x.reg, values });
+                }
                 self.step(Kind::Bool, Some(1), |dst| Step::In { dst, x: x.reg, items: regs })
             }
             ExprKind::If(c, t, f) => {
@@ -352,6 +360,21 @@ impl Compiler<'_> {
                     (Add | Sub, Some(den), _) if same => {
                         let limit = num::limit(den);
                         self.step(number, Some(den), |dst| Step::AddSame { dst, sub: op == Sub, l, r, limit })
+                    }
+                    // Two fixed denominators, one a multiple of the other: the other's
+                    // numerators scaled to it.
+                    (Add | Sub, Some(x), Some(y)) if (x % y == 0 || y % x == 0) && num::fits(0, x.max(y)) => {
+                        let den = x.max(y);
+                        let (scale_l, scale_r, limit) = (den / x, den / y, num::limit(den));
+                        self.step(number, Some(den), |dst| Step::AddScaled {
+                            dst,
+                            sub: op == Sub,
+                            l,
+                            r,
+                            scale_l,
+                            scale_r,
+                            limit,
+                        })
                     }
                     (Mul, Some(x), Some(y)) if x.checked_mul(y).is_some_and(|d| num::fits(0, d)) => {
                         let den = x * y;

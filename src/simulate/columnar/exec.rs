@@ -247,6 +247,15 @@ impl Batch {
                 };
                 self.fixed(dst, l, r, true, f, f)
             }
+            Step::AddScaled { dst, sub, l, r, scale_l, scale_r, limit } => {
+                let f = |a: i64, c: i64| {
+                    let (a, over_a) = a.overflowing_mul(scale_l);
+                    let (c, over_c) = c.overflowing_mul(scale_r);
+                    let (v, over) = if sub { a.overflowing_sub(c) } else { a.overflowing_add(c) };
+                    (v, !(over_a | over_c | over) & (v.unsigned_abs() <= limit))
+                };
+                self.fixed(dst, l, r, true, f, f)
+            }
             Step::MulFixed { dst, l, r, limit, .. } => self.fixed(
                 dst,
                 l,
@@ -407,6 +416,18 @@ impl Batch {
                     let known = b != 0 && !redo && (found || all);
                     put(&mut o, Shape::Bool, i, i64::from(found), i64::from(known));
                     self.redo[i] |= redo;
+                }
+                self.cols[dst] = o;
+            }
+            Step::InSame { dst, x, ref values } => {
+                let mut o = self.take(dst);
+                let n = self.len;
+                let c = &self.cols[x];
+                let (xn, xk) = (&c.num[..n], &c.known[..n]);
+                let (ot, ok) = (&mut o.truth[..n], &mut o.known[..n]);
+                for i in 0..n {
+                    ot[i] = u8::from(values.contains(&xn[i])) & xk[i];
+                    ok[i] = xk[i];
                 }
                 self.cols[dst] = o;
             }

@@ -157,6 +157,16 @@ enum Step {
         r: Reg,
         limit: u64,
     },
+    /// `+ -` of decimals with two fixed denominators, each numerator scaled to the larger.
+    AddScaled {
+        dst: Reg,
+        sub: bool,
+        l: Reg,
+        r: Reg,
+        scale_l: i64,
+        scale_r: i64,
+        limit: u64,
+    },
     /// `*` of decimals with fixed denominators whose product `den` is exact.
     MulFixed {
         dst: Reg,
@@ -213,6 +223,12 @@ enum Step {
         dst: Reg,
         x: Reg,
         items: Vec<Reg>,
+    },
+    /// `in` of a fixed-denominator column and constants over that denominator.
+    InSame {
+        dst: Reg,
+        x: Reg,
+        values: Vec<i64>,
     },
     Age {
         dst: Reg,
@@ -278,6 +294,7 @@ macro_rules! dst_of {
             | Step::DivFixed { dst, .. }
             | Step::CmpSame { dst, .. }
             | Step::AddSame { dst, .. }
+            | Step::AddScaled { dst, .. }
             | Step::MulFixed { dst, .. }
             | Step::IntArith { dst, .. }
             | Step::Arith { dst, .. }
@@ -287,6 +304,7 @@ macro_rules! dst_of {
             | Step::DateDiff { dst, .. }
             | Step::If { dst, .. }
             | Step::In { dst, .. }
+            | Step::InSame { dst, .. }
             | Step::Age { dst, .. }
             | Step::AgeOn { dst, .. }
             | Step::DaysBetween { dst, .. }

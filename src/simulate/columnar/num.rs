@@ -18,7 +18,7 @@ const MANTISSA: u128 = (1 << 96) - 1;
 /// does: denominators up to 10^6 keep distinct values 10^-12 apart, magnitudes below 10^12
 /// leave the decimal at least 16 digits after the point.
 pub const INEXACT_DEN: i64 = 1_000_000;
-const INEXACT_MAGNITUDE: i128 = 1_000_000_000_000;
+const INEXACT_MAGNITUDE: u64 = 1_000_000_000_000;
 
 /// What a row needs next: a value, unknown, or the interpreter.
 pub enum Exact {
@@ -115,7 +115,22 @@ pub fn fits(num: i64, den: i64) -> bool {
         1 => true,
         // Kopecks, the common case, without a division.
         100 => u128::from(num.unsigned_abs()) * (POW18 / 100) as u128 <= MANTISSA,
-        _ => POW18 % den == 0 && u128::from(num.unsigned_abs()) * (POW18 / den) as u128 <= MANTISSA,
+        _ => {
+            // Rows in a column mostly share their denominator: its bound is found once.
+            thread_local! {
+                static LAST: Cell<(i64, u64)> = const { Cell::new((1, i64::MAX as u64)) };
+            }
+            let (last, bound) = LAST.get();
+            let bound = if last == den {
+                bound
+            } else {
+                let bound = if POW18 % den == 0 { limit(den) } else { 0 };
+                LAST.set((den, bound));
+                bound
+            };
+            // A bound of 0: no divisor of 10^18.
+            bound > 0 && num.unsigned_abs() <= bound
+        }
     }
 }
 
@@ -154,17 +169,25 @@ pub fn align(a: i64, b: i64, c: i64, d: i64) -> Option<(i64, i64, i64)> {
 /// compares and rounds as the interpreter's 28-digit decimal does. (Two such quotients,
 /// which may sum to a decimal, are the interpreter's.)
 pub fn add_inexact(op: BinOp, a: i64, b: i64, c: i64, d: i64) -> Exact {
+    // Rows in a column mostly share their two denominators: their common one (0 when too
+    // large) and the factors to it are found once.
+    thread_local! {
+        static LAST: Cell<[i64; 5]> = const { Cell::new([1, 1, 1, 1, 1]) };
+    }
     let (b, d) = (b.abs(), d.abs());
-    // Most often one denominator divides the other.
-    let den = if d % b == 0 {
-        Some(d)
-    } else if b % d == 0 {
-        Some(b)
+    let [lb, ld, den, fb, fd] = LAST.get();
+    let [_, _, den, fb, fd] = if (lb, ld) == (b, d) {
+        [lb, ld, den, fb, fd]
     } else {
-        (b / gcd(b, d)).checked_mul(d)
+        let den = (b / gcd(b, d)).checked_mul(d).filter(|&den| den <= INEXACT_DEN).unwrap_or(0);
+        let found = if den == 0 { [b, d, 0, 0, 0] } else { [b, d, den, den / b, den / d] };
+        LAST.set(found);
+        found
     };
-    let Some(den) = den.filter(|&den| den <= INEXACT_DEN) else { return Exact::Redo };
-    let (x, y) = (i128::from(a) * i128::from(den / b), i128::from(c) * i128::from(den / d));
+    if den == 0 {
+        return Exact::Redo;
+    }
+    let (x, y) = (i128::from(a) * i128::from(fb), i128::from(c) * i128::from(fd));
     let n = if op == BinOp::Sub { x - y } else { x + y };
     match i64::try_from(n) {
         Ok(n) if safe_inexact(n, den) => Exact::Value(n, -den),
@@ -204,8 +227,9 @@ fn cross(a: i64, b: i64, c: i64, d: i64) -> Ordering {
 
 #[inline(always)]
 pub fn safe_inexact(num: i64, den: i64) -> bool {
-    let den = den.abs();
-    den <= INEXACT_DEN && i128::from(num).abs() < INEXACT_MAGNITUDE * i128::from(den)
+    // Within 64 bits: the bound is at most 10^12 · 10^6.
+    let den = den.unsigned_abs();
+    den <= INEXACT_DEN as u64 && num.unsigned_abs() < INEXACT_MAGNITUDE * den
 }
 
 /// A known value rounded to kopecks, half away from zero; `None` for an inexact quotient
