@@ -387,12 +387,11 @@ impl<'m> Columns<'m> {
             }
             match target {
                 None => {
-                    let id = read::nth_cell(chunk.group(g).1, layout.group_id, chunk.plain);
                     // A plain cell has no comma, quote or line end: only a carriage return
                     // would need quotes.
-                    match chunk.plain && !id.contains(&b'\r') {
-                        true => line.extend_from_slice(&id),
-                        false => write::push_cell(line, &id),
+                    match chunk.plain {
+                        true if !chunk.plain_id(g).contains(&b'\r') => line.extend_from_slice(chunk.plain_id(g)),
+                        _ => write::push_cell(line, &read::nth_cell(chunk.group(g).1, layout.group_id, chunk.plain)),
                     }
                 }
                 Some(t) => line.extend_from_slice(slots.text(*t, i)),

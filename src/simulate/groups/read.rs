@@ -184,19 +184,45 @@ impl Cutter {
 /// Cell `k` of a record (empty when it has fewer cells); see [`Cutter::cut`].
 pub fn nth_cell(record: &[u8], k: usize, plain: bool) -> Cow<'_, [u8]> {
     if plain {
-        let mut from = 0;
-        for _ in 0..k {
-            let end = next_comma(record, from);
-            if end == record.len() {
-                return Cow::Borrowed(b"");
-            }
-            from = end + 1;
-        }
-        return Cow::Borrowed(&record[from..next_comma(record, from)]);
+        return Cow::Borrowed(&record[plain_cell(record, k)]);
     }
     let mut cutter = Cutter::default();
     use crate::simulate::table::cells::Cells;
     Cow::Owned(cutter.cut(record, false).cell(k).to_vec())
+}
+
+/// Whether cell `k` of a record is `cell`: for a plain record, without finding where it
+/// ends first.
+#[inline]
+fn is_cell(record: &[u8], k: usize, plain: bool, cell: &[u8]) -> bool {
+    if !plain {
+        return nth_cell(record, k, plain).as_ref() == cell;
+    }
+    let Some(from) = plain_cell_start(record, k) else { return cell.is_empty() };
+    let end = from + cell.len();
+    record.get(from..end) == Some(cell) && record.get(end).is_none_or(|&b| b == b',')
+}
+
+/// Where cell `k` of a plain record starts (`None` when it has fewer cells).
+#[inline]
+fn plain_cell_start(record: &[u8], k: usize) -> Option<usize> {
+    let mut from = 0;
+    for _ in 0..k {
+        let end = next_comma(record, from);
+        if end == record.len() {
+            return None;
+        }
+        from = end + 1;
+    }
+    Some(from)
+}
+
+/// Cell `k` of a plain record (empty at its end when it has fewer cells).
+fn plain_cell(record: &[u8], k: usize) -> Range<usize> {
+    match plain_cell_start(record, k) {
+        Some(from) => from..next_comma(record, from),
+        None => record.len()..record.len(),
+    }
 }
 
 /// Where the cell at `p` ends: the next comma, or the end of the record. Eight bytes at a
@@ -242,10 +268,12 @@ pub struct Chunk {
     pub plain: bool,
 }
 
-/// A group: its line, its record in `groups` and its members in `members`.
+/// A group: its line, its record in `groups` (and, in a plain chunk, its id's cell there)
+/// and its members in `members`.
 pub struct Entry {
     pub line: u64,
     pub record: Range<usize>,
+    pub id: Range<usize>,
     pub members: Range<usize>,
 }
 
@@ -260,6 +288,11 @@ impl Chunk {
     pub fn group(&self, g: usize) -> Record<'_> {
         let e = &self.entries[g];
         (e.line, &self.groups[e.record.clone()])
+    }
+
+    /// The id cell of group `g` of a plain chunk.
+    pub fn plain_id(&self, g: usize) -> &[u8] {
+        &self.groups[self.entries[g].id.clone()]
     }
 
     pub fn members(&self, g: usize) -> impl ExactSizeIterator<Item = Record<'_>> {
@@ -401,7 +434,15 @@ impl<G: Read, P: Read> Reader<G, P> {
             let from = groups.len();
             groups.extend_from_slice(record);
             self.groups.advance();
-            let id = nth_cell(&groups[from..], self.group_id, is_plain);
+            // A plain record's id is a cell of it, kept for the output.
+            let (id, at) = match is_plain {
+                true => {
+                    let cell = plain_cell(&groups[from..], self.group_id);
+                    let at = from + cell.start..from + cell.end;
+                    (Cow::Borrowed(&groups[at.clone()]), at)
+                }
+                false => (nth_cell(&groups[from..], self.group_id, false), 0..0),
+            };
             let first = members.len();
             match &mut self.held {
                 Some(held) => {
@@ -414,7 +455,7 @@ impl<G: Read, P: Read> Reader<G, P> {
                 // The members: the person records of this group, which stand together.
                 None => {
                     while let Some((line, person, is_plain)) = self.persons.peek()? {
-                        if nth_cell(person, self.person_group, is_plain) != id.as_ref() {
+                        if !is_cell(person, self.person_group, is_plain, &id) {
                             break;
                         }
                         *plain &= is_plain;
@@ -423,7 +464,7 @@ impl<G: Read, P: Read> Reader<G, P> {
                     }
                 }
             }
-            entries.push(Entry { line, record: from..groups.len(), members: first..members.len() });
+            entries.push(Entry { line, record: from..groups.len(), id: at, members: first..members.len() });
         }
         Ok(())
     }
