@@ -103,6 +103,25 @@ impl Date {
     }
 }
 
+/// The day number of a calendar date, `None` when there is no such date: what
+/// `Date::new(..)?.day_number()` gives, in unsigned arithmetic (the years are positive),
+/// for readers of many dates.
+#[inline]
+pub fn day_number(year: u32, month: u32, day: u32) -> Option<i64> {
+    let valid = (1..=9999).contains(&year)
+        && (1..=12).contains(&month)
+        && day >= 1
+        && day <= days_in_month(year as i32, month);
+    if !valid {
+        return None;
+    }
+    let y = year - u32::from(month <= 2);
+    let (era, yoe) = (y / 400, y % 400);
+    let doy = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(i64::from(era) * 146_097 + i64::from(doe) - 719_468)
+}
+
 fn days_in_month(year: i32, month: u32) -> u32 {
     match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
@@ -122,6 +141,26 @@ impl fmt::Display for Date {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn day_numbers_of_parts_are_the_dates() {
+        for z in Date::new(1, 1, 1).unwrap().day_number()..=Date::new(2400, 12, 31).unwrap().day_number() {
+            let d = Date::from_day_number(z);
+            assert_eq!(day_number(d.year as u32, d.month, d.day), Some(z), "{d}");
+        }
+        assert_eq!(day_number(9999, 12, 31), Some(Date::new(9999, 12, 31).unwrap().day_number()));
+        for (y, m, d) in [
+            (2023, 2, 29),
+            (1900, 2, 29),
+            (2024, 4, 31),
+            (2024, 13, 1),
+            (2024, 0, 1),
+            (0, 1, 1),
+            (2024, 1, 0),
+        ] {
+            assert_eq!(day_number(y, m, d), None, "{y}-{m}-{d}");
+        }
+    }
 
     #[test]
     fn round_trips_day_numbers() {

@@ -39,8 +39,9 @@ pub struct Columns<'m> {
 enum Take {
     Skip,
     Role,
-    /// An id: checked to be text, as the interpreter reads it.
-    Id,
+    /// An id, or a text fact no rule here reads: checked to be text, as the interpreter
+    /// reads it.
+    Text,
     /// A fact no rule here reads: checked to be of its type (the `checked` one of this
     /// index), as the interpreter reads every cell.
     Check(usize),
@@ -107,7 +108,7 @@ impl<'m> Columns<'m> {
         let mut checked = Vec::new();
         let mut plan = |width: usize, level: Level, role: Option<usize>, id: usize| {
             let mut plan = vec![Take::Skip; width];
-            plan[id] = Take::Id;
+            plan[id] = Take::Text;
             if let Some(r) = role {
                 plan[r] = Take::Role;
             }
@@ -116,8 +117,9 @@ impl<'m> Columns<'m> {
                 _ => (&layout.group_facts, layout.entity),
             };
             for &(c, (fact, _)) in columns {
-                plan[c] = Take::Check(checked.len());
-                checked.push(model.entities[entity].facts[fact].ty.clone());
+                let ty = &model.entities[entity].facts[fact].ty;
+                plan[c] = if *ty == Type::Text { Take::Text } else { Take::Check(checked.len()) };
+                checked.push(ty.clone());
             }
             for (i, (f, column)) in program.facts.iter().zip(&facts).enumerate() {
                 if let Some(c) = *column
@@ -294,7 +296,13 @@ impl<'m> Columns<'m> {
                     end_of_cell(&mut p);
                     continue;
                 }
-                Take::Id | Take::Check(_) => {
+                Take::Text => {
+                    let ascii;
+                    (p, ascii) = read::next_comma_ascii(record, p);
+                    (ascii || std::str::from_utf8(&record[start..p]).is_ok()).then_some(())?;
+                    continue;
+                }
+                Take::Check(_) => {
                     end_of_cell(&mut p);
                     self.readable(take, &record[start..p]).then_some(())?;
                     continue;
@@ -341,7 +349,7 @@ impl<'m> Columns<'m> {
     /// text, a fact's cell as a value of its type. The common forms are checked in place.
     fn readable(&self, take: &Take, cell: &[u8]) -> bool {
         let ty = match *take {
-            Take::Id => return cell.is_ascii() || std::str::from_utf8(cell).is_ok(),
+            Take::Text => return cell.is_ascii() || std::str::from_utf8(cell).is_ok(),
             Take::Check(k) => &self.checked[k],
             _ => return true,
         };
@@ -390,8 +398,13 @@ impl<'m> Columns<'m> {
                     // A plain cell has no comma, quote or line end: only a carriage return
                     // would need quotes.
                     match chunk.plain {
-                        true if !chunk.plain_id(g).contains(&b'\r') => line.extend_from_slice(chunk.plain_id(g)),
-                        _ => write::push_cell(line, &read::nth_cell(chunk.group(g).1, layout.group_id, chunk.plain)),
+                        true if !chunk.plain_id(g).contains(&b'\r') => {
+                            line.extend_from_slice(chunk.plain_id(g))
+                        }
+                        _ => write::push_cell(
+                            line,
+                            &read::nth_cell(chunk.group(g).1, layout.group_id, chunk.plain),
+                        ),
                     }
                 }
                 Some(t) => line.extend_from_slice(slots.text(*t, i)),

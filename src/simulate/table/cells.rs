@@ -229,12 +229,17 @@ pub fn kopecks(bytes: &[u8], p: &mut usize) -> Option<(i64, i64)> {
 /// A whole cell `YYYY-MM-DD` that is a date, as its day number.
 #[inline(always)]
 pub fn date(cell: &[u8]) -> Option<(i64, i64)> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
     let &[y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] = cell else { return None };
-    let digits = [y0, y1, y2, y3, m0, m1, d0, d1];
-    digits.iter().all(u8::is_ascii_digit).then_some(())?;
-    let n = |ds: &[u8]| ds.iter().fold(0u32, |v, d| v * 10 + u32::from(d - b'0'));
-    let d = crate::date::Date::new(n(&digits[..4]) as i32, n(&digits[4..6]), n(&digits[6..]))?;
-    Some((d.day_number(), 1))
+    let digits = [y0, y1, y2, y3, m0, m1, d0, d1].map(|b| b.wrapping_sub(b'0'));
+    // Eight digits at once: a byte above 9 sets its high bit here (see `digits`).
+    let w = u64::from_le_bytes(digits);
+    if (w | w.wrapping_add(0x76 * ONES)) & (0x80 * ONES) != 0 {
+        return None;
+    }
+    let n = |ds: &[u8]| ds.iter().fold(0u32, |v, &d| v * 10 + u32::from(d));
+    let day = crate::date::day_number(n(&digits[..4]), n(&digits[4..6]), n(&digits[6..]))?;
+    Some((day, 1))
 }
 
 /// `true` or `false` at `*p`.
