@@ -236,19 +236,58 @@ pub fn safe_inexact(num: i64, den: i64) -> bool {
 /// outside the safe bounds.
 #[inline]
 pub fn kopecks(num: i64, den: i64) -> Option<i64> {
+    kopecks_by(&mut Divisor::new(1), num, den)
+}
+
+/// `kopecks` for the rows of a column, which mostly share their denominator: `divisor`
+/// keeps the last one's reciprocal.
+#[inline]
+pub fn kopecks_by(divisor: &mut Divisor, num: i64, den: i64) -> Option<i64> {
     if den == 100 {
         return Some(num);
     }
     let (num, den) = if den > 0 || safe_inexact(num, den) { (num, den.abs()) } else { settled(num, den)? };
     if let Some(scaled) = num.checked_mul(100) {
-        let (q, r) = (scaled / den, scaled % den);
-        return Some(if 2 * r.unsigned_abs() >= den.unsigned_abs() { q + scaled.signum() } else { q });
+        let den = den.unsigned_abs();
+        if divisor.d != den {
+            *divisor = Divisor::new(den);
+        }
+        let (q, r) = divisor.div_rem(scaled.unsigned_abs());
+        let q = (q + u64::from(2 * u128::from(r) >= u128::from(den))) as i64;
+        return Some(if scaled < 0 { -q } else { q });
     }
     let den = i128::from(den);
     let scaled = i128::from(num) * 100;
     let (q, r) = (scaled / den, scaled % den);
     let q = if 2 * r.abs() >= den { q + scaled.signum() } else { q };
     i64::try_from(q).ok()
+}
+
+/// Division of many numbers by one divisor: a multiplication by its reciprocal, corrected
+/// by a step or two, in place of a hardware division each.
+#[derive(Clone, Copy)]
+pub struct Divisor {
+    d: u64,
+    /// `⌊(2^64 − 1) / d⌋`: the quotient it gives is short by at most two.
+    reciprocal: u64,
+}
+
+impl Divisor {
+    pub fn new(d: u64) -> Divisor {
+        Divisor { d, reciprocal: u64::MAX / d }
+    }
+
+    /// `(n / d, n % d)`.
+    #[inline(always)]
+    pub fn div_rem(&self, n: u64) -> (u64, u64) {
+        let mut q = ((u128::from(n) * u128::from(self.reciprocal)) >> 64) as u64;
+        let mut r = n - q * self.d;
+        while r >= self.d {
+            q += 1;
+            r -= self.d;
+        }
+        (q, r)
+    }
 }
 
 #[cfg(test)]
@@ -270,6 +309,16 @@ mod tests {
             for num in [0, 1, 2, 3, 6, 7, 21, 1199, 1200, 3600, -3600, -7, i64::MAX, i64::MIN, i64::MIN + 1] {
                 let expected = (num % odd.odd as i64 == 0).then(|| num / odd.odd as i64);
                 assert_eq!(odd.divide(num), expected, "{num} / {}", odd.odd);
+            }
+        }
+    }
+
+    #[test]
+    fn division_by_the_reciprocal_is_division() {
+        for d in [1, 2, 3, 7, 10, 12, 100, 1200, 30_000, 999_983, 1 << 40, u64::MAX / 3, u64::MAX] {
+            let divisor = Divisor::new(d);
+            for n in [0, 1, 2, 99, 100, 101, 1199, 1200, 123_456_789, 1 << 63, u64::MAX - 1, u64::MAX] {
+                assert_eq!(divisor.div_rem(n), (n / d, n % d), "{n} / {d}");
             }
         }
     }

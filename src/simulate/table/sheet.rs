@@ -169,9 +169,10 @@ fn format(
             }
         }
         (Kind::Money, view) => {
+            let mut divisor = num::Divisor::new(1);
             for i in 0..lens.len() {
                 let (a, d) = view.get(i);
-                let k = if d == 0 { None } else { Some(num::kopecks(a, d)) };
+                let k = if d == 0 { None } else { Some(num::kopecks_by(&mut divisor, a, d)) };
                 lens[i] = match k {
                     None => 0,
                     Some(Some(k)) => money(&mut slots[i], k),
