@@ -376,6 +376,22 @@ impl Compiler<'_> {
                             limit,
                         })
                     }
+                    (Add | Sub, Some(den), None) => self.step(number, None, |dst| Step::AddMixed {
+                        dst,
+                        sub: op == Sub,
+                        fixed: l,
+                        other: r,
+                        den,
+                        swapped: false,
+                    }),
+                    (Add | Sub, None, Some(den)) => self.step(number, None, |dst| Step::AddMixed {
+                        dst,
+                        sub: op == Sub,
+                        fixed: r,
+                        other: l,
+                        den,
+                        swapped: true,
+                    }),
                     (Mul, Some(x), Some(y)) if x.checked_mul(y).is_some_and(|d| num::fits(0, d)) => {
                         let den = x * y;
                         let limit = num::limit(den);

@@ -256,6 +256,32 @@ impl Batch {
                 };
                 self.fixed(dst, l, r, true, f, f)
             }
+            Step::AddMixed { dst, sub, fixed, other, den, swapped } => {
+                let mut o = self.take(dst);
+                let n = self.len;
+                let (f, g) = (&self.cols[fixed], &self.cols[other]);
+                let (fnum, fknown, gnum, gden) = (&f.num[..n], &f.known[..n], &g.num[..n], &g.den[..n]);
+                let (onum, oden) = (&mut o.num[..n], &mut o.den[..n]);
+                let mut memo = num::Mixed::default();
+                for i in 0..n {
+                    let e = match (fknown[i], gden[i]) {
+                        (0, _) | (_, 0) => Exact::Unknown,
+                        _ => num::add_mixed(&mut memo, sub, swapped, fnum[i], den, gnum[i], gden[i]),
+                    };
+                    (onum[i], oden[i]) = match e {
+                        Exact::Value(n, d) => (n, d),
+                        Exact::Unknown => (0, 0),
+                        Exact::Redo => {
+                            self.redo[i] = true;
+                            (0, 0)
+                        }
+                    };
+                }
+                for i in 0..n {
+                    o.known[i] = u8::from(o.den[i] != 0);
+                }
+                self.cols[dst] = o;
+            }
             Step::MulFixed { dst, l, r, limit, .. } => self.fixed(
                 dst,
                 l,

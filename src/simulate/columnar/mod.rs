@@ -167,6 +167,16 @@ enum Step {
         scale_r: i64,
         limit: u64,
     },
+    /// `+ -` of a column of fixed denominator `den` (`fixed`: `l` or, when `swapped`, `r`)
+    /// and one of any.
+    AddMixed {
+        dst: Reg,
+        sub: bool,
+        fixed: Reg,
+        other: Reg,
+        den: i64,
+        swapped: bool,
+    },
     /// `*` of decimals with fixed denominators whose product `den` is exact.
     MulFixed {
         dst: Reg,
@@ -295,6 +305,7 @@ macro_rules! dst_of {
             | Step::CmpSame { dst, .. }
             | Step::AddSame { dst, .. }
             | Step::AddScaled { dst, .. }
+            | Step::AddMixed { dst, .. }
             | Step::MulFixed { dst, .. }
             | Step::IntArith { dst, .. }
             | Step::Arith { dst, .. }

@@ -34,14 +34,20 @@ pub fn quotient(num: i64, den: i64) -> Exact {
     thread_local! {
         static LAST: Cell<Odd> = const { Cell::new(Odd::of_one()) };
     }
-    let odd = LAST.with(|last| {
+    LAST.with(|last| {
         let mut odd = last.get();
-        if odd.den != den {
-            odd = Odd::of(den);
-            last.set(odd);
-        }
-        odd
-    });
+        let e = quotient_by(&mut odd, num, den);
+        last.set(odd);
+        e
+    })
+}
+
+/// `quotient` with the last denominator's odd part kept by the caller (a step over rows).
+#[inline(always)]
+fn quotient_by(odd: &mut Odd, num: i64, den: i64) -> Exact {
+    if odd.den != den {
+        *odd = Odd::of(den);
+    }
     if let Some(n) = odd.divide(num)
         && odd.decimal
         && fits(n, odd.reduced)
@@ -49,6 +55,38 @@ pub fn quotient(num: i64, den: i64) -> Exact {
         return Exact::Value(n, odd.reduced);
     }
     Exact::Value(num, -den)
+}
+
+/// `+` or `-` of a decimal `a / b` (b > 0) and a known value `c / d` of any form, in
+/// either order (`swapped`: `c/d ∓ a/b`), as `Arith` finds it, for the rows of a column
+/// whose denominators `memo` keeps.
+#[inline(always)]
+pub fn add_mixed(memo: &mut Mixed, sub: bool, swapped: bool, a: i64, b: i64, c: i64, d: i64) -> Exact {
+    let (c, d) = match d {
+        d if d > 0 => (c, d),
+        d => match quotient_by(&mut memo.odd, c, -d) {
+            Exact::Value(c, d) if d > 0 => (c, d),
+            // A decimal and a quotient with no decimal form.
+            _ => {
+                let op = if sub { BinOp::Sub } else { BinOp::Add };
+                return if swapped { add_inexact(op, c, d, a, b) } else { add_inexact(op, a, b, c, d) };
+            }
+        },
+    };
+    let Some((a, c, den)) = align(a, b, c, d) else { return Exact::Redo };
+    let (x, y) = if swapped { (c, a) } else { (a, c) };
+    exact(if sub { x.checked_sub(y) } else { x.checked_add(y) }, Some(den))
+}
+
+/// What `add_mixed` keeps from row to row.
+pub struct Mixed {
+    odd: Odd,
+}
+
+impl Default for Mixed {
+    fn default() -> Self {
+        Mixed { odd: Odd::of_one() }
+    }
 }
 
 /// A denominator's part prime to 10, and what dividing by it takes: its inverse modulo
