@@ -438,23 +438,30 @@ pub fn run<G: Read + Send, P: Read + Send, W: Write>(
         .then(|| Program::compile(model, s, as_of, &locals))
         .flatten()
         .and_then(|program| columns::Columns::new(model, program, &builder.layout, &outs, &locals));
-    let decide_part = |work: &mut Work, chunk: &Chunk, from: usize| {
+    let decide_part = |work: &mut Work, chunk: &Chunk, from: usize, part: &mut Part| {
         let to = (from + PART).min(chunk.entries.len());
-        let mut part = Part { out: Vec::with_capacity((to - from) * 64), ..Part::default() };
+        // The part's buffers are the last chunk's, emptied.
+        let (mut out, mut trees, mut errors) = (
+            std::mem::take(&mut part.out),
+            std::mem::take(&mut part.trees),
+            std::mem::take(&mut part.errors),
+        );
+        (out.clear(), trees.clear(), errors.clear());
+        *part = Part { out, trees, errors, ..Part::default() };
         match &columns {
-            Some(c) => c.decide(work, &builder.layout, chunk, from..to, &interpreter, &mut part),
-            None => (from..to).for_each(|g| interpreter.one(chunk, g, &mut work.group, &mut part)),
+            Some(c) => c.decide(work, &builder.layout, chunk, from..to, &interpreter, part),
+            None => (from..to).for_each(|g| interpreter.one(chunk, g, &mut work.group, part)),
         }
-        part
     };
     // The next chunk is read while the current one is decided: reading is serial.
     let read_chunk = |reader: &mut Reader<G, P>, chunk: &mut Chunk| {
         let start = Instant::now();
         reader.chunk(chunk, CHUNK).map(|()| start.elapsed())
     };
-    // One worker's buffers per thread, kept from chunk to chunk (a batch allocated afresh
-    // for every chunk costs its pages again).
+    // One worker's buffers per thread, and the parts' buffers, kept from chunk to chunk
+    // (buffers allocated afresh for every chunk cost their pages again).
     let works: Vec<Mutex<Work>> = (0..rayon::current_num_threads()).map(|_| Mutex::default()).collect();
+    let mut parts: Vec<Part> = Vec::new();
     let (mut current, mut next) = (Chunk::default(), Chunk::default());
     summary.read += read_chunk(&mut reader, &mut next).map_err(Failed::Read)?;
     loop {
@@ -463,22 +470,22 @@ pub fn run<G: Read + Send, P: Read + Send, W: Write>(
             break;
         }
         let chunk = &current;
-        let decide_chunk = || -> Vec<Part> {
-            let starts: Vec<usize> = (0..chunk.entries.len()).step_by(PART).collect();
-            starts
-                .par_iter()
-                .map(|&from| {
-                    // Deciding a part calls no rayon: a thread holds its lock alone.
-                    let thread = rayon::current_thread_index().unwrap_or(0) % works.len();
-                    let mut work = works[thread].lock().unwrap_or_else(|e| e.into_inner());
-                    decide_part(&mut work, chunk, from)
-                })
-                .collect()
+        let count = chunk.entries.len().div_ceil(PART);
+        if parts.len() < count {
+            parts.resize_with(count, Part::default);
+        }
+        let decide_chunk = || {
+            parts[..count].par_iter_mut().enumerate().for_each(|(k, part)| {
+                // Deciding a part calls no rayon: a thread holds its lock alone.
+                let thread = rayon::current_thread_index().unwrap_or(0) % works.len();
+                let mut work = works[thread].lock().unwrap_or_else(|e| e.into_inner());
+                decide_part(&mut work, chunk, k * PART, part)
+            })
         };
-        let (parts, reading) = rayon::join(decide_chunk, || read_chunk(&mut reader, &mut next));
+        let ((), reading) = rayon::join(decide_chunk, || read_chunk(&mut reader, &mut next));
         summary.read += reading.map_err(Failed::Read)?;
         let writing = Instant::now();
-        for part in parts {
+        for part in &mut parts[..count] {
             summary.groups += part.decided;
             summary.columnar += part.columnar;
             summary.read += part.read;
@@ -488,7 +495,7 @@ pub fn run<G: Read + Send, P: Read + Send, W: Write>(
             if let Some(w) = explain.as_mut() {
                 w.write_all(&part.trees).map_err(Failed::Write)?;
             }
-            for (line, message) in part.errors {
+            for (line, message) in part.errors.drain(..) {
                 summary.malformed += 1;
                 errors(&RowError { line: line as usize, message });
             }
