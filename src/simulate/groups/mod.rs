@@ -474,15 +474,22 @@ pub fn run<G: Read + Send, P: Read + Send, W: Write>(
         if parts.len() < count {
             parts.resize_with(count, Part::default);
         }
-        let decide_chunk = || {
-            parts[..count].par_iter_mut().enumerate().for_each(|(k, part)| {
-                // Deciding a part calls no rayon: a thread holds its lock alone.
-                let thread = rayon::current_thread_index().unwrap_or(0) % works.len();
-                let mut work = works[thread].lock().unwrap_or_else(|e| e.into_inner());
-                decide_part(&mut work, chunk, k * PART, part)
-            })
+        let decide = |k: usize, part: &mut Part| {
+            // Deciding a part calls no rayon: a thread holds its lock alone.
+            let thread = rayon::current_thread_index().unwrap_or(0) % works.len();
+            let mut work = works[thread].lock().unwrap_or_else(|e| e.into_inner());
+            decide_part(&mut work, chunk, k * PART, part)
         };
-        let ((), reading) = rayon::join(decide_chunk, || read_chunk(&mut reader, &mut next));
+        let reading = if works.len() == 1 {
+            // On one thread, this one: handing each chunk to the pool's thread and waiting
+            // for it would cost two thread switches a chunk.
+            parts[..count].iter_mut().enumerate().for_each(|(k, part)| decide(k, part));
+            read_chunk(&mut reader, &mut next)
+        } else {
+            let decide_chunk =
+                || parts[..count].par_iter_mut().enumerate().for_each(|(k, part)| decide(k, part));
+            rayon::join(decide_chunk, || read_chunk(&mut reader, &mut next)).1
+        };
         summary.read += reading.map_err(Failed::Read)?;
         let writing = Instant::now();
         for part in &mut parts[..count] {
