@@ -20,6 +20,7 @@ use crate::model::{EntityId, Local, Model, ServiceId, Value};
 use rayon::prelude::*;
 use read::{Chunk, Cutter, Held, Reader, Source};
 use std::io::{Read, Write};
+use std::mem::take;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -441,12 +442,10 @@ pub fn run<G: Read + Send, P: Read + Send, W: Write>(
     let decide_part = |work: &mut Work, chunk: &Chunk, from: usize, part: &mut Part| {
         let to = (from + PART).min(chunk.entries.len());
         // The part's buffers are the last chunk's, emptied.
-        let (mut out, mut trees, mut errors) = (
-            std::mem::take(&mut part.out),
-            std::mem::take(&mut part.trees),
-            std::mem::take(&mut part.errors),
-        );
-        (out.clear(), trees.clear(), errors.clear());
+        part.out.clear();
+        part.trees.clear();
+        part.errors.clear();
+        let (out, trees, errors) = (take(&mut part.out), take(&mut part.trees), take(&mut part.errors));
         *part = Part { out, trees, errors, ..Part::default() };
         match &columns {
             Some(c) => c.decide(work, &builder.layout, chunk, from..to, &interpreter, part),
