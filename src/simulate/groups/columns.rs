@@ -10,7 +10,7 @@ use crate::model::{EntityId, Local, Model, Type};
 use crate::simulate::columnar::{Batch, FactInput, Kind, Level, Program, Reg, Shape};
 use crate::simulate::scalar::parse_scalar;
 use crate::simulate::table::cells::{self, Cell, Cells};
-use crate::simulate::table::sheet::Slots;
+use crate::simulate::table::sheet::{SLOT, Slots};
 use crate::simulate::table::write;
 use std::ops::Range;
 use std::time::{Duration, Instant};
@@ -389,6 +389,45 @@ impl<'m> Columns<'m> {
 
     /// Writes the line of group `g` of the chunk (group `i` of the batch).
     fn write(&self, slots: &Slots, layout: &Layout, chunk: &Chunk, g: usize, i: usize, line: &mut Vec<u8>) {
+        // A plain id no longer than a slot: the line is assembled in place, a slot's width
+        // at a time.
+        const LINE: usize = 512;
+        let width = self.targets.len();
+        if chunk.plain && chunk.plain_id(g).len() <= SLOT && (1..LINE / (SLOT + 1)).contains(&width) {
+            let id = chunk.plain_id(g);
+            let mut bytes = [0u8; LINE];
+            let mut pos = 0;
+            for target in &self.targets {
+                let slot: &mut [u8; SLOT] = (&mut bytes[pos..pos + SLOT]).try_into().expect("a slot");
+                pos += match target {
+                    // Only a carriage return would need quotes in a plain cell.
+                    None if id.contains(&b'\r') => return self.write_cells(slots, layout, chunk, g, i, line),
+                    None => {
+                        slot[..id.len()].copy_from_slice(id);
+                        id.len()
+                    }
+                    Some(t) => slots.copy(*t, i, slot),
+                };
+                bytes[pos] = b',';
+                pos += 1;
+            }
+            bytes[pos - 1] = b'\n';
+            line.extend_from_slice(&bytes[..pos]);
+            return;
+        }
+        self.write_cells(slots, layout, chunk, g, i, line)
+    }
+
+    /// `write`, cell by cell.
+    fn write_cells(
+        &self,
+        slots: &Slots,
+        layout: &Layout,
+        chunk: &Chunk,
+        g: usize,
+        i: usize,
+        line: &mut Vec<u8>,
+    ) {
         for (k, target) in self.targets.iter().enumerate() {
             if k > 0 {
                 line.push(b',');

@@ -132,7 +132,8 @@ impl Slots {
     pub fn format(&mut self, model: &Model, batch: &Batch, columns: &[(Reg, Kind)], fallback: &mut [bool]) {
         let rows = fallback.len();
         self.rows = rows;
-        self.slots.resize(columns.len() * rows, [0; SLOT]);
+        // One slot more: `copy` reads a whole slot's width from where a text starts.
+        self.slots.resize(columns.len() * rows + 1, [0; SLOT]);
         self.lens.resize(columns.len() * rows, 0);
         for (k, &(reg, kind)) in columns.iter().enumerate() {
             let (slots, lens) = (&mut self.slots[k * rows..][..rows], &mut self.lens[k * rows..][..rows]);
@@ -144,6 +145,17 @@ impl Slots {
     pub fn text(&self, k: usize, row: usize) -> &[u8] {
         let at = k * self.rows + row;
         &self.slots[at][SLOT - usize::from(self.lens[at])..]
+    }
+
+    /// Copies the text of column `k` at row `row` to the start of `to`, as a whole slot's
+    /// width (one fixed-size copy rather than a call per cell); its length.
+    #[inline(always)]
+    pub fn copy(&self, k: usize, row: usize, to: &mut [u8; SLOT]) -> usize {
+        let at = k * self.rows + row;
+        let len = usize::from(self.lens[at]);
+        let start = (at + 1) * SLOT - len;
+        to.copy_from_slice(&self.slots.as_flattened()[start..start + SLOT]);
+        len
     }
 }
 
