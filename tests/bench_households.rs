@@ -251,6 +251,34 @@ fn quoted_cells_and_crlf_line_ends_read_as_plain_ones() {
     }
 }
 
+/// Cyrillic household ids, short and longer than a line's slot, are written whole and as
+/// they are, by the columns as by the interpreter.
+#[test]
+fn long_and_cyrillic_ids_are_written_whole() {
+    let rename = |table: &str, column: usize| {
+        let mut lines = table.lines();
+        let header = lines.next().unwrap().to_string();
+        let renamed = lines.map(|line| {
+            let mut cells: Vec<String> = line.split(',').map(String::from).collect();
+            let id = &cells[column];
+            cells[column] = match id.ends_with(|c: char| "02468".contains(c)) {
+                true => format!("дом-{id}"),
+                false => format!("домохозяйство-{id}-с-длинным-именем"),
+            };
+            cells.join(",")
+        });
+        std::iter::once(header).chain(renamed).map(|l| l + "\n").collect::<String>()
+    };
+    let (households, persons) = (rename(&read("households.csv"), 0), rename(&read("persons.csv"), 1));
+    let (summary, columns, errors) = run_whole(&households, &persons, true);
+    assert!(errors.is_empty(), "{errors:?}");
+    assert!(summary.unwrap().columnar > 0);
+    for id in households.lines().skip(1).map(|l| l.split(',').next().unwrap()) {
+        assert!(columns.contains(&format!("\n{id},")), "{id}");
+    }
+    assert_eq!(columns, run_whole(&households, &persons, false).1);
+}
+
 /// Held whole, a member of a household the households table does not have stops the run
 /// once every household is decided, naming the first such line; a household given twice
 /// has its members the first time.

@@ -560,6 +560,42 @@ mod tests {
     }
 
     #[test]
+    fn cells_are_found_ascii_or_not_as_they_end() {
+        // Non-ASCII bytes before, at and after an eight-byte boundary, and in a short tail.
+        let record = "12345678,ab,,очень,длинное имя,x€,z".as_bytes();
+        let (mut p, mut found) = (0, Vec::new());
+        loop {
+            let (end, ascii) = next_comma_ascii(record, p);
+            assert_eq!(end, next_comma(record, p));
+            found.push((&record[p..end], ascii));
+            if end == record.len() {
+                break;
+            }
+            p = end + 1;
+        }
+        let expected: Vec<(&[u8], bool)> = record.split(|&b| b == b',').map(|c| (c, c.is_ascii())).collect();
+        assert_eq!(found, expected);
+    }
+
+    #[test]
+    fn a_members_group_cell_is_matched_as_cut() {
+        for (record, k, cell, matched) in [
+            (&b"1,17,adult"[..], 1, &b"17"[..], true),
+            (b"1,17,adult", 1, b"1", false),
+            (b"1,170,adult", 1, b"17", false),
+            (b"1,17", 1, b"17", true),
+            (b"1,17", 0, b"1", true),
+            // Fewer cells: the cell is empty, as `nth_cell` reads it.
+            (b"1", 2, b"", true),
+            (b"1", 2, b"x", false),
+        ] {
+            assert_eq!(is_cell(record, k, true, cell), matched, "{record:?} {k}");
+            assert_eq!(is_cell(record, k, true, cell), nth_cell(record, k, true).as_ref() == cell);
+        }
+        assert!(is_cell(b"1,\"a,b\",x", 1, false, b"a,b"));
+    }
+
+    #[test]
     fn a_record_longer_than_a_read_is_read_whole() {
         let long = "x".repeat(3 * READ);
         let text = format!("{long},1\nb,2\n");
