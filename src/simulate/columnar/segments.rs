@@ -157,6 +157,30 @@ impl Batch {
         let shape = self.shapes[dst];
         // A marginal scale's total at each threshold, once: a row then takes one product.
         let rate = (f == Function::ScaleRate).then(|| Marginal::new(thresholds, values));
+        // A base and a result of fixed denominators (amounts): their columns read directly.
+        if let (Shape::Fixed(_), Shape::Fixed(_)) = (self.shapes[x], shape) {
+            let n = self.len;
+            let c = &self.cols[x];
+            let (xn, xk) = (&c.num[..n], &c.known[..n]);
+            let (on, ok, redo) = (&mut o.num[..n], &mut o.known[..n], &mut self.redo[..n]);
+            for i in 0..n {
+                let e = match &rate {
+                    _ if xk[i] == 0 => Exact::Unknown,
+                    Some(rate) => rate.total(xn[i], limit),
+                    None => scale(f, xn[i], thresholds, values, limit),
+                };
+                (on[i], ok[i]) = match e {
+                    Exact::Value(v, _) => (v, 1),
+                    Exact::Unknown => (0, 0),
+                    Exact::Redo => {
+                        redo[i] = true;
+                        (0, 0)
+                    }
+                };
+            }
+            self.cols[dst] = o;
+            return;
+        }
         for i in 0..self.len {
             let (a, b) = self.get(x, i);
             let e = match &rate {
