@@ -188,18 +188,7 @@ impl Batch {
     #[inline(always)]
     fn step(&mut self, step: &Step) {
         match *step {
-            Step::Not { dst, x } => {
-                let mut o = self.take(dst);
-                let n = self.len;
-                let x = &self.cols[x];
-                let (xt, xk) = (&x.truth[..n], &x.known[..n]);
-                let (ot, ok) = (&mut o.truth[..n], &mut o.known[..n]);
-                for i in 0..n {
-                    ot[i] = (xt[i] ^ 1) & xk[i];
-                    ok[i] = xk[i];
-                }
-                self.cols[dst] = o;
-            }
+            Step::Not { dst, x } => self.truth_of(dst, x, |c| &c.truth[..], |t| t ^ 1),
             Step::NegInt { dst, x } => self.unary(dst, x, |a, b| match (b, a.checked_neg()) {
                 (1, Some(n)) => Exact::Value(n, 1),
                 _ => Exact::Unknown,
@@ -446,16 +435,7 @@ impl Batch {
                 self.cols[dst] = o;
             }
             Step::InSame { dst, x, ref values } => {
-                let mut o = self.take(dst);
-                let n = self.len;
-                let c = &self.cols[x];
-                let (xn, xk) = (&c.num[..n], &c.known[..n]);
-                let (ot, ok) = (&mut o.truth[..n], &mut o.known[..n]);
-                for i in 0..n {
-                    ot[i] = u8::from(values.contains(&xn[i])) & xk[i];
-                    ok[i] = xk[i];
-                }
-                self.cols[dst] = o;
+                self.truth_of(dst, x, |c| &c.num[..], |v| u8::from(values.contains(&v)))
             }
             Step::Spread { dst, src } => self.spread(dst, src),
             Step::Gather { dst, src, op, mask } => self.gather(dst, src, op, mask),
@@ -493,6 +473,22 @@ impl Batch {
 
     pub(super) fn take(&mut self, dst: Reg) -> Column {
         std::mem::take(&mut self.cols[dst])
+    }
+
+    /// A truth column from one column (its truth values or numerators, as `part` picks):
+    /// `f` of each row's value where it is known.
+    #[inline(always)]
+    fn truth_of<T: Copy>(&mut self, dst: Reg, x: Reg, part: fn(&Column) -> &[T], f: impl Fn(T) -> u8) {
+        let mut o = self.take(dst);
+        let n = self.len;
+        let c = &self.cols[x];
+        let (xv, xk) = (&part(c)[..n], &c.known[..n]);
+        let (ot, ok) = (&mut o.truth[..n], &mut o.known[..n]);
+        for i in 0..n {
+            ot[i] = f(xv[i]) & xk[i];
+            ok[i] = xk[i];
+        }
+        self.cols[dst] = o;
     }
 
     /// `and`, `or` over truth columns: `f` gives the truth and whether it is known.
