@@ -182,7 +182,7 @@ impl<'m> Columns<'m> {
         for g in range.clone() {
             let i = g - range.start;
             if !fallback[i] {
-                self.write(&work.slots, layout, chunk, g, i, &mut part.out);
+                self.write(work, layout, chunk, g, i, &mut part.out);
                 part.columnar += 1;
                 part.decided += 1;
                 continue;
@@ -387,35 +387,36 @@ impl<'m> Columns<'m> {
         true
     }
 
-    /// Writes the line of group `g` of the chunk (group `i` of the batch).
-    fn write(&self, slots: &Slots, layout: &Layout, chunk: &Chunk, g: usize, i: usize, line: &mut Vec<u8>) {
+    /// Writes the line of group `g` of the chunk (group `i` of the batch) from the
+    /// worker's slots.
+    fn write(&self, work: &mut Work, layout: &Layout, chunk: &Chunk, g: usize, i: usize, line: &mut Vec<u8>) {
+        let Work { slots, line: bytes, .. } = work;
         // A plain id no longer than a slot: the line is assembled in place, a slot's width
         // at a time.
-        const LINE: usize = 512;
         let width = self.targets.len();
-        if chunk.plain && chunk.plain_id(g).len() <= SLOT && (1..LINE / (SLOT + 1)).contains(&width) {
-            let id = chunk.plain_id(g);
-            let mut bytes = [0u8; LINE];
-            let mut pos = 0;
-            for target in &self.targets {
-                let slot: &mut [u8; SLOT] = (&mut bytes[pos..pos + SLOT]).try_into().expect("a slot");
-                pos += match target {
-                    // Only a carriage return would need quotes in a plain cell.
-                    None if id.contains(&b'\r') => return self.write_cells(slots, layout, chunk, g, i, line),
-                    None => {
-                        slot[..id.len()].copy_from_slice(id);
-                        id.len()
-                    }
-                    Some(t) => slots.copy(*t, i, slot),
-                };
-                bytes[pos] = b',';
-                pos += 1;
-            }
-            bytes[pos - 1] = b'\n';
-            line.extend_from_slice(&bytes[..pos]);
-            return;
+        let id = chunk.plain_id(g);
+        if !chunk.plain || id.len() > SLOT || width == 0 || id.contains(&b'\r') {
+            // Only a carriage return would need quotes in a plain cell.
+            return self.write_cells(slots, layout, chunk, g, i, line);
         }
-        self.write_cells(slots, layout, chunk, g, i, line)
+        if bytes.len() < width * (SLOT + 1) {
+            bytes.resize(width * (SLOT + 1), 0);
+        }
+        let mut pos = 0;
+        for target in &self.targets {
+            let slot: &mut [u8; SLOT] = (&mut bytes[pos..pos + SLOT]).try_into().expect("a slot");
+            pos += match target {
+                None => {
+                    slot[..id.len()].copy_from_slice(id);
+                    id.len()
+                }
+                Some(t) => slots.copy(*t, i, slot),
+            };
+            bytes[pos] = b',';
+            pos += 1;
+        }
+        bytes[pos - 1] = b'\n';
+        line.extend_from_slice(&bytes[..pos]);
     }
 
     /// `write`, cell by cell.
