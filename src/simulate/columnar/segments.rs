@@ -97,6 +97,9 @@ impl Batch {
                 }
             };
         }
+        if self.reduce_plain(dst, src, op, mask) {
+            return;
+        }
         // Without values (a count of members), any column serves as the source: unread.
         let Some(src) = src else { return by_op!(dst, |_, _| (1, 1)) };
         match self.shapes[src] {
@@ -106,6 +109,77 @@ impl Batch {
             }
             Shape::Dynamic => by_op!(src, |c: &Column, p: usize| (c.num[p], c.den[p])),
         }
+    }
+
+    /// The common reductions without a reduction under way per group: a count of members
+    /// (in a role), a sum of one denominator, `any` and `all` of truth values, each one
+    /// loop without a branch per member. `false` when the reduction is another.
+    fn reduce_plain(&mut self, dst: Reg, src: Option<Reg>, op: Gather, mask: Option<(Reg, i64)>) -> bool {
+        let mut o = self.take(dst);
+        let offsets = &self.offsets[..=self.len];
+        let runs = || offsets.windows(2).map(|r| r[0] as usize..r[1] as usize);
+        let shapes = (src.map(|s| self.shapes[s]), self.shapes[dst]);
+        match (op, mask, shapes) {
+            (Gather::Members, _, (_, Shape::Fixed(1))) => {
+                let roles = mask.map(|(r, role)| (&self.cols[r].num, role));
+                for (g, run) in runs().enumerate() {
+                    o.num[g] = match roles {
+                        Some((roles, role)) => roles[run].iter().map(|&r| i64::from(r == role)).sum(),
+                        None => run.len() as i64,
+                    };
+                    o.known[g] = 1;
+                }
+            }
+            (Gather::Sum(Some(limit)), None, (Some(Shape::Fixed(_)), Shape::Fixed(_))) => {
+                let c = &self.cols[src.expect("a sum's values")];
+                for (g, run) in runs().enumerate() {
+                    // In 128 bits no sum of 64-bit values overflows.
+                    let (mut sum, mut known) = (0i128, 1u8);
+                    for p in run.clone() {
+                        sum += i128::from(c.num[p]);
+                        known &= c.known[p];
+                    }
+                    // An empty sum is a whole 0 to the interpreter; a sum beyond the bound is
+                    // its own.
+                    let e = match known {
+                        0 => Exact::Unknown,
+                        _ if run.is_empty() || sum.unsigned_abs() > u128::from(limit) => Exact::Redo,
+                        _ => Exact::Value(sum as i64, 1),
+                    };
+                    (o.num[g], o.known[g]) = match e {
+                        Exact::Value(v, _) => (v, 1),
+                        Exact::Unknown => (0, 0),
+                        Exact::Redo => {
+                            self.redo[g] = true;
+                            (0, 0)
+                        }
+                    };
+                }
+            }
+            (Gather::Any | Gather::All, None, (Some(Shape::Bool), Shape::Bool)) => {
+                let c = &self.cols[src.expect("a condition")];
+                // `any` looks for a known true value, `all` for a known false one.
+                let sought = u8::from(op == Gather::Any);
+                for (g, run) in runs().enumerate() {
+                    let (mut found, mut known) = (0u8, 1u8);
+                    for p in run {
+                        found |= !(c.truth[p] ^ sought) & c.known[p] & 1;
+                        known &= c.known[p];
+                    }
+                    (o.truth[g], o.known[g]) = match (found, known) {
+                        (1, _) => (sought, 1),
+                        (_, 0) => (0, 0),
+                        _ => (sought ^ 1, 1),
+                    };
+                }
+            }
+            _ => {
+                self.cols[dst] = o;
+                return false;
+            }
+        }
+        self.cols[dst] = o;
+        true
     }
 
     #[inline(always)]
