@@ -111,62 +111,77 @@ impl Batch {
         }
     }
 
-    /// The common reductions without a reduction under way per group: a count of members
-    /// (in a role), a sum of one denominator, `any` and `all` of truth values, each one
-    /// loop without a branch per member. `false` when the reduction is another.
+    /// The common reductions in one pass over the members, each adding into its group's
+    /// row (no loop per group): a count of members (in a role), a sum of one denominator,
+    /// `any` and `all` of truth values. `false` when the reduction is another, or a sum
+    /// might overflow 64 bits.
     fn reduce_plain(&mut self, dst: Reg, src: Option<Reg>, op: Gather, mask: Option<(Reg, i64)>) -> bool {
+        let (n, persons) = (self.len, self.persons);
         let mut o = self.take(dst);
-        let offsets = &self.offsets[..=self.len];
-        let runs = || offsets.windows(2).map(|r| r[0] as usize..r[1] as usize);
+        let offsets = &self.offsets[..=n];
+        let owner = &self.owner[..persons];
+        let empty = |g: usize| offsets[g] == offsets[g + 1];
         let shapes = (src.map(|s| self.shapes[s]), self.shapes[dst]);
+        let (on, ot, ok) = (&mut o.num, &mut o.truth, &mut o.known[..n]);
         match (op, mask, shapes) {
             (Gather::Members, _, (_, Shape::Fixed(1))) => {
-                let roles = mask.map(|(r, role)| (&self.cols[r].num, role));
-                for (g, run) in runs().enumerate() {
-                    o.num[g] = match roles {
-                        Some((roles, role)) => roles[run].iter().map(|&r| i64::from(r == role)).sum(),
-                        None => run.len() as i64,
-                    };
-                    o.known[g] = 1;
+                let on = &mut on[..n];
+                ok.fill(1);
+                match mask {
+                    Some((r, role)) => {
+                        on.fill(0);
+                        for (&g, &r) in owner.iter().zip(&self.cols[r].num[..persons]) {
+                            on[g as usize] += i64::from(r == role);
+                        }
+                    }
+                    None => {
+                        for (g, count) in on.iter_mut().enumerate() {
+                            *count = i64::from(offsets[g + 1] - offsets[g]);
+                        }
+                    }
                 }
             }
             (Gather::Sum(Some(limit)), None, (Some(Shape::Fixed(_)), Shape::Fixed(_))) => {
+                let on = &mut on[..n];
                 let c = &self.cols[src.expect("a sum's values")];
-                for (g, run) in runs().enumerate() {
-                    // In 128 bits no sum of 64-bit values overflows.
-                    let (mut sum, mut known) = (0i128, 1u8);
-                    for p in run.clone() {
-                        sum += i128::from(c.num[p]);
-                        known &= c.known[p];
-                    }
+                on.fill(0);
+                ok.fill(1);
+                let mut widest = 0;
+                for ((&g, &v), &known) in owner.iter().zip(&c.num[..persons]).zip(&c.known[..persons]) {
+                    let g = g as usize;
+                    on[g] = on[g].wrapping_add(v);
+                    ok[g] &= known;
+                    widest = widest.max(v.unsigned_abs());
+                }
+                // No sum wrapped if the largest value times the most members fits.
+                let most = offsets.windows(2).map(|r| u64::from(r[1] - r[0])).max().unwrap_or(0);
+                if widest.checked_mul(most).is_none_or(|m| m > i64::MAX as u64) {
+                    self.cols[dst] = o;
+                    return false;
+                }
+                for g in 0..n {
                     // An empty sum is a whole 0 to the interpreter; a sum beyond the bound is
                     // its own.
-                    let e = match known {
-                        0 => Exact::Unknown,
-                        _ if run.is_empty() || sum.unsigned_abs() > u128::from(limit) => Exact::Redo,
-                        _ => Exact::Value(sum as i64, 1),
-                    };
-                    (o.num[g], o.known[g]) = match e {
-                        Exact::Value(v, _) => (v, 1),
-                        Exact::Unknown => (0, 0),
-                        Exact::Redo => {
-                            self.redo[g] = true;
-                            (0, 0)
-                        }
-                    };
+                    let redo = ok[g] == 1 && (empty(g) || on[g].unsigned_abs() > limit);
+                    self.redo[g] |= redo;
+                    ok[g] &= u8::from(!redo);
+                    on[g] *= i64::from(ok[g]);
                 }
             }
             (Gather::Any | Gather::All, None, (Some(Shape::Bool), Shape::Bool)) => {
+                let ot = &mut ot[..n];
                 let c = &self.cols[src.expect("a condition")];
                 // `any` looks for a known true value, `all` for a known false one.
                 let sought = u8::from(op == Gather::Any);
-                for (g, run) in runs().enumerate() {
-                    let (mut found, mut known) = (0u8, 1u8);
-                    for p in run {
-                        found |= !(c.truth[p] ^ sought) & c.known[p] & 1;
-                        known &= c.known[p];
-                    }
-                    (o.truth[g], o.known[g]) = match (found, known) {
+                ot.fill(0);
+                ok.fill(1);
+                for ((&g, &t), &known) in owner.iter().zip(&c.truth[..persons]).zip(&c.known[..persons]) {
+                    let g = g as usize;
+                    ot[g] |= !(t ^ sought) & known & 1;
+                    ok[g] &= known;
+                }
+                for (found, known) in ot.iter_mut().zip(ok.iter_mut()) {
+                    (*found, *known) = match (*found, *known) {
                         (1, _) => (sought, 1),
                         (_, 0) => (0, 0),
                         _ => (sought ^ 1, 1),
