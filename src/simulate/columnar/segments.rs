@@ -244,8 +244,7 @@ impl Batch {
     ) {
         let mut o = self.take(dst);
         let shape = self.shapes[dst];
-        // A marginal scale's total at each threshold, once: a row then takes one product.
-        let rate = (f == Function::ScaleRate).then(|| Marginal::new(thresholds, values));
+        let scale = Scale::new(f, thresholds, values);
         // A base and a result of fixed denominators (amounts): their columns read directly.
         if let (Shape::Fixed(_), Shape::Fixed(_)) = (self.shapes[x], shape) {
             let n = self.len;
@@ -253,11 +252,7 @@ impl Batch {
             let (xn, xk) = (&c.num[..n], &c.known[..n]);
             let (on, ok, redo) = (&mut o.num[..n], &mut o.known[..n], &mut self.redo[..n]);
             for i in 0..n {
-                let e = match &rate {
-                    _ if xk[i] == 0 => Exact::Unknown,
-                    Some(rate) => rate.total(xn[i], limit),
-                    None => scale(f, xn[i], thresholds, values, limit),
-                };
+                let e = if xk[i] == 0 { Exact::Unknown } else { scale.at(xn[i], limit) };
                 (on[i], ok[i]) = match e {
                     Exact::Value(v, _) => (v, 1),
                     Exact::Unknown => (0, 0),
@@ -272,11 +267,7 @@ impl Batch {
         }
         for i in 0..self.len {
             let (a, b) = self.get(x, i);
-            let e = match &rate {
-                _ if b == 0 => Exact::Unknown,
-                Some(rate) => rate.total(a, limit),
-                None => scale(f, a, thresholds, values, limit),
-            };
+            let e = if b == 0 { Exact::Unknown } else { scale.at(a, limit) };
             let (n, d) = self.settle(i, e);
             put(&mut o, shape, i, n, d);
         }
@@ -284,55 +275,54 @@ impl Batch {
     }
 }
 
-/// A scale on one base `x` (over the thresholds' denominator); the result's numerator over
-/// the values' denominator (times the base's for rates), which the register's shape fixes
-/// (so the `Exact` carries 1).
-fn scale(f: Function, x: i64, thresholds: &[i64], values: &[i64], limit: u64) -> Exact {
-    let den = 1;
-    let fits = |v: i64| v.unsigned_abs() <= limit;
-    match f {
-        Function::ScaleRate => Marginal::new(thresholds, values).total(x, limit),
-        Function::ScaleAmount => {
-            let mut total: i64 = 0;
-            for (&t, &v) in thresholds.iter().zip(values) {
-                if x > t {
-                    let Some(s) = total.checked_add(v) else { return Exact::Redo };
-                    total = s;
-                }
-            }
-            if fits(total) { Exact::Value(total, den) } else { Exact::Redo }
-        }
-        _ => match thresholds.partition_point(|&t| t <= x).checked_sub(1) {
-            Some(i) => Exact::Value(values[i], den),
-            None => Exact::Unknown,
-        },
-    }
-}
-
-/// A marginal scale: each bracket's threshold and rate, and the total of the brackets
-/// below it (`None` past an overflow).
-struct Marginal<'a> {
+/// A scale on a base `x` (over the thresholds' denominator), worked out once for a column:
+/// each row then counts the thresholds below it and takes one entry (and, for a marginal
+/// rate, one product). The result's numerator is over the values' denominator (times the
+/// base's for rates), which the register's shape fixes (so the `Exact` carries 1).
+struct Scale<'a> {
+    f: Function,
     thresholds: &'a [i64],
-    rates: &'a [i64],
+    values: &'a [i64],
+    /// Before each threshold's bracket: for a marginal rate, the total of the brackets
+    /// below it; for amounts, the sum of the amounts passed (`None` past an overflow).
     below: Vec<Option<i64>>,
 }
 
-impl<'a> Marginal<'a> {
-    fn new(thresholds: &'a [i64], rates: &'a [i64]) -> Self {
+impl<'a> Scale<'a> {
+    fn new(f: Function, thresholds: &'a [i64], values: &'a [i64]) -> Self {
         let mut below = vec![Some(0i64)];
-        for (i, pair) in thresholds.windows(2).enumerate() {
-            let bracket = (pair[1] - pair[0]).checked_mul(rates[i]);
-            below.push(below[i].zip(bracket).and_then(|(t, b)| t.checked_add(b)));
+        for i in 0..thresholds.len() {
+            let part = match f {
+                Function::ScaleRate => thresholds
+                    .get(i + 1)
+                    .and_then(|next| next.checked_sub(thresholds[i]))
+                    .and_then(|width| width.checked_mul(values[i])),
+                _ => Some(values[i]),
+            };
+            below.push(below[i].zip(part).and_then(|(t, b)| t.checked_add(b)));
         }
-        Marginal { thresholds, rates, below }
+        Scale { f, thresholds, values, below }
     }
 
-    /// What `scale` gives for `ScaleRate` on `x`.
+    /// The scale's value on `x`.
     #[inline(always)]
-    fn total(&self, x: i64, limit: u64) -> Exact {
-        let Some(i) = self.thresholds.iter().rposition(|&t| t < x) else { return Exact::Value(0, 1) };
-        let part = (x - self.thresholds[i]).checked_mul(self.rates[i]);
-        match self.below[i].zip(part).and_then(|(t, p)| t.checked_add(p)) {
+    fn at(&self, x: i64, limit: u64) -> Exact {
+        // Thresholds a rate or an amount has passed (strictly); a bracket is the one `x`
+        // is in (from its threshold on). Counted without a branch: scales are short.
+        let bracket = self.f == Function::Bracket;
+        let passed: usize = self.thresholds.iter().map(|&t| usize::from(t < x || (bracket && t == x))).sum();
+        let Some(i) = passed.checked_sub(1) else {
+            return if bracket { Exact::Unknown } else { Exact::Value(0, 1) };
+        };
+        let total = match self.f {
+            Function::Bracket => return Exact::Value(self.values[i], 1),
+            Function::ScaleRate => (x - self.thresholds[i])
+                .checked_mul(self.values[i])
+                .zip(self.below[i])
+                .and_then(|(part, below)| below.checked_add(part)),
+            _ => self.below[passed],
+        };
+        match total {
             Some(total) if total.unsigned_abs() <= limit => Exact::Value(total, 1),
             _ => Exact::Redo,
         }
@@ -426,15 +416,15 @@ mod tests {
     #[test]
     fn marginal_totals_are_the_brackets_summed() {
         let (t, r) = ([0, 600_000, 1_240_000], [2, 6, 12]);
-        let marginal = Marginal::new(&t, &r);
+        let marginal = Scale::new(Function::ScaleRate, &t, &r);
         for x in [-5, 0, 1, 599_999, 600_000, 600_001, 1_239_999, 1_240_000, 1_240_001, 99_999_999] {
             // Each bracket's part of `x` at its rate.
             let bracket = |i: usize| (x.min(*t.get(i + 1).unwrap_or(&i64::MAX)) - t[i]).max(0) * r[i];
             let summed: i64 = (0..t.len()).map(bracket).sum();
-            assert_eq!(value(marginal.total(x, num::limit(10_000))), Some(summed), "{x}");
+            assert_eq!(value(marginal.at(x, num::limit(10_000))), Some(summed), "{x}");
         }
-        let huge = Marginal::new(&[0, i64::MAX / 2], &[4, 1]);
-        assert!(matches!(huge.total(i64::MAX / 2 + 1, u64::MAX), Exact::Redo));
+        let huge = Scale::new(Function::ScaleRate, &[0, i64::MAX / 2], &[4, 1]);
+        assert!(matches!(huge.at(i64::MAX / 2 + 1, u64::MAX), Exact::Redo));
     }
 
     /// The kit's scales in kopecks: rates over 100, amounts in kopecks.
@@ -443,19 +433,19 @@ mod tests {
         let limit = num::limit(10_000);
         // Contribution: 2 % to 6000, 6 % to 12400, 12 % above (result over 100 × 100).
         let (t, r) = ([0, 600_000, 1_240_000], [2, 6, 12]);
-        let rate = |x| value(scale(Function::ScaleRate, x, &t, &r, limit));
+        let rate = |x| value(Scale::new(Function::ScaleRate, &t, &r).at(x, limit));
         assert_eq!(rate(600_000), Some(1_200_000)); // 6000.00 × 2 % = 120.00
         assert_eq!(rate(600_001), Some(1_200_006));
         assert_eq!(rate(1_240_000), Some(1_200_000 + 640_000 * 6));
         assert_eq!(rate(0), Some(0));
         // Meal price: the bracket the income is in (thresholds inclusive).
         let (t, v) = ([0, 25_000, 50_000], [0, 100, 200]);
-        let bracket = |x| value(scale(Function::Bracket, x, &t, &v, limit));
+        let bracket = |x| value(Scale::new(Function::Bracket, &t, &v).at(x, limit));
         assert_eq!((bracket(24_999), bracket(25_000), bracket(50_000)), (Some(0), Some(100), Some(200)));
         assert_eq!(bracket(-1), None, "below the first threshold: unknown, as the interpreter says");
         // Swimming pool: the amounts of every threshold strictly passed.
         let (t, v) = ([0, 24_900, 49_900], [0, 100, 100]);
-        let amount = |x| value(scale(Function::ScaleAmount, x, &t, &v, limit));
+        let amount = |x| value(Scale::new(Function::ScaleAmount, &t, &v).at(x, limit));
         assert_eq!((amount(24_900), amount(24_901), amount(49_901)), (Some(0), Some(100), Some(200)));
     }
 }
