@@ -36,8 +36,11 @@ impl Ages {
         if birth > self.on || birth <= last[oldest] {
             return Date::from_day_number(birth).years_until(Date::from_day_number(self.on));
         }
-        // Days over the mean year: the age or one off it.
+        // Days over the mean year: the age or one off it, mended by one step each way
+        // without a branch (the loops after are for safety and do not run).
         let mut k = (((self.on - birth) * 400 / 146_097) as usize).min(oldest);
+        k += usize::from(k < oldest) & usize::from(birth <= last[(k + 1).min(oldest)]);
+        k -= usize::from(birth > last[k]);
         while k < oldest && birth <= last[k + 1] {
             k += 1;
         }

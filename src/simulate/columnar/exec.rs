@@ -394,8 +394,7 @@ impl Batch {
                     },
                 )
             }
-            Step::AgeOn { dst, birth, ref ages } => self
-                .unary(dst, birth, |a, b| if b == 0 { Exact::Unknown } else { Exact::Value(ages.age(a), 1) }),
+            Step::AgeOn { dst, birth, ref ages } => self.ages(dst, birth, ages),
             Step::Age { dst, birth, on } => self.binary(dst, birth, on, |a, b, c, d| {
                 if b == 0 || d == 0 {
                     return Exact::Unknown;
@@ -722,6 +721,24 @@ impl Batch {
                     od[i] = (td[i] & yes) | (fd[i] & no);
                 }
             }
+        }
+        self.cols[dst] = o;
+    }
+
+    /// Ages on the program's date; dates and ages of fixed denominators (whole numbers)
+    /// read and written directly.
+    fn ages(&mut self, dst: Reg, birth: Reg, ages: &super::ages::Ages) {
+        let (Shape::Fixed(_), Shape::Fixed(_)) = (self.shapes[birth], self.shapes[dst]) else {
+            return self
+                .unary(dst, birth, |a, b| if b == 0 { Exact::Unknown } else { Exact::Value(ages.age(a), 1) });
+        };
+        let mut o = self.take(dst);
+        let n = self.len;
+        let c = &self.cols[birth];
+        let born = c.num[..n].iter().zip(&c.known[..n]);
+        for ((age, known), (&day, &k)) in o.num[..n].iter_mut().zip(&mut o.known[..n]).zip(born) {
+            *age = if k == 0 { 0 } else { ages.age(day) };
+            *known = k;
         }
         self.cols[dst] = o;
     }

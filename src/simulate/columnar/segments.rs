@@ -283,24 +283,33 @@ struct Scale<'a> {
     f: Function,
     thresholds: &'a [i64],
     values: &'a [i64],
-    /// Before each threshold's bracket: for a marginal rate, the total of the brackets
-    /// below it; for amounts, the sum of the amounts passed (`None` past an overflow).
-    below: Vec<Option<i64>>,
+    /// Before each threshold's bracket: for amounts, the sum of the amounts passed (`None`
+    /// past an overflow); for a marginal rate, the total of the brackets below it less the
+    /// threshold at the bracket's rate, so that the total on `x` is this plus `x` at the
+    /// rate, exact in 128 bits.
+    below: Vec<Option<i128>>,
 }
 
 impl<'a> Scale<'a> {
     fn new(f: Function, thresholds: &'a [i64], values: &'a [i64]) -> Self {
-        let mut below = vec![Some(0i64)];
+        let mut sums = vec![Some(0i128)];
         for i in 0..thresholds.len() {
             let part = match f {
                 Function::ScaleRate => thresholds
                     .get(i + 1)
-                    .and_then(|next| next.checked_sub(thresholds[i]))
-                    .and_then(|width| width.checked_mul(values[i])),
-                _ => Some(values[i]),
+                    .map(|next| (i128::from(*next) - i128::from(thresholds[i])) * i128::from(values[i])),
+                _ => Some(i128::from(values[i])),
             };
-            below.push(below[i].zip(part).and_then(|(t, b)| t.checked_add(b)));
+            // Totals beyond 64 bits are the interpreter's.
+            let sum = sums[i].zip(part).map(|(t, b)| t + b).filter(|s| i64::try_from(*s).is_ok());
+            sums.push(sum);
         }
+        let below = match f {
+            Function::ScaleRate => (0..thresholds.len())
+                .map(|i| sums[i].map(|s| s - i128::from(thresholds[i]) * i128::from(values[i])))
+                .collect(),
+            _ => sums,
+        };
         Scale { f, thresholds, values, below }
     }
 
@@ -316,13 +325,10 @@ impl<'a> Scale<'a> {
         };
         let total = match self.f {
             Function::Bracket => return Exact::Value(self.values[i], 1),
-            Function::ScaleRate => (x - self.thresholds[i])
-                .checked_mul(self.values[i])
-                .zip(self.below[i])
-                .and_then(|(part, below)| below.checked_add(part)),
+            Function::ScaleRate => self.below[i].map(|below| below + i128::from(x) * i128::from(self.values[i])),
             _ => self.below[passed],
         };
-        match total {
+        match total.and_then(|t| i64::try_from(t).ok()) {
             Some(total) if total.unsigned_abs() <= limit => Exact::Value(total, 1),
             _ => Exact::Redo,
         }
