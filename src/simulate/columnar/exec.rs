@@ -729,8 +729,9 @@ impl Batch {
     /// read and written directly.
     fn ages(&mut self, dst: Reg, birth: Reg, ages: &super::ages::Ages) {
         let (Shape::Fixed(_), Shape::Fixed(_)) = (self.shapes[birth], self.shapes[dst]) else {
-            return self
-                .unary(dst, birth, |a, b| if b == 0 { Exact::Unknown } else { Exact::Value(ages.age(a), 1) });
+            return self.unary(dst, birth, |a, b| {
+                if b == 0 { Exact::Unknown } else { Exact::Value(ages.age(a), 1) }
+            });
         };
         let mut o = self.take(dst);
         let n = self.len;

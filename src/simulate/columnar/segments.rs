@@ -325,7 +325,9 @@ impl<'a> Scale<'a> {
         };
         let total = match self.f {
             Function::Bracket => return Exact::Value(self.values[i], 1),
-            Function::ScaleRate => self.below[i].map(|below| below + i128::from(x) * i128::from(self.values[i])),
+            Function::ScaleRate => {
+                self.below[i].map(|below| below + i128::from(x) * i128::from(self.values[i]))
+            }
             _ => self.below[passed],
         };
         match total.and_then(|t| i64::try_from(t).ok()) {

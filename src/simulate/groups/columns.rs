@@ -179,19 +179,34 @@ impl<'m> Columns<'m> {
         let mut fallback: Vec<bool> = fallback.iter().zip(&batch.redo).map(|(f, r)| *f || *r).collect();
         work.slots.format(self.model, batch, &p.targets, &mut fallback);
         let mut aside = Duration::ZERO;
+        // The part's lines are assembled in the worker's buffer and appended at once (or
+        // before a line written otherwise, to keep the order).
+        let width = self.targets.len() * (SLOT + 1);
+        if work.lines.len() < range.len() * width {
+            work.lines.resize(range.len() * width, 0);
+        }
+        let mut pos = 0;
         for g in range.clone() {
             let i = g - range.start;
             if !fallback[i] {
-                self.write(work, layout, chunk, g, i, &mut part.out);
                 part.columnar += 1;
                 part.decided += 1;
+                match self.assemble(&work.slots, chunk, g, i, &mut work.lines[pos..pos + width]) {
+                    Some(len) => pos += len,
+                    None => {
+                        part.out.extend_from_slice(&work.lines[..std::mem::take(&mut pos)]);
+                        self.write_cells(&work.slots, layout, chunk, g, i, &mut part.out);
+                    }
+                }
                 continue;
             }
+            part.out.extend_from_slice(&work.lines[..std::mem::take(&mut pos)]);
             // The interpreter counts its own phases.
             let t = Instant::now();
             interpreter.one(chunk, g, &mut work.group, part);
             aside += t.elapsed();
         }
+        part.out.extend_from_slice(&work.lines[..pos]);
         part.write += ran.elapsed() - aside;
     }
 
@@ -387,20 +402,15 @@ impl<'m> Columns<'m> {
         true
     }
 
-    /// Writes the line of group `g` of the chunk (group `i` of the batch) from the
-    /// worker's slots.
-    fn write(&self, work: &mut Work, layout: &Layout, chunk: &Chunk, g: usize, i: usize, line: &mut Vec<u8>) {
-        let Work { slots, line: bytes, .. } = work;
-        // A plain id no longer than a slot: the line is assembled in place, a slot's width
-        // at a time.
-        let width = self.targets.len();
+    /// Assembles the line of group `g` of the chunk (group `i` of the batch) from the
+    /// slots into `bytes` (room for a slot and a comma per column), a slot's width at a
+    /// time; its length, or `None` when the group's id is not a plain cell no longer than a
+    /// slot (`write_cells` writes the line).
+    fn assemble(&self, slots: &Slots, chunk: &Chunk, g: usize, i: usize, bytes: &mut [u8]) -> Option<usize> {
         let id = chunk.plain_id(g);
-        if !chunk.plain || id.len() > SLOT || width == 0 || id.contains(&b'\r') {
-            // Only a carriage return would need quotes in a plain cell.
-            return self.write_cells(slots, layout, chunk, g, i, line);
-        }
-        if bytes.len() < width * (SLOT + 1) {
-            bytes.resize(width * (SLOT + 1), 0);
+        // Only a carriage return would need quotes in a plain cell.
+        if !chunk.plain || id.len() > SLOT || self.targets.is_empty() || id.contains(&b'\r') {
+            return None;
         }
         let mut pos = 0;
         for target in &self.targets {
@@ -416,10 +426,10 @@ impl<'m> Columns<'m> {
             pos += 1;
         }
         bytes[pos - 1] = b'\n';
-        line.extend_from_slice(&bytes[..pos]);
+        Some(pos)
     }
 
-    /// `write`, cell by cell.
+    /// A group's line, cell by cell.
     fn write_cells(
         &self,
         slots: &Slots,

@@ -200,8 +200,8 @@ struct Explained<'d> {
 struct Work {
     batch: Option<Batch>,
     slots: super::table::sheet::Slots,
-    /// A line being assembled (see `Columns::write`), zeroed once.
-    line: Vec<u8>,
+    /// A part's lines being assembled (see `Columns::decide`), zeroed once.
+    lines: Vec<u8>,
     group: Cutter,
     member: Cutter,
 }
