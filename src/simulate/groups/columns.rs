@@ -294,7 +294,7 @@ impl<'m> Columns<'m> {
     /// Reads a plain record into row `row` in one pass, each number parsed where it
     /// stands: the member's role, if the plan reads one; `None` when the record needs the
     /// general path (a cell of another form, or not as many cells as the header).
-    #[inline]
+    #[inline(always)]
     fn fast(&self, plan: &[Take], record: &[u8], batch: &mut Batch, row: usize) -> Option<Option<usize>> {
         let entity = &self.model.entities[self.entity];
         let mut p = 0;
