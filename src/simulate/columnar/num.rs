@@ -279,7 +279,7 @@ pub fn kopecks(num: i64, den: i64) -> Option<i64> {
 
 /// `kopecks` for the rows of a column, which mostly share their denominator: `divisor`
 /// keeps the last one's reciprocal.
-#[inline]
+#[inline(always)]
 pub fn kopecks_by(divisor: &mut Divisor, num: i64, den: i64) -> Option<i64> {
     if den == 100 {
         return Some(num);
