@@ -222,18 +222,19 @@ pub fn nth_cell(record: &[u8], k: usize, plain: bool) -> Cow<'_, [u8]> {
 
 /// A group's id as its members' group cells are matched against it: an id of up to
 /// eight bytes also as one word, compared with one load.
-pub struct Id<'a> {
+struct Id<'a> {
     cell: &'a [u8],
     /// The id's bytes as a word, and the mask of them in a word read from a record.
     word: Option<(u64, u64)>,
 }
 
 impl<'a> Id<'a> {
-    pub fn new(cell: &'a [u8]) -> Self {
+    fn new(cell: &'a [u8]) -> Self {
         let word = (cell.len() <= 8).then(|| {
             let mut w = [0u8; 8];
             w[..cell.len()].copy_from_slice(cell);
-            (u64::from_le_bytes(w), u64::MAX >> (64 - 8 * cell.len()).min(63) >> u32::from(cell.is_empty()))
+            let mask = if cell.len() == 8 { u64::MAX } else { (1u64 << (8 * cell.len())) - 1 };
+            (u64::from_le_bytes(w), mask)
         });
         Id { cell, word }
     }
