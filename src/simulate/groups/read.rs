@@ -73,16 +73,46 @@ impl<R: Read> Source<R> {
 
     /// The next record, not consumed: skips blank lines.
     pub fn peek(&mut self) -> std::io::Result<Option<Found<'_>>> {
+        Ok(self.peek_range()?.map(|(line, range, plain)| (line, &self.buf[range], plain)))
+    }
+
+    /// The next record as its line, its place in [`Source::bytes`] and whether it is plain.
+    pub fn peek_range(&mut self) -> std::io::Result<Option<(u64, Range<usize>, bool)>> {
         loop {
             if self.found.is_none() {
                 self.found = self.find()?;
             }
             let Some((range, lines, plain)) = self.found.clone() else { return Ok(None) };
             if !range.is_empty() {
-                return Ok(Some((self.line, &self.buf[range], plain)));
+                return Ok(Some((self.line, range, plain)));
             }
             self.advance_by(range.end, lines);
         }
+    }
+
+    /// The bytes read and not yet given up.
+    pub fn bytes(&self) -> &[u8] {
+        &self.buf
+    }
+
+    /// Reads the rest of the file at once: the places of the records found from here on
+    /// stay put, and [`Source::take_bytes`] hands all of them over.
+    pub fn read_rest(&mut self) -> std::io::Result<()> {
+        self.buf.drain(..self.start);
+        self.start = 0;
+        self.found = None;
+        self.quote = None;
+        self.file.read_to_end(&mut self.buf)?;
+        self.eof = true;
+        Ok(())
+    }
+
+    /// The bytes read, once every record is consumed; the source is then empty.
+    pub fn take_bytes(&mut self) -> Vec<u8> {
+        self.start = 0;
+        self.found = None;
+        self.quote = None;
+        std::mem::take(&mut self.buf)
     }
 
     /// Consumes the record `peek` gave.
@@ -241,8 +271,8 @@ impl<'a> Id<'a> {
 }
 
 /// Whether cell `k` of a record is `id`: for a plain record, without finding where it ends
-/// first.
-#[inline]
+/// first. Inlined at both its calls: a call per member costs as much as the compare.
+#[inline(always)]
 fn is_cell(record: &[u8], k: usize, plain: bool, id: &Id) -> bool {
     let cell = id.cell;
     if !plain {
@@ -387,21 +417,27 @@ fn copy(bytes: &mut Vec<u8>, records: &mut Vec<Member>, line: u64, record: &[u8]
     records.push(Member { line, record: from..bytes.len() });
 }
 
-/// The persons table held whole: records by group, in any order. Each group's records are
-/// found through one hash table of group numbers (no allocation per group) and stand
-/// together in `order`, in line order.
+/// The persons table held whole: records by group, in any order. Group ids go into one
+/// hash table once per run of records of one group (not per record; no allocation per
+/// group); a group asked for in the order the runs stand is found without it, and when
+/// every group is one run its records are copied into a chunk at once.
 pub struct Held {
+    /// The whole table; records are places in it.
     bytes: Vec<u8>,
     records: Vec<Member>,
     /// Each record's group, numbered in order of first appearance.
     group_of: Vec<u32>,
-    /// Each group's id (in `keys`), where its records start in `order`, whether a group of
-    /// the groups table has taken them.
+    /// Each group's id (in `keys`), where its records start in `order` (in `records` when
+    /// `order` is empty: each group's records stand together), and whether a group of the
+    /// groups table has taken them.
     keys: Vec<u8>,
     ids: Vec<Range<usize>>,
     starts: Vec<u32>,
     order: Vec<u32>,
     taken: Vec<bool>,
+    /// The group after the last one taken: the one asked for next when both tables list
+    /// the groups in one order.
+    next: usize,
     table: hashbrown::HashTable<u32>,
     hasher: foldhash::fast::FixedState,
     plain: bool,
@@ -409,6 +445,7 @@ pub struct Held {
 
 impl Held {
     pub fn read<R: Read>(persons: &mut Source<R>, group: usize) -> std::io::Result<Self> {
+        persons.read_rest()?;
         let mut held = Held {
             bytes: Vec::new(),
             records: Vec::new(),
@@ -418,32 +455,35 @@ impl Held {
             starts: Vec::new(),
             order: Vec::new(),
             taken: Vec::new(),
+            next: 0,
             table: hashbrown::HashTable::new(),
             hasher: foldhash::fast::FixedState::default(),
             plain: true,
         };
-        while let Some((line, record, plain)) = persons.peek()? {
-            held.plain &= plain;
-            copy(&mut held.bytes, &mut held.records, line, record);
-            let key = nth_cell(record, group, plain);
-            let slot = match held.find(&key) {
-                Some(slot) => slot,
-                None => {
-                    let slot = held.ids.len() as u32;
-                    let from = held.keys.len();
-                    held.keys.extend_from_slice(&key);
-                    held.ids.push(from..held.keys.len());
-                    let (ids, keys, hasher) = (&held.ids, &held.keys, &held.hasher);
-                    let hash = hasher.hash_one(&*key);
-                    held.table
-                        .insert_unique(hash, slot, |&s| hasher.hash_one(&keys[ids[s as usize].clone()]));
-                    slot
-                }
-            };
-            held.group_of.push(slot);
-            persons.advance();
+        // Whether no group's records are split into several runs.
+        let mut together = true;
+        let mut key = Vec::new();
+        while let Some((_, first, plain)) = persons.peek_range()? {
+            // A run of records of one group: its first record names the group.
+            key.clear();
+            key.extend_from_slice(&nth_cell(&persons.bytes()[first], group, plain));
+            let (slot, new) = held.slot(&key);
+            together &= new;
+            let id = Id::new(&key);
+            let mut record = persons.peek_range()?;
+            while let Some((line, range, plain)) = record {
+                held.plain &= plain;
+                held.records.push(Member { line, record: range });
+                held.group_of.push(slot);
+                persons.advance();
+                record = persons
+                    .peek_range()?
+                    .filter(|(_, r, p)| is_cell(&persons.bytes()[r.clone()], group, *p, &id));
+            }
         }
-        // Records by group, in line order within each (a counting sort).
+        held.bytes = persons.take_bytes();
+        // Records by group, in line order within each (a counting sort, unless they stand
+        // together already).
         let groups = held.ids.len();
         let mut starts = vec![0u32; groups + 1];
         for &g in &held.group_of {
@@ -452,15 +492,32 @@ impl Held {
         for g in 0..groups {
             starts[g + 1] += starts[g];
         }
-        let mut next = starts.clone();
-        held.order = vec![0; held.records.len()];
-        for (r, &g) in held.group_of.iter().enumerate() {
-            held.order[next[g as usize] as usize] = r as u32;
-            next[g as usize] += 1;
+        if !together {
+            let mut next = starts.clone();
+            held.order = vec![0; held.records.len()];
+            for (r, &g) in held.group_of.iter().enumerate() {
+                held.order[next[g as usize] as usize] = r as u32;
+                next[g as usize] += 1;
+            }
         }
         held.starts = starts;
         held.taken = vec![false; groups];
         Ok(held)
+    }
+
+    /// The group of id `key`, numbered anew (`true`) the first time it is seen.
+    fn slot(&mut self, key: &[u8]) -> (u32, bool) {
+        if let Some(slot) = self.find(key) {
+            return (slot, false);
+        }
+        let slot = self.ids.len() as u32;
+        let from = self.keys.len();
+        self.keys.extend_from_slice(key);
+        self.ids.push(from..self.keys.len());
+        let (ids, keys, hasher) = (&self.ids, &self.keys, &self.hasher);
+        self.table
+            .insert_unique(hasher.hash_one(key), slot, |&s| hasher.hash_one(&keys[ids[s as usize].clone()]));
+        (slot, true)
     }
 
     fn find(&self, key: &[u8]) -> Option<u32> {
@@ -468,12 +525,34 @@ impl Held {
         self.table.find(hash, |&s| &self.keys[self.ids[s as usize].clone()] == key).copied()
     }
 
-    /// The records of group `id`, the first time it is asked for (none after).
-    fn take(&mut self, id: &[u8]) -> impl Iterator<Item = &Member> {
-        let slot = self.find(id).filter(|&s| !std::mem::replace(&mut self.taken[s as usize], true));
-        let range =
-            slot.map_or(0..0, |s| self.starts[s as usize] as usize..self.starts[s as usize + 1] as usize);
-        self.order[range].iter().map(|&r| &self.records[r as usize])
+    /// Copies the records of group `id` into a chunk's buffers, the first time it is asked
+    /// for (none after).
+    fn copy_group(&mut self, id: &[u8], persons: &mut Vec<u8>, members: &mut Vec<Member>) {
+        let next =
+            self.ids.get(self.next).filter(|k| self.keys[(*k).clone()] == *id).map(|_| self.next as u32);
+        let Some(slot) = next.or_else(|| self.find(id)).map(|s| s as usize) else { return };
+        if std::mem::replace(&mut self.taken[slot], true) {
+            return;
+        }
+        self.next = slot + 1;
+        let range = self.starts[slot] as usize..self.starts[slot + 1] as usize;
+        if !self.order.is_empty() {
+            for &r in &self.order[range] {
+                let m = &self.records[r as usize];
+                copy(persons, members, m.line, &self.bytes[m.record.clone()]);
+            }
+            return;
+        }
+        // The group's records stand together: their bytes are copied at once.
+        let records = &self.records[range];
+        let (Some(first), Some(last)) = (records.first(), records.last()) else { return };
+        let (from, to) = (first.record.start, last.record.end);
+        let base = persons.len();
+        persons.extend_from_slice(&self.bytes[from..to]);
+        members.extend(records.iter().map(|m| Member {
+            line: m.line,
+            record: base + m.record.start - from..base + m.record.end - from,
+        }));
     }
 
     /// The first person (by line) of a group no group of the groups table took: a member of
@@ -523,13 +602,7 @@ impl<G: Read, P: Read> Reader<G, P> {
             };
             let first = members.len();
             match &mut self.held {
-                Some(held) => {
-                    let bytes = std::mem::take(&mut held.bytes);
-                    for m in held.take(&id) {
-                        copy(persons, members, m.line, &bytes[m.record.clone()]);
-                    }
-                    held.bytes = bytes;
-                }
+                Some(held) => held.copy_group(&id, persons, members),
                 // The members: the person records of this group, which stand together.
                 None => {
                     let key = Id::new(&id);
