@@ -51,6 +51,34 @@ fn large_and_adultless_households_in_columns() {
     assert!(columns.columnar >= 40, "{columns:?}");
 }
 
+/// A decimal fact's column holds the places of its first chunk's cells (two here): a
+/// household read later with more places is decided by the interpreter, and every output
+/// is still the interpreter's.
+#[test]
+fn decimals_with_more_places_than_the_first_chunk_are_the_interpreters() {
+    let (households, persons) = reglament::synthetic::template_households(6_000, 3);
+    // Past the first chunk (4096 households), every tenth size gets a third place.
+    let households: String = households
+        .lines()
+        .enumerate()
+        .map(|(i, line)| {
+            let mut cells: Vec<String> = line.split(',').map(String::from).collect();
+            if i > 5_000 && i % 10 == 0 {
+                cells[2].push('7');
+            }
+            cells.join(",") + "\n"
+        })
+        .collect();
+    let (columns, out, errors) = run(&households, &persons, true);
+    let (_, expected, _) = run(&households, &persons, false);
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(out, expected);
+    let columns = columns.unwrap();
+    // The owners' and tenants' among the hundred households of three places.
+    assert!(columns.groups - columns.columnar >= 30, "{columns:?}");
+    assert!(columns.columnar * 10 > columns.groups * 9, "{columns:?}");
+}
+
 /// Cells of every form a table may hold, for the tables below.
 fn cell() -> impl proptest::strategy::Strategy<Value = String> {
     use proptest::prelude::*;
@@ -60,6 +88,10 @@ fn cell() -> impl proptest::strategy::Strategy<Value = String> {
         (0u64..300).prop_map(|c| c.to_string()),
         Just("-12.50".to_string()),
         Just("1.5".to_string()),
+        // Decimals of more places: a decimal fact's column takes the most its table has.
+        (0u64..3_000_000).prop_map(|c| format!("{}.{:03}", c / 1000, c % 1000)),
+        Just("0.0001".to_string()),
+        Just("3.1415926".to_string()),
         Just("99999999999999999999.99".to_string()),
         (1900u32..2025, 1u32..13, 1u32..32).prop_map(|(y, m, d)| format!("{y}-{m:02}-{d:02}")),
         Just("2024-02-30".to_string()),

@@ -3,7 +3,7 @@
 
 use super::{FactInput, Kind, Level, Program, Reg, Shape, Step, num};
 use crate::date::Date;
-use crate::model::{Expr, ExprKind, Local, Model, Service, Type, Value};
+use crate::model::{Expr, ExprKind, FactRef, Local, Model, Service, Type, Value};
 use crate::vocabulary::{BinOp, Function, Unit};
 use std::collections::HashMap;
 
@@ -21,9 +21,12 @@ pub(super) struct Compiler<'m> {
     pub(super) model: &'m Model,
     pub(super) service: &'m Service,
     pub(super) on: Date,
+    /// The denominator a decimal fact's cells are read at, where one is given (see
+    /// [`Program::compile`]).
+    pub(super) decimal_dens: &'m HashMap<FactRef, i64>,
     pub(super) steps: Vec<Step>,
     consts: Vec<(Reg, i64, i64)>,
-    shapes: Vec<Shape>,
+    pub(super) shapes: Vec<Shape>,
     inputs: Vec<Option<(Reg, Kind)>>,
     /// `None` while a slot is being compiled (a cycle, which the checker rejects).
     slots: HashMap<Local, Option<Col>>,
@@ -45,12 +48,22 @@ pub(super) struct Compiler<'m> {
 
 impl Program {
     /// Compiles the targets (criteria, derived facts or outputs of `service`) for
-    /// decisions on `on`; `None` when one needs what columns do not hold.
-    pub fn compile(model: &Model, service: &Service, on: Date, targets: &[Local]) -> Option<Program> {
+    /// decisions on `on`; `None` when one needs what columns do not hold. A decimal fact
+    /// of `decimal_dens` is a column of that one denominator (its rows with more places
+    /// are the interpreter's), so the rules over it work on numerators alone; other
+    /// decimal facts have a denominator per row.
+    pub fn compile(
+        model: &Model,
+        service: &Service,
+        on: Date,
+        targets: &[Local],
+        decimal_dens: &HashMap<FactRef, i64>,
+    ) -> Option<Program> {
         let mut c = Compiler {
             model,
             service,
             on,
+            decimal_dens,
             steps: Vec::new(),
             consts: Vec::new(),
             shapes: Vec::new(),
@@ -287,6 +300,7 @@ impl Compiler<'_> {
             ExprKind::If(c, t, f) => {
                 let (c, t, f) = (self.expr(c)?, self.expr(t)?, self.expr(f)?);
                 (c.kind == Kind::Bool && t.kind == f.kind).then_some(())?;
+                let [t, f] = self.common_den([t, f]);
                 let den = if t.den == f.den { t.den } else { None };
                 self.step(t.kind, den, |dst| Step::If { dst, c: c.reg, t: t.reg, f: f.reg })
             }
@@ -412,6 +426,46 @@ impl Compiler<'_> {
         }
     }
 
+    /// Numbers of fixed denominators that all divide the largest (amounts in kopecks and
+    /// their products with decimals): each brought to it, so that a choice between them
+    /// (`if`, `min`, `max`) is of numerators alone. Others are left as they are.
+    fn common_den<C: AsMut<[Col]>>(&mut self, mut cols: C) -> C {
+        let all = cols.as_mut();
+        let Some(dens) = all.iter().map(|c| c.den.filter(|_| c.kind.numeric())).collect::<Option<Vec<i64>>>()
+        else {
+            return cols;
+        };
+        let den = dens.iter().copied().max().unwrap_or(1);
+        if dens.iter().all(|&d| d == den) || dens.iter().any(|&d| d <= 0 || den % d != 0) {
+            return cols;
+        }
+        for col in all.iter_mut() {
+            if let Some(scaled) = self.rescale(*col, den) {
+                *col = scaled;
+            }
+        }
+        cols
+    }
+
+    /// A column of fixed denominator `d` as one of denominator `den` (a multiple of `d`):
+    /// a constant written over it, any other column multiplied by one written `k / k`.
+    fn rescale(&mut self, col: Col, den: i64) -> Option<Col> {
+        let d = col.den?;
+        if d == den {
+            return Some(col);
+        }
+        let k = den / d;
+        if let Some(&(_, num, known)) = self.consts.iter().find(|c| c.0 == col.reg) {
+            // An unknown constant (a parameter not in force) stays as it is.
+            (known == d).then_some(())?;
+            return Some(self.constant(num.checked_mul(k)?, den, col.kind));
+        }
+        num::fits(0, den).then_some(())?;
+        let one = self.constant(k, k, Kind::Decimal);
+        let limit = num::limit(den);
+        self.step(col.kind, Some(den), |dst| Step::MulFixed { dst, l: col.reg, r: one.reg, limit })
+    }
+
     fn call(&mut self, f: Function, args: &[Expr]) -> Option<Col> {
         match (f, args) {
             (Function::Count, [list]) => return self.aggregate(f, list, None),
@@ -444,6 +498,8 @@ impl Compiler<'_> {
             (Function::Min | Function::Max, [k, ..]) => {
                 let k = *k;
                 kinds.iter().all(|a| *a == k && comparable(k, k)).then_some(())?;
+                let compiled = self.common_den(compiled);
+                let regs: Vec<Reg> = compiled.iter().map(|c| c.reg).collect();
                 let den = compiled[0].den.filter(|d| compiled.iter().all(|c| c.den == Some(*d)));
                 self.step(k, den, |dst| Step::Extreme { dst, args: regs, max: f == Function::Max })
             }

@@ -43,8 +43,11 @@ impl Compiler<'_> {
         };
         let level = if person { Level::Person } else { Level::Group };
         if let Some(f) = self.facts.iter().find(|f| f.fact == fact && f.level == level) {
-            let kind = f.kind;
-            let col = Col { reg: f.reg, kind, den: super::compile::natural_den(kind) };
+            let den = match self.shapes[f.reg] {
+                super::Shape::Fixed(d) => Some(d),
+                _ => None,
+            };
+            let col = Col { reg: f.reg, kind: f.kind, den };
             return Some(self.here(col));
         }
         let declared = self.model.fact(fact);
@@ -56,7 +59,10 @@ impl Compiler<'_> {
             Some(v) => Some(constant(v)?),
         };
         let at = std::mem::replace(&mut self.at, level);
-        let den = super::compile::natural_den(kind);
+        let den = match kind {
+            Kind::Decimal => self.decimal_dens.get(&fact).copied(),
+            _ => super::compile::natural_den(kind),
+        };
         let reg = self.reg(kind, den);
         self.at = at;
         self.facts.push(FactInput { reg, kind, fact, level, default });

@@ -6,12 +6,13 @@
 
 use super::read::{self, Chunk, Cutter};
 use super::{FactColumn, Interpreter, Layout, Out, Part, Work};
-use crate::model::{EntityId, Local, Model, Type};
-use crate::simulate::columnar::{Batch, FactInput, Kind, Level, Program, Reg, Shape};
+use crate::model::{EntityId, FactRef, Local, Model, Type};
+use crate::simulate::columnar::{Batch, FactInput, Kind, Level, Program, Reg, Shape, num};
 use crate::simulate::scalar::parse_scalar;
 use crate::simulate::table::cells::{self, Cell, Cells};
 use crate::simulate::table::sheet::{SLOT, Slots};
 use crate::simulate::table::write;
+use std::collections::HashMap;
 use std::ops::Range;
 use std::time::{Duration, Instant};
 
@@ -355,6 +356,7 @@ impl<'m> Columns<'m> {
                     }
                 }
             };
+            let (n, d) = shaped(put.shape, n, d)?;
             batch.set_shaped(put.reg, put.shape, row, n, d);
         }
         (p == record.len()).then_some(role)
@@ -398,6 +400,7 @@ impl<'m> Columns<'m> {
                 _ => return false,
             }
         };
+        let Some((n, d)) = shaped(self.program.shape(f.reg), n, d) else { return false };
         batch.set(f.reg, row, n, d);
         true
     }
@@ -461,5 +464,59 @@ impl<'m> Columns<'m> {
             }
         }
         line.push(b'\n');
+    }
+}
+
+/// A fact's value as a column of `shape` holds it: a decimal over a divisor of a fixed
+/// denominator written over it; `None` when the column cannot (more decimal places than
+/// the column's, or too large then).
+#[inline(always)]
+fn shaped(shape: Shape, n: i64, d: i64) -> Option<(i64, i64)> {
+    match shape {
+        Shape::Fixed(den) if d != den && d != 0 => {
+            let n = (den % d == 0).then(|| n.checked_mul(den / d)).flatten()?;
+            num::fits(n, den).then_some((n, den))
+        }
+        _ => Some((n, d)),
+    }
+}
+
+/// The denominator each decimal fact of the tables is read at: `10^places` for the most
+/// places its cells in `chunk` (the first read) are written with, at least two (as
+/// amounts are written), at most six; beyond, a denominator per row.
+pub fn decimal_dens(model: &Model, layout: &Layout, chunk: &Chunk) -> HashMap<FactRef, i64> {
+    let mut dens = HashMap::new();
+    let groups: Vec<&[u8]> = (0..chunk.entries.len()).map(|g| chunk.group(g).1).collect();
+    most_places(model, layout.entity, &layout.group_facts, &groups, chunk.plain, &mut dens);
+    if let Some(person) = model.person() {
+        let members: Vec<&[u8]> =
+            (0..chunk.entries.len()).flat_map(|g| chunk.members(g).map(|(_, r)| r)).collect();
+        most_places(model, person, &layout.person_facts, &members, chunk.plain, &mut dens);
+    }
+    dens
+}
+
+/// `decimal_dens` for the decimal facts of one table.
+fn most_places(
+    model: &Model,
+    entity: EntityId,
+    columns: &[(usize, FactColumn)],
+    records: &[&[u8]],
+    plain: bool,
+    dens: &mut HashMap<FactRef, i64>,
+) {
+    let places = |cell: &[u8]| {
+        let dot = cell.iter().position(|&b| b == b'.')?;
+        let digits = &cell[dot + 1..];
+        digits.iter().all(u8::is_ascii_digit).then_some(digits.len() as u32)
+    };
+    for &(c, (fact, _)) in columns {
+        if model.entities[entity].facts[fact].ty != Type::Decimal {
+            continue;
+        }
+        let most = records.iter().filter_map(|r| places(&read::nth_cell(r, c, plain))).max().unwrap_or(0);
+        if most <= 6 {
+            dens.insert(FactRef { entity, fact }, 10i64.pow(most.max(2)));
+        }
     }
 }

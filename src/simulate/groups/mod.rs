@@ -436,9 +436,24 @@ pub fn run<G: Read + Send, P: Read + Send, W: Write>(
         locals: &locals,
         explainer: explainer.as_ref(),
     };
-    // Without explanations, groups are decided in columns where the program compiles.
+    // The next chunk is read while the current one is decided: reading is serial.
+    let read_chunk = |reader: &mut Reader<G, P>, chunk: &mut Chunk| {
+        let start = Instant::now();
+        reader.chunk(chunk, CHUNK).map(|()| start.elapsed())
+    };
+    // One worker's buffers per thread, and the parts' buffers, kept from chunk to chunk
+    // (buffers allocated afresh for every chunk cost their pages again).
+    let works: Vec<Mutex<Work>> = (0..rayon::current_num_threads()).map(|_| Mutex::default()).collect();
+    let mut parts: Vec<Part> = Vec::new();
+    let (mut current, mut next) = (Chunk::default(), Chunk::default());
+    summary.read += read_chunk(&mut reader, &mut next).map_err(Failed::Read)?;
+    // Without explanations, groups are decided in columns where the program compiles,
+    // decimal facts at the places the first chunk writes them with.
     let columns = (columnar && !explaining)
-        .then(|| Program::compile(model, s, as_of, &locals))
+        .then(|| {
+            let dens = columns::decimal_dens(model, &builder.layout, &next);
+            Program::compile(model, s, as_of, &locals, &dens)
+        })
         .flatten()
         .and_then(|program| columns::Columns::new(model, program, &builder.layout, &outs, &locals));
     let decide_part = |work: &mut Work, chunk: &Chunk, from: usize, part: &mut Part| {
@@ -454,17 +469,6 @@ pub fn run<G: Read + Send, P: Read + Send, W: Write>(
             None => (from..to).for_each(|g| interpreter.one(chunk, g, &mut work.group, part)),
         }
     };
-    // The next chunk is read while the current one is decided: reading is serial.
-    let read_chunk = |reader: &mut Reader<G, P>, chunk: &mut Chunk| {
-        let start = Instant::now();
-        reader.chunk(chunk, CHUNK).map(|()| start.elapsed())
-    };
-    // One worker's buffers per thread, and the parts' buffers, kept from chunk to chunk
-    // (buffers allocated afresh for every chunk cost their pages again).
-    let works: Vec<Mutex<Work>> = (0..rayon::current_num_threads()).map(|_| Mutex::default()).collect();
-    let mut parts: Vec<Part> = Vec::new();
-    let (mut current, mut next) = (Chunk::default(), Chunk::default());
-    summary.read += read_chunk(&mut reader, &mut next).map_err(Failed::Read)?;
     loop {
         std::mem::swap(&mut current, &mut next);
         if current.entries.is_empty() {

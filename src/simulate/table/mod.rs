@@ -152,7 +152,9 @@ impl<'m> Table<'m> {
             .collect::<Result<_, _>>()?;
         // One row is one decision here: rules that read facts of groups or members are
         // the interpreter's.
-        let program = Program::compile(model, service, on, &targets).filter(|p| !p.reads_groups());
+        // (Decimal facts are facts of persons and groups: none here.)
+        let no_facts = std::collections::HashMap::new();
+        let program = Program::compile(model, service, on, &targets, &no_facts).filter(|p| !p.reads_groups());
         let mut plan =
             vec![Plan { form: Form::Other, end: b',', input: None, kind: None, slot: None }; names.len()];
         if let Some(last) = plan.last_mut() {
