@@ -76,8 +76,10 @@ pub fn run(args: &EvaluateArgs, color: Color) -> Exit {
             .unwrap_or_else(|| e.message.clone());
         eprintln!("error: {message}");
     };
-    let decide = |mut out: &mut dyn Write| {
-        let trees = explain.as_mut().map(|w| w as &mut dyn Write);
+    // Lines are written on a worker thread while the next chunk is decided: the writers
+    // are `Send`.
+    let decide = |mut out: &mut (dyn Write + Send)| {
+        let trees = explain.as_mut().map(|w| w as &mut (dyn Write + Send));
         let run = Population {
             service,
             keys: &keys,
@@ -90,7 +92,7 @@ pub fn run(args: &EvaluateArgs, color: Color) -> Exit {
         r.and_then(|s| out.flush().map(|_| s).map_err(Failed::Write))
     };
     let result = if args.output.as_os_str() == "-" {
-        decide(&mut BufWriter::new(std::io::stdout().lock()))
+        decide(&mut BufWriter::new(std::io::stdout()))
     } else {
         let file = match Replacing::create(&args.output) {
             Ok(f) => f,

@@ -381,14 +381,14 @@ impl Interpreter<'_> {
 /// Decides the service for every group of the tables and writes one CSV row per group.
 /// With `whole`, the persons table is held in memory by group, so its rows may come in any
 /// order; otherwise both tables stream, the members of each group together in group order.
-pub fn run<G: Read + Send, P: Read + Send, W: Write>(
+pub fn run<G: Read + Send, P: Read + Send, W: Write + Send>(
     model: &Model,
     run: &Population,
     groups: G,
     persons: P,
     out: &mut W,
-    mut explain: Option<&mut dyn Write>,
-    errors: &mut dyn FnMut(&RowError),
+    mut explain: Option<&mut (dyn Write + Send)>,
+    errors: &mut (dyn FnMut(&RowError) + Send),
 ) -> Result<Summary, Failed> {
     let Population { service, keys, columns, as_of, whole, columnar } = *run;
     let s = &model.services[service];
@@ -469,6 +469,30 @@ pub fn run<G: Read + Send, P: Read + Send, W: Write>(
             None => (from..to).for_each(|g| interpreter.one(chunk, g, &mut work.group, part)),
         }
     };
+    // A chunk's lines are written while the next chunk is decided: `done` holds the parts
+    // decided last, `parts` those being decided.
+    let mut done: Vec<Part> = Vec::new();
+    let mut write = |parts: &mut [Part], summary: &mut Summary| -> Result<(), Failed> {
+        let writing = Instant::now();
+        for part in parts {
+            summary.groups += part.decided;
+            summary.columnar += part.columnar;
+            summary.read += part.read;
+            summary.compute += part.compute;
+            summary.write += part.write;
+            out.write_all(&part.out).map_err(Failed::Write)?;
+            if let Some(w) = explain.as_mut() {
+                w.write_all(&part.trees).map_err(Failed::Write)?;
+            }
+            for (line, message) in part.errors.drain(..) {
+                summary.malformed += 1;
+                errors(&RowError { line: line as usize, message });
+            }
+        }
+        summary.write += writing.elapsed();
+        Ok(())
+    };
+    let mut written = 0;
     loop {
         std::mem::swap(&mut current, &mut next);
         if current.entries.is_empty() {
@@ -485,35 +509,25 @@ pub fn run<G: Read + Send, P: Read + Send, W: Write>(
             let mut work = works[thread].lock().unwrap_or_else(|e| e.into_inner());
             decide_part(&mut work, chunk, k * PART, part)
         };
+        let mut write_read = || {
+            write(&mut done[..written], &mut summary)?;
+            read_chunk(&mut reader, &mut next).map_err(Failed::Read)
+        };
         let reading = if works.len() == 1 {
             // On one thread, this one: handing each chunk to the pool's thread and waiting
             // for it would cost two thread switches a chunk.
             parts[..count].iter_mut().enumerate().for_each(|(k, part)| decide(k, part));
-            read_chunk(&mut reader, &mut next)
+            write_read()
         } else {
             let decide_chunk =
                 || parts[..count].par_iter_mut().enumerate().for_each(|(k, part)| decide(k, part));
-            rayon::join(decide_chunk, || read_chunk(&mut reader, &mut next)).1
+            rayon::join(decide_chunk, write_read).1
         };
-        summary.read += reading.map_err(Failed::Read)?;
-        let writing = Instant::now();
-        for part in &mut parts[..count] {
-            summary.groups += part.decided;
-            summary.columnar += part.columnar;
-            summary.read += part.read;
-            summary.compute += part.compute;
-            summary.write += part.write;
-            out.write_all(&part.out).map_err(Failed::Write)?;
-            if let Some(w) = explain.as_mut() {
-                w.write_all(&part.trees).map_err(Failed::Write)?;
-            }
-            for (line, message) in part.errors.drain(..) {
-                summary.malformed += 1;
-                errors(&RowError { line: line as usize, message });
-            }
-        }
-        summary.write += writing.elapsed();
+        summary.read += reading?;
+        std::mem::swap(&mut parts, &mut done);
+        written = count;
     }
+    write(&mut done[..written], &mut summary)?;
     // Persons left over belong to no group read, or stand apart from their group.
     if let Some((line, group)) = reader.left().map_err(Failed::Read)? {
         let message = match reader.held {
