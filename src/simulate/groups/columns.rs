@@ -128,6 +128,11 @@ impl<'m> Columns<'m> {
                 {
                     let put = Put { fact: i, reg: f.reg, shape: program.shape(f.reg) };
                     plan[c] = match f.kind {
+                        // Amounts parse in place as kopecks: a decimal column of another
+                        // fixed denominator takes its cells through the general parser.
+                        Kind::Decimal if !matches!(put.shape, Shape::Fixed(100) | Shape::Dynamic) => {
+                            Take::Other(put)
+                        }
                         Kind::Money | Kind::Decimal => Take::Amount(put),
                         Kind::Int | Kind::Term(_) => Take::Whole(put),
                         Kind::Bool => Take::Truth(put),
@@ -345,7 +350,7 @@ impl<'m> Columns<'m> {
                     p = start;
                     end_of_cell(&mut p);
                     let f = &self.program.facts[put.fact];
-                    match &record[start..p] {
+                    let (n, d) = match &record[start..p] {
                         [] => f.default.map_or((0, 0), |(n, d, _)| (n, d)),
                         cell => {
                             match cells::parse(cell, &self.model.fact(f.fact).ty, Some(f.kind), self.model) {
@@ -353,10 +358,10 @@ impl<'m> Columns<'m> {
                                 _ => return None,
                             }
                         }
-                    }
+                    };
+                    shaped(put.shape, n, d)?
                 }
             };
-            let (n, d) = shaped(put.shape, n, d)?;
             batch.set_shaped(put.reg, put.shape, row, n, d);
         }
         (p == record.len()).then_some(role)
