@@ -44,6 +44,9 @@ pub(super) struct Compiler<'m> {
     /// rules) is computed once.
     known: HashMap<(i64, i64, Kind), Col>,
     done: HashMap<(Step, Level, Kind, Option<i64>), Reg>,
+    /// Registers whose known rows are all quotients over one denominator (a fixed
+    /// denominator divided by a constant, and sums of those with amounts).
+    quotients: HashMap<Reg, i64>,
 }
 
 impl Program {
@@ -76,6 +79,7 @@ impl Program {
             roles: None,
             known: HashMap::new(),
             done: HashMap::new(),
+            quotients: HashMap::new(),
         };
         let targets =
             targets.iter().map(|t| c.local(*t).map(|c| (c.reg, c.kind))).collect::<Option<Vec<_>>>()?;
@@ -390,6 +394,24 @@ impl Compiler<'_> {
                             limit,
                         })
                     }
+                    (Add | Sub, Some(d), None) | (Add | Sub, None, Some(d))
+                        if self.quotient_over(if lc.den.is_some() { r } else { l }, d).is_some() =>
+                    {
+                        let swapped = lc.den.is_none();
+                        let (fixed, other) = if swapped { (r, l) } else { (l, r) };
+                        let den = self.quotient_over(other, d)?;
+                        let col = self.step(number, None, |dst| Step::AddQuotient {
+                            dst,
+                            sub: op == Sub,
+                            fixed,
+                            other,
+                            scale: den / d,
+                            den,
+                            swapped,
+                        })?;
+                        self.quotients.insert(col.reg, den);
+                        Some(col)
+                    }
                     (Add | Sub, Some(den), None) => self.step(number, None, |dst| Step::AddMixed {
                         dst,
                         sub: op == Sub,
@@ -419,11 +441,26 @@ impl Compiler<'_> {
                 (lk.numeric() && rk.numeric()).then_some(())?;
                 let kind = if lk == Kind::Money && rk != Kind::Money { Kind::Money } else { Kind::Decimal };
                 match (lc.den, rc.den) {
-                    (Some(x), Some(y)) => self.step(kind, None, |dst| Step::DivFixed { dst, l, r, x, y }),
+                    (Some(x), Some(y)) => {
+                        let col = self.step(kind, None, |dst| Step::DivFixed { dst, l, r, x, y })?;
+                        // By a known constant: every known quotient is over `x · |c|`.
+                        let divisor = self.consts.iter().find(|c| c.0 == r && c.2 == y && c.1 != 0);
+                        if let Some(den) = divisor.and_then(|c| x.checked_mul(c.1.checked_abs()?))
+                            && den <= num::INEXACT_DEN
+                        {
+                            self.quotients.insert(col.reg, den);
+                        }
+                        Some(col)
+                    }
                     _ => self.step(kind, None, |dst| Step::Div { dst, l, r }),
                 }
             }
         }
+    }
+
+    /// The denominator of `reg`'s quotients, when it is a multiple of `den`.
+    fn quotient_over(&self, reg: Reg, den: i64) -> Option<i64> {
+        self.quotients.get(&reg).copied().filter(|q| den > 0 && q % den == 0)
     }
 
     /// Numbers of fixed denominators that all divide the largest (amounts in kopecks and

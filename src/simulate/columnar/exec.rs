@@ -271,6 +271,40 @@ impl Batch {
                 }
                 self.cols[dst] = o;
             }
+            Step::AddQuotient { dst, sub, fixed, other, scale, den, swapped } => {
+                let mut o = self.take(dst);
+                let n = self.len;
+                let (f, g) = (&self.cols[fixed], &self.cols[other]);
+                let (fnum, fknown, gnum, gden) = (&f.num[..n], &f.known[..n], &g.num[..n], &g.den[..n]);
+                let (onum, oden) = (&mut o.num[..n], &mut o.den[..n]);
+                for i in 0..n {
+                    let e = match (fknown[i], gden[i]) {
+                        (0, _) | (_, 0) => Exact::Unknown,
+                        (_, d) if d == -den => {
+                            let (a, c) = (i128::from(fnum[i]) * i128::from(scale), i128::from(gnum[i]));
+                            let (x, y) = if swapped { (c, a) } else { (a, c) };
+                            match i64::try_from(if sub { x - y } else { x + y }) {
+                                Ok(v) if num::safe_inexact(v, den) => Exact::Value(v, -den),
+                                _ => Exact::Redo,
+                            }
+                        }
+                        // Not a quotient over `den` after all: the interpreter's.
+                        _ => Exact::Redo,
+                    };
+                    (onum[i], oden[i]) = match e {
+                        Exact::Value(n, d) => (n, d),
+                        Exact::Unknown => (0, 0),
+                        Exact::Redo => {
+                            self.redo[i] = true;
+                            (0, 0)
+                        }
+                    };
+                }
+                for i in 0..n {
+                    o.known[i] = u8::from(o.den[i] != 0);
+                }
+                self.cols[dst] = o;
+            }
             Step::MulFixed { dst, l, r, limit, .. } => self.fixed(
                 dst,
                 l,

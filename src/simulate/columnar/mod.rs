@@ -177,6 +177,19 @@ enum Step {
         den: i64,
         swapped: bool,
     },
+    /// `AddMixed` where the other column's known rows are quotients over one denominator
+    /// `den`, a multiple of the fixed column's by `scale` (an amount plus
+    /// `housing_tax / 12`): numerators alone, the result again over `den`, kept within the
+    /// bounds where it compares and rounds as the interpreter's 28-digit decimal does.
+    AddQuotient {
+        dst: Reg,
+        sub: bool,
+        fixed: Reg,
+        other: Reg,
+        scale: i64,
+        den: i64,
+        swapped: bool,
+    },
     /// `*` of decimals with fixed denominators whose product `den` is exact.
     MulFixed {
         dst: Reg,
@@ -306,6 +319,7 @@ macro_rules! dst_of {
             | Step::AddSame { dst, .. }
             | Step::AddScaled { dst, .. }
             | Step::AddMixed { dst, .. }
+            | Step::AddQuotient { dst, .. }
             | Step::MulFixed { dst, .. }
             | Step::IntArith { dst, .. }
             | Step::Arith { dst, .. }
