@@ -251,16 +251,32 @@ impl Batch {
             let c = &self.cols[x];
             let (xn, xk) = (&c.num[..n], &c.known[..n]);
             let (on, ok, redo) = (&mut o.num[..n], &mut o.known[..n], &mut self.redo[..n]);
-            for i in 0..n {
-                let e = if xk[i] == 0 { Exact::Unknown } else { scale.at(xn[i], limit) };
-                (on[i], ok[i]) = match e {
-                    Exact::Value(v, _) => (v, 1),
-                    Exact::Unknown => (0, 0),
-                    Exact::Redo => {
-                        redo[i] = true;
-                        (0, 0)
-                    }
-                };
+            // One loop per function: each row's work is then a few compares and one entry.
+            #[inline(always)]
+            fn rows(
+                xn: &[i64],
+                xk: &[u8],
+                on: &mut [i64],
+                ok: &mut [u8],
+                redo: &mut [bool],
+                at: impl Fn(i64) -> Exact,
+            ) {
+                for i in 0..xn.len() {
+                    let e = if xk[i] == 0 { Exact::Unknown } else { at(xn[i]) };
+                    (on[i], ok[i]) = match e {
+                        Exact::Value(v, _) => (v, 1),
+                        Exact::Unknown => (0, 0),
+                        Exact::Redo => {
+                            redo[i] = true;
+                            (0, 0)
+                        }
+                    };
+                }
+            }
+            match f {
+                Function::Bracket => rows(xn, xk, on, ok, redo, |x| scale.bracket(x)),
+                Function::ScaleRate => rows(xn, xk, on, ok, redo, |x| scale.rate(x, limit)),
+                _ => rows(xn, xk, on, ok, redo, |x| scale.amount(x, limit)),
             }
             self.cols[dst] = o;
             return;
@@ -316,20 +332,44 @@ impl<'a> Scale<'a> {
     /// The scale's value on `x`.
     #[inline(always)]
     fn at(&self, x: i64, limit: u64) -> Exact {
-        // Thresholds a rate or an amount has passed (strictly); a bracket is the one `x`
-        // is in (from its threshold on). Counted without a branch: scales are short.
-        let bracket = self.f == Function::Bracket;
-        let passed: usize = self.thresholds.iter().map(|&t| usize::from(t < x || (bracket && t == x))).sum();
-        let Some(i) = passed.checked_sub(1) else {
-            return if bracket { Exact::Unknown } else { Exact::Value(0, 1) };
-        };
-        let total = match self.f {
-            Function::Bracket => return Exact::Value(self.values[i], 1),
-            Function::ScaleRate => {
-                self.below[i].map(|below| below + i128::from(x) * i128::from(self.values[i]))
-            }
-            _ => self.below[passed],
-        };
+        match self.f {
+            Function::Bracket => self.bracket(x),
+            Function::ScaleRate => self.rate(x, limit),
+            _ => self.amount(x, limit),
+        }
+    }
+
+    /// Thresholds `x` has passed (strictly, or `inclusive`ly), counted without a branch:
+    /// scales are short.
+    #[inline(always)]
+    fn passed(&self, x: i64, inclusive: bool) -> usize {
+        self.thresholds.iter().map(|&t| usize::from(t < x || (inclusive && t == x))).sum()
+    }
+
+    /// `bracket`: the value of the bracket `x` is in (from its threshold on).
+    #[inline(always)]
+    fn bracket(&self, x: i64) -> Exact {
+        match self.passed(x, true).checked_sub(1) {
+            Some(i) => Exact::Value(self.values[i], 1),
+            None => Exact::Unknown,
+        }
+    }
+
+    /// `scale_rate`: the brackets below `x` at their rates, and `x`'s own at its rate.
+    #[inline(always)]
+    fn rate(&self, x: i64, limit: u64) -> Exact {
+        let Some(i) = self.passed(x, false).checked_sub(1) else { return Exact::Value(0, 1) };
+        Self::within(self.below[i].map(|below| below + i128::from(x) * i128::from(self.values[i])), limit)
+    }
+
+    /// `scale_amount`: the amounts of every bracket `x` is above.
+    #[inline(always)]
+    fn amount(&self, x: i64, limit: u64) -> Exact {
+        Self::within(self.below[self.passed(x, false)], limit)
+    }
+
+    #[inline(always)]
+    fn within(total: Option<i128>, limit: u64) -> Exact {
         match total.and_then(|t| i64::try_from(t).ok()) {
             Some(total) if total.unsigned_abs() <= limit => Exact::Value(total, 1),
             _ => Exact::Redo,
