@@ -38,9 +38,6 @@ pub fn run(args: &EvaluateArgs, color: Color) -> Exit {
         eprintln!("error: the output `{}` is an input file; write it elsewhere", args.output.display());
         return Exit::Usage;
     }
-    // A persons table in any row order is held whole, indexed by group; a large one must
-    // stand in group order (as generators and exports write them), and streams.
-    let whole = std::fs::metadata(persons_path).is_ok_and(|m| m.len() <= WHOLE_LIMIT);
     // The persons' group column is named after the kind of group unless said otherwise.
     let s = &model.services[service];
     let kind = s.subject.map(|i| model.entities[s.roles[i].entity].name.text.clone()).unwrap_or_default();
@@ -50,6 +47,19 @@ pub fn run(args: &EvaluateArgs, color: Color) -> Exit {
         person_group: args.person_group.clone().unwrap_or(kind),
         role: args.role.clone(),
     };
+    // A persons table in any row order is held whole, indexed by group; a large one must
+    // stand in group order (as generators and exports write them), and streams. So does a
+    // small file found in that order by a first pass over both: no index to build.
+    let whole = std::fs::metadata(persons_path).is_ok_and(|m| {
+        let in_order = || {
+            let reopen = |p: &std::path::Path| std::fs::File::open(p);
+            let files = reopen(groups_path).and_then(|g| Ok((g, reopen(persons_path)?)));
+            files.and_then(|(g, p)| groups::in_group_order(g, p, &keys)).unwrap_or(false)
+        };
+        // (Only files are read twice: a pipe would be emptied.)
+        let files = m.is_file() && std::fs::metadata(groups_path).is_ok_and(|g| g.is_file());
+        m.len() <= WHOLE_LIMIT && !(files && in_order())
+    });
     let explaining = args.explain.is_some();
     // Each group's decision tree, one JSON line per group, beside the output.
     let mut explain = match &args.explain {

@@ -543,6 +543,24 @@ pub fn run<G: Read + Send, P: Read + Send, W: Write + Send>(
     Ok(summary)
 }
 
+/// Whether the persons table lists the members of each group together, in the order of
+/// the groups table (each group with one at least, no person left over), so that both can
+/// stream: a table of any size in that order needs no index. `false` too when a header
+/// cannot be read or lacks a key column (the run reports it).
+pub fn in_group_order<G: Read, P: Read>(groups: G, persons: P, keys: &Keys) -> std::io::Result<bool> {
+    let (mut groups, mut persons) = (Source::new(groups), Source::new(persons));
+    let (Ok(group_header), Ok(person_header)) =
+        (header(&mut groups, "groups"), header(&mut persons, "persons"))
+    else {
+        return Ok(false);
+    };
+    let at = |header: &[String], name: &str| header.iter().position(|h| h == name);
+    match (at(&group_header, &keys.group_id), at(&person_header, &keys.person_group)) {
+        (Some(id), Some(group)) => read::in_group_order(&mut groups, &mut persons, id, group),
+        _ => Ok(false),
+    }
+}
+
 /// A table's column names (none in an empty table); a header that cannot be read is
 /// named by its table.
 fn header<R: Read>(source: &mut Source<R>, file: &str) -> Result<Vec<String>, Failed> {

@@ -633,6 +633,37 @@ impl<G: Read, P: Read> Reader<G, P> {
     }
 }
 
+/// Whether the persons table lists the members of each group together, in the order of
+/// the groups table, each group with at least one and no person left over: then both
+/// tables stream, as a table too large to hold does. Cell `group_id` of a groups record is
+/// its id, cell `person_group` of a persons record its group (headers already read).
+pub fn in_group_order<G: Read, P: Read>(
+    groups: &mut Source<G>,
+    persons: &mut Source<P>,
+    group_id: usize,
+    person_group: usize,
+) -> std::io::Result<bool> {
+    let mut id = Vec::new();
+    while let Some((_, record, plain)) = groups.peek()? {
+        id.clear();
+        id.extend_from_slice(&nth_cell(record, group_id, plain));
+        groups.advance();
+        let key = Id::new(&id);
+        let mut members = 0;
+        while let Some((_, person, plain)) = persons.peek()? {
+            if !is_cell(person, person_group, plain, &key) {
+                break;
+            }
+            members += 1;
+            persons.advance();
+        }
+        if members == 0 {
+            return Ok(false);
+        }
+    }
+    Ok(persons.peek()?.is_none())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -732,6 +763,22 @@ mod tests {
             assert_eq!(is_cell(record, k, true, &Id::new(cell)), nth_cell(record, k, true).as_ref() == cell);
         }
         assert!(is_cell(b"1,\"a,b\",x", 1, false, &Id::new(b"a,b")));
+    }
+
+    #[test]
+    fn tables_in_group_order_are_told_apart() {
+        let ordered = |groups: &str, persons: &str| {
+            let (mut g, mut p) = (Source::new(groups.as_bytes()), Source::new(persons.as_bytes()));
+            in_group_order(&mut g, &mut p, 0, 1).unwrap()
+        };
+        let groups = "1,x\n\"2\",y\r\n3,z\n";
+        assert!(ordered(groups, "a,1\nb,1\nc,\"2\"\r\n\nd,3\n"));
+        // Apart, out of order, a group without members, a person of no group.
+        assert!(!ordered(groups, "a,1\nc,2\nb,1\nd,3\n"));
+        assert!(!ordered(groups, "c,2\na,1\nd,3\n"));
+        assert!(!ordered(groups, "a,1\nd,3\n"));
+        assert!(!ordered(groups, "a,1\nc,2\nd,3\ne,4\n"));
+        assert!(ordered("", ""));
     }
 
     #[test]
