@@ -246,64 +246,24 @@ impl Batch {
                 self.fixed(dst, l, r, true, f, f)
             }
             Step::AddMixed { dst, sub, fixed, other, den, swapped } => {
-                let mut o = self.take(dst);
-                let n = self.len;
-                let (f, g) = (&self.cols[fixed], &self.cols[other]);
-                let (fnum, fknown, gnum, gden) = (&f.num[..n], &f.known[..n], &g.num[..n], &g.den[..n]);
-                let (onum, oden) = (&mut o.num[..n], &mut o.den[..n]);
                 let mut memo = num::Mixed::default();
-                for i in 0..n {
-                    let e = match (fknown[i], gden[i]) {
-                        (0, _) | (_, 0) => Exact::Unknown,
-                        _ => num::add_mixed(&mut memo, sub, swapped, fnum[i], den, gnum[i], gden[i]),
-                    };
-                    (onum[i], oden[i]) = match e {
-                        Exact::Value(n, d) => (n, d),
-                        Exact::Unknown => (0, 0),
-                        Exact::Redo => {
-                            self.redo[i] = true;
-                            (0, 0)
-                        }
-                    };
-                }
-                for i in 0..n {
-                    o.known[i] = u8::from(o.den[i] != 0);
-                }
-                self.cols[dst] = o;
+                self.fixed_and_other(dst, fixed, other, |a, c, d| {
+                    num::add_mixed(&mut memo, sub, swapped, a, den, c, d)
+                })
             }
             Step::AddQuotient { dst, sub, fixed, other, scale, den, swapped } => {
-                let mut o = self.take(dst);
-                let n = self.len;
-                let (f, g) = (&self.cols[fixed], &self.cols[other]);
-                let (fnum, fknown, gnum, gden) = (&f.num[..n], &f.known[..n], &g.num[..n], &g.den[..n]);
-                let (onum, oden) = (&mut o.num[..n], &mut o.den[..n]);
-                for i in 0..n {
-                    let e = match (fknown[i], gden[i]) {
-                        (0, _) | (_, 0) => Exact::Unknown,
-                        (_, d) if d == -den => {
-                            let (a, c) = (i128::from(fnum[i]) * i128::from(scale), i128::from(gnum[i]));
-                            let (x, y) = if swapped { (c, a) } else { (a, c) };
-                            match i64::try_from(if sub { x - y } else { x + y }) {
-                                Ok(v) if num::safe_inexact(v, den) => Exact::Value(v, -den),
-                                _ => Exact::Redo,
-                            }
-                        }
-                        // Not a quotient over `den` after all: the interpreter's.
+                self.fixed_and_other(dst, fixed, other, |a, c, d| {
+                    // Not a quotient over `den` after all: the interpreter's.
+                    if d != -den {
+                        return Exact::Redo;
+                    }
+                    let (a, c) = (i128::from(a) * i128::from(scale), i128::from(c));
+                    let (x, y) = if swapped { (c, a) } else { (a, c) };
+                    match i64::try_from(if sub { x - y } else { x + y }) {
+                        Ok(v) if num::safe_inexact(v, den) => Exact::Value(v, -den),
                         _ => Exact::Redo,
-                    };
-                    (onum[i], oden[i]) = match e {
-                        Exact::Value(n, d) => (n, d),
-                        Exact::Unknown => (0, 0),
-                        Exact::Redo => {
-                            self.redo[i] = true;
-                            (0, 0)
-                        }
-                    };
-                }
-                for i in 0..n {
-                    o.known[i] = u8::from(o.den[i] != 0);
-                }
-                self.cols[dst] = o;
+                    }
+                })
             }
             Step::MulFixed { dst, l, r, limit, .. } => self.fixed(
                 dst,
@@ -520,6 +480,42 @@ impl Batch {
         for i in 0..n {
             ot[i] = f(xv[i]) & xk[i];
             ok[i] = xk[i];
+        }
+        self.cols[dst] = o;
+    }
+
+    /// A step over a column of fixed denominator and one of any, into a column of any:
+    /// `f` takes the fixed column's numerator and the other's value, on rows where both are
+    /// known.
+    #[inline(always)]
+    fn fixed_and_other(
+        &mut self,
+        dst: Reg,
+        fixed: Reg,
+        other: Reg,
+        mut f: impl FnMut(i64, i64, i64) -> Exact,
+    ) {
+        let mut o = self.take(dst);
+        let n = self.len;
+        let (fc, gc) = (&self.cols[fixed], &self.cols[other]);
+        let (fnum, fknown, gnum, gden) = (&fc.num[..n], &fc.known[..n], &gc.num[..n], &gc.den[..n]);
+        let (onum, oden) = (&mut o.num[..n], &mut o.den[..n]);
+        for i in 0..n {
+            let e = match (fknown[i], gden[i]) {
+                (0, _) | (_, 0) => Exact::Unknown,
+                _ => f(fnum[i], gnum[i], gden[i]),
+            };
+            (onum[i], oden[i]) = match e {
+                Exact::Value(n, d) => (n, d),
+                Exact::Unknown => (0, 0),
+                Exact::Redo => {
+                    self.redo[i] = true;
+                    (0, 0)
+                }
+            };
+        }
+        for i in 0..n {
+            o.known[i] = u8::from(o.den[i] != 0);
         }
         self.cols[dst] = o;
     }
