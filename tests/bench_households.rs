@@ -79,6 +79,34 @@ fn decimals_with_more_places_than_the_first_chunk_are_the_interpreters() {
     assert!(columns.columnar * 10 > columns.groups * 9, "{columns:?}");
 }
 
+/// A decimal fact's default is read at the column's denominator too: with a default of
+/// three places for the size, households without one stay in columns (lodgers and the
+/// homeless, whose tax the size does not change), as the interpreter decides them.
+#[test]
+fn a_decimal_default_of_more_places_stays_in_columns() {
+    let rules = read_rules()
+        .replace("field accommodation_size: decimal", "field accommodation_size: decimal = 21.125");
+    let (households, persons) = reglament::synthetic::template_households(300, 5);
+    let households: String = households
+        .lines()
+        .enumerate()
+        .map(|(i, line)| {
+            let mut cells: Vec<&str> = line.split(',').collect();
+            if i > 0 {
+                cells[2] = "";
+                cells[3] = if i % 2 == 0 { "free_lodger" } else { "homeless" };
+            }
+            cells.join(",") + "\n"
+        })
+        .collect();
+    let (columns, out, errors) = run_rules(&rules, &households, &persons, true, false);
+    let (_, expected, _) = run_rules(&rules, &households, &persons, false, false);
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(out, expected);
+    let columns = columns.unwrap();
+    assert!(columns.columnar * 10 > columns.groups * 9, "{columns:?}");
+}
+
 /// Cells of every form a table may hold, for the tables below.
 fn cell() -> impl proptest::strategy::Strategy<Value = String> {
     use proptest::prelude::*;
@@ -214,8 +242,19 @@ fn run_whole(households: &str, persons: &str, columnar: bool) -> Run {
 }
 
 fn run_held(households: &str, persons: &str, columnar: bool, whole: bool) -> Run {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let sources = reglament::cli::load::load(&[root.join("examples/bench-households/rules.rgl")]).unwrap();
+    run_rules(&read_rules(), households, persons, columnar, whole)
+}
+
+/// The workload's rules, as written in the example.
+fn read_rules() -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/bench-households/rules.rgl"))
+        .unwrap()
+}
+
+/// `run_held` with rules of this text.
+fn run_rules(rules: &str, households: &str, persons: &str, columnar: bool, whole: bool) -> Run {
+    let mut sources = reglament::source::SourceMap::new();
+    sources.add("rules.rgl", rules);
     let model = reglament::compile(&sources).into_model().expect("the rules check");
     let keys = reglament::simulate::groups::Keys {
         group_id: "household_id".into(),

@@ -487,8 +487,8 @@ fn shaped(shape: Shape, n: i64, d: i64) -> Option<(i64, i64)> {
 }
 
 /// The denominator each decimal fact of the tables is read at: `10^places` for the most
-/// places its cells in `chunk` (the first read) are written with, at least two (as
-/// amounts are written), at most six; beyond, a denominator per row.
+/// places its cells in `chunk` (the first read) or its default are written with, at least
+/// two (as amounts are written), at most six; beyond, a denominator per row.
 pub fn decimal_dens(model: &Model, layout: &Layout, chunk: &Chunk) -> HashMap<FactRef, i64> {
     let mut dens = HashMap::new();
     let groups: Vec<&[u8]> = (0..chunk.entries.len()).map(|g| chunk.group(g).1).collect();
@@ -516,10 +516,17 @@ fn most_places(
         digits.iter().all(u8::is_ascii_digit).then_some(digits.len() as u32)
     };
     for &(c, (fact, _)) in columns {
-        if model.entities[entity].facts[fact].ty != Type::Decimal {
+        let declared = &model.entities[entity].facts[fact];
+        if declared.ty != Type::Decimal {
             continue;
         }
-        let most = records.iter().filter_map(|r| places(&read::nth_cell(r, c, plain))).max().unwrap_or(0);
+        // The default an empty cell stands for is written over the column's denominator too.
+        let default = match &declared.default {
+            Some(crate::model::Value::Decimal(d)) => d.scale(),
+            _ => 0,
+        };
+        let cells = records.iter().filter_map(|r| places(&read::nth_cell(r, c, plain)));
+        let most = cells.max().unwrap_or(0).max(default);
         if most <= 6 {
             dens.insert(FactRef { entity, fact }, 10i64.pow(most.max(2)));
         }
