@@ -604,17 +604,10 @@ impl<G: Read, P: Read> Reader<G, P> {
             match &mut self.held {
                 Some(held) => held.copy_group(&id, persons, members),
                 // The members: the person records of this group, which stand together.
-                None => {
-                    let key = Id::new(&id);
-                    while let Some((line, person, is_plain)) = self.persons.peek()? {
-                        if !is_cell(person, self.person_group, is_plain, &key) {
-                            break;
-                        }
-                        *plain &= is_plain;
-                        copy(persons, members, line, person);
-                        self.persons.advance();
-                    }
-                }
+                None => members_of(&mut self.persons, self.person_group, &id, |line, person, is_plain| {
+                    *plain &= is_plain;
+                    copy(persons, members, line, person);
+                })?,
             }
             entries.push(Entry { line, record: from..groups.len(), id: at, members: first..members.len() });
         }
@@ -633,6 +626,26 @@ impl<G: Read, P: Read> Reader<G, P> {
     }
 }
 
+/// Consumes the persons records that stand next in `persons` and are members of group
+/// `id` (cell `person_group`), giving each to `each` with its line and whether it is plain.
+#[inline(always)]
+fn members_of<P: Read>(
+    persons: &mut Source<P>,
+    person_group: usize,
+    id: &[u8],
+    mut each: impl FnMut(u64, &[u8], bool),
+) -> std::io::Result<()> {
+    let key = Id::new(id);
+    while let Some((line, person, plain)) = persons.peek()? {
+        if !is_cell(person, person_group, plain, &key) {
+            break;
+        }
+        each(line, person, plain);
+        persons.advance();
+    }
+    Ok(())
+}
+
 /// Whether the persons table lists the members of each group together, in the order of
 /// the groups table, each group with at least one and no person left over: then both
 /// tables stream, as a table too large to hold does. Cell `group_id` of a groups record is
@@ -648,15 +661,8 @@ pub fn in_group_order<G: Read, P: Read>(
         id.clear();
         id.extend_from_slice(&nth_cell(record, group_id, plain));
         groups.advance();
-        let key = Id::new(&id);
         let mut members = 0;
-        while let Some((_, person, plain)) = persons.peek()? {
-            if !is_cell(person, person_group, plain, &key) {
-                break;
-            }
-            members += 1;
-            persons.advance();
-        }
+        members_of(persons, person_group, &id, |_, _, _| members += 1)?;
         if members == 0 {
             return Ok(false);
         }
